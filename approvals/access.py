@@ -1,0 +1,99 @@
+"""The one access helper: who a user is in the organisation, and what they may see."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from guardian.models import UserObjectPermission
+
+from workflow.errors import NotFound
+from workflow.policy import may_view
+
+from .models import Nomination, Unit
+from .roles import UNIT_ROLES, Role
+
+_PREFIX = "role_"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A user with, for each role they hold, the set of unit ids that role covers."""
+
+    user: object
+    scopes: dict
+
+    def roles_at(self, unit_id: int) -> set:
+        return {role for role, units in self.scopes.items() if unit_id in units}
+
+    def units_for(self, *roles) -> frozenset:
+        return frozenset().union(*(self.scopes.get(r, frozenset()) for r in roles))
+
+    @property
+    def roles(self) -> set:
+        return set(self.scopes)
+
+    def visible_filter(self):
+        """A Q selecting the nominations this actor may see (see workflow.policy.may_view)."""
+        from django.db.models import Q
+
+        from .states import State
+
+        unit_side = self.units_for(*UNIT_ROLES)
+        any_side = self.units_for(*self.scopes)
+        return Q(unit_id__in=unit_side) | (Q(unit_id__in=any_side) & ~Q(state=State.DRAFT))
+
+
+def unit_tree() -> dict:
+    """parent id -> child ids, for the whole organisation (one query)."""
+    children: dict = {}
+    for pk, parent in Unit.objects.values_list("id", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    return children
+
+
+def _subtree(children: dict, root: int) -> set:
+    seen, stack = set(), [root]
+    while stack:
+        pk = stack.pop()
+        if pk not in seen:
+            seen.add(pk)
+            stack.extend(children.get(pk, ()))
+    return seen
+
+
+def load_actor(user) -> Actor:
+    """Read the user's role grants from the guardian object permissions (two queries)."""
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return Actor(user=user, scopes={})
+    rows = list(
+        UserObjectPermission.objects.filter(
+            user_id=user.pk,
+            content_type=ContentType.objects.get_for_model(Unit),
+            permission__codename__startswith=_PREFIX,
+        ).values_list("permission__codename", "object_pk")
+    )
+    if not rows:
+        return Actor(user=user, scopes={})
+    children = unit_tree()
+    valid = {r.value for r in Role}
+    scopes: dict = {}
+    for codename, unit_pk in rows:
+        role = codename[len(_PREFIX):]
+        if role in valid:
+            scopes.setdefault(role, set()).update(_subtree(children, int(unit_pk)))
+    return Actor(user=user, scopes={r: frozenset(u) for r, u in scopes.items()})
+
+
+def get_nomination_for_actor(actor: Actor, nomination_id, *, for_update: bool = False):
+    """Return the nomination or raise NotFound; a missing one and a hidden one look the same."""
+    try:
+        pk = int(nomination_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    qs = Nomination.objects.select_related("award", "campaign", "unit")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    nomination = qs.filter(pk=pk).first()
+    if nomination is None or not may_view(actor.roles_at(nomination.unit_id), nomination.state):
+        raise NotFound()
+    return nomination

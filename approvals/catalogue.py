@@ -1,0 +1,39 @@
+"""The award catalogue from shared/domain/commendation-rules.md, loaded once as data.
+
+Administrators edit these rows afterwards; code never names an award.
+"""
+
+# code, Vietnamese name, English name, subject, decided by, decider, needs council vote
+AWARDS = [
+    ("lao-dong-tien-tien", "Lao động tiên tiến", "Advanced Worker",
+     "individual", "body", "Thủ trưởng cơ quan", False),
+    ("chien-si-thi-dua-co-so", "Chiến sĩ thi đua cơ sở", "Grassroots Emulation Fighter",
+     "individual", "body", "Thủ trưởng cơ quan", True),
+    ("tap-the-lao-dong-tien-tien", "Tập thể lao động tiên tiến", "Advanced Collective",
+     "collective", "body", "Thủ trưởng cơ quan", False),
+    ("giay-khen", "Giấy khen", "Certificate of Merit",
+     "individual", "body", "Thủ trưởng cơ quan", False),
+    ("tap-the-lao-dong-xuat-sac", "Tập thể lao động xuất sắc", "Excellent Collective",
+     "collective", "upward", "Bộ trưởng Bộ Tư pháp", False),
+    ("chien-si-thi-dua-nganh", "Chiến sĩ thi đua ngành Tư pháp", "Sector Emulation Fighter",
+     "individual", "upward", "Bộ trưởng Bộ Tư pháp", True),
+    ("co-thi-dua-nganh", "Cờ thi đua ngành Tư pháp", "Sector Emulation Flag",
+     "collective", "upward", "Bộ trưởng Bộ Tư pháp", True),
+    ("bang-khen-bo-truong", "Bằng khen của Bộ trưởng", "Minister's Certificate of Merit",
+     "individual", "upward", "Bộ trưởng Bộ Tư pháp", False),
+    ("bang-khen-chu-tich-tinh", "Bằng khen của Chủ tịch UBND tỉnh",
+     "Certificate of Merit of the Provincial Chairman",
+     "individual", "upward", "Chủ tịch UBND tỉnh", False),
+    ("co-thi-dua-tinh", "Cờ thi đua của UBND tỉnh", "Provincial Emulation Flag",
+     "collective", "upward", "Chủ tịch UBND tỉnh", True),
+    ("bang-khen-thu-tuong", "Bằng khen của Thủ tướng Chính phủ", "Prime Minister's Certificate of Merit",
+     "individual", "upward", "Thủ tướng Chính phủ", False),
+    ("co-thi-dua-chinh-phu", "Cờ thi đua của Chính phủ", "Government Emulation Flag",
+     "collective", "upward", "Thủ tướng Chính phủ", True),
+    ("chien-si-thi-dua-toan-quoc", "Chiến sĩ thi đua toàn quốc", "National Emulation Fighter",
+     "individual", "upward", "Thủ tướng Chính phủ", True),
+    ("huan-chuong-lao-dong", "Huân chương Lao động", "Labour Order",
+     "individual", "upward", "Chủ tịch nước", False),
+    ("anh-hung-lao-dong", "Anh hùng Lao động", "Labour Hero",
+     "individual", "upward", "Chủ tịch nước", True),
+]

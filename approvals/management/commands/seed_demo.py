@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from approvals.demo import DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo organisation, people, roles, campaigns and sample drafts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-nominations", action="store_true")
+
+    def handle(self, *args, no_nominations=False, **options):
+        logins = seed_demo(with_nominations=not no_nominations)
+        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        for username, who in logins:
+            self.stdout.write(f"  {username:<14} {who}")

@@ -1,0 +1,229 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+
+from .roles import Role, permission_codename
+from .states import OPEN_STATES, State
+
+
+class Unit(models.Model):
+    """A unit of the body: the body itself, its offices and regional offices (data, not code)."""
+
+    class Kind(models.TextChoices):
+        BODY = "body", _("Cơ quan")
+        OFFICE = "office", _("Phòng chuyên môn")
+        REGIONAL = "regional", _("Phòng THADS khu vực")
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=200, blank=True)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # Law 06/2022/QH15 Art. 80(1): only a unit with legal personality decides.
+    has_legal_personality = models.BooleanField(_("có tư cách pháp nhân"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        permissions = [(permission_codename(r.value), f"Holds role {r.value}") for r in Role]
+
+    def __str__(self):
+        return self.name
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    title = models.CharField(_("chức danh"), max_length=200, blank=True)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT)
+
+    def __str__(self):
+        return f"{self.user} ({self.title})"
+
+
+class RoleGrant(models.Model):
+    """A role held by a person for one unit (and its sub-units) or, with no unit, the whole body.
+
+    Written only through approvals.services.role_grant / role_revoke, which keep
+    the Django group and the guardian object permissions in step.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants"
+    )
+    role = models.CharField(_("vai trò"), max_length=40, choices=Role.choices)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "unit"], name="uniq_role_grant_per_unit"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(unit__isnull=True),
+                name="uniq_body_wide_role_grant",
+            ),
+        ]
+        verbose_name = _("phân quyền vai trò")
+        verbose_name_plural = _("phân quyền vai trò")
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.unit or _('toàn cơ quan')}"
+
+
+class Campaign(models.Model):
+    """Đợt thi đua: a yearly, thematic or ad-hoc campaign."""
+
+    class Kind(models.TextChoices):
+        YEARLY = "yearly", _("Tổng kết năm")
+        THEMATIC = "thematic", _("Chuyên đề")
+        ADHOC = "adhoc", _("Đột xuất")
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    year = models.PositiveIntegerField(_("năm"))
+    starts_on = models.DateField(_("bắt đầu"))
+    ends_on = models.DateField(_("kết thúc"))
+    submission_deadline = models.DateField(_("hạn nộp hồ sơ"))
+
+    class Meta:
+        ordering = ["-year", "code"]
+        verbose_name = _("đợt thi đua")
+        verbose_name_plural = _("đợt thi đua")
+
+    def __str__(self):
+        return self.name
+
+
+class Award(models.Model):
+    """An entry of the award catalogue (danh hiệu, hình thức khen thưởng)."""
+
+    class Subject(models.TextChoices):
+        INDIVIDUAL = "individual", _("Cá nhân")
+        COLLECTIVE = "collective", _("Tập thể")
+
+    class Decider(models.TextChoices):
+        BODY = "body", _("Thủ trưởng cơ quan")
+        UPWARD = "upward", _("Cấp trên (đề nghị lên)")
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name_vi = models.CharField(_("tên"), max_length=200)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=200)
+    subject = models.CharField(_("đối tượng"), max_length=20, choices=Subject.choices)
+    decided_by = models.CharField(_("cấp quyết định"), max_length=20, choices=Decider.choices)
+    decider_note = models.CharField(_("người quyết định"), max_length=200, blank=True)
+    # 98/2023/NĐ-CP Art. 30(7): these awards need a council vote.
+    requires_council_vote = models.BooleanField(_("cần Hội đồng bỏ phiếu"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("danh hiệu / hình thức")
+        verbose_name_plural = _("danh hiệu / hình thức")
+
+    def __str__(self):
+        return self.name_vi
+
+
+class Nomination(models.Model):
+    """A proposal (đề nghị) of one person or collective for one award in one campaign."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, verbose_name=_("đợt"))
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, verbose_name=_("danh hiệu"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, verbose_name=_("đơn vị đề nghị"))
+    nominee_name = models.CharField(_("người / tập thể được đề nghị"), max_length=200)
+    nominee_title = models.CharField(_("chức vụ"), max_length=200, blank=True)
+    achievements = models.TextField(_("tóm tắt thành tích"), blank=True)
+
+    state = FSMField(_("trạng thái"), default=State.DRAFT, choices=State.choices, protected=True)
+    state_changed_at = models.DateTimeField(_("chuyển trạng thái lúc"), auto_now_add=True)
+
+    decision_number = models.CharField(_("số quyết định"), max_length=60, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    votes_for = models.PositiveIntegerField(null=True, blank=True)
+    votes_total = models.PositiveIntegerField(null=True, blank=True)
+    last_reason = models.TextField(_("lý do gần nhất"), blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    process = models.OneToOneField(
+        "viewflow.Process",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nomination",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["unit", "state"]), models.Index(fields=["state"])]
+        verbose_name = _("đề nghị khen thưởng")
+        verbose_name_plural = _("đề nghị khen thưởng")
+
+    def __str__(self):
+        return f"#{self.pk} {self.nominee_name} – {self.award}"
+
+    # The lifecycle. Who may fire each transition, and the business conditions,
+    # are checked by workflow.services against workflow.policy before these run.
+    @transition(field=state, source=[State.DRAFT, State.RETURNED], target=State.SUBMITTED)
+    def submit(self):
+        self.last_reason = ""
+
+    @transition(field=state, source=State.SUBMITTED, target=State.IN_REVIEW)
+    def claim_review(self):
+        pass
+
+    @transition(field=state, source=State.IN_REVIEW, target=State.SUBMITTED)
+    def release_review(self):
+        pass
+
+    @transition(
+        field=state, source=[State.IN_REVIEW, State.AWAITING_DIRECTOR], target=State.RETURNED
+    )
+    def return_for_changes(self, reason: str):
+        self.last_reason = reason
+
+    @transition(field=state, source=State.IN_REVIEW, target=State.COUNCIL_VOTE)
+    def recommend_to_council(self):
+        pass
+
+    @transition(field=state, source=State.IN_REVIEW, target=State.AWAITING_DIRECTOR)
+    def recommend_to_director(self):
+        pass
+
+    @transition(field=state, source=State.COUNCIL_VOTE, target=State.AWAITING_DIRECTOR)
+    def vote_passed(self, votes_for: int, votes_total: int):
+        self.votes_for, self.votes_total = votes_for, votes_total
+
+    @transition(field=state, source=State.COUNCIL_VOTE, target=State.REJECTED)
+    def vote_failed(self, votes_for: int, votes_total: int, reason: str):
+        self.votes_for, self.votes_total = votes_for, votes_total
+        self.last_reason = reason
+
+    @transition(field=state, source=State.AWAITING_DIRECTOR, target=State.APPROVED)
+    def approve(self, decision_number: str, decision_date):
+        self.decision_number, self.decision_date = decision_number, decision_date
+
+    @transition(
+        field=state, source=[State.IN_REVIEW, State.AWAITING_DIRECTOR], target=State.REJECTED
+    )
+    def reject(self, reason: str):
+        self.last_reason = reason
+
+    @transition(field=state, source=State.APPROVED, target=State.REPORTED)
+    def report(self):
+        pass
+
+    @transition(field=state, source=OPEN_STATES, target=State.WITHDRAWN)
+    def withdraw(self, reason: str):
+        self.last_reason = reason

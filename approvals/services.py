@@ -1,0 +1,175 @@
+"""State changes of the organisation and of a proposal's content.
+
+Lifecycle transitions live in workflow.services; these create and edit the
+proposal itself and keep role grants, Django groups and guardian object
+permissions in step.
+"""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from workflow.audit import audit_append, security_log
+from workflow.errors import InvalidInput, NotFound, PermissionRefused
+from workflow.flows import NominationFlow
+from workflow.services import perform_transition
+
+from .access import load_actor
+from .models import Award, Campaign, Nomination, RoleGrant, Unit
+from .roles import UNIT_ROLES, Role, permission_codename
+from .states import State
+
+EDITABLE_FIELDS = ("nominee_name", "nominee_title", "achievements", "award_id", "campaign_id")
+
+
+def body_root() -> Unit:
+    root = Unit.objects.filter(parent__isnull=True).order_by("id").first()
+    if root is None:
+        raise InvalidInput(_("Chưa có đơn vị gốc (cơ quan) nào."))
+    return root
+
+
+def _sync_role(user, role: str) -> None:
+    """Make the group and guardian permissions of one role match the user's grants."""
+    grants = list(RoleGrant.objects.filter(user=user, role=role).select_related("unit"))
+    perm = f"approvals.{permission_codename(role)}"
+    wanted = {g.unit_id for g in grants if g.unit_id} | (
+        {body_root().pk} if any(g.unit_id is None for g in grants) else set()
+    )
+    from guardian.shortcuts import get_objects_for_user
+
+    held = set(
+        get_objects_for_user(
+            user, perm, klass=Unit, use_groups=False, with_superuser=False, accept_global_perms=False
+        ).values_list("pk", flat=True)
+    )
+    for unit in Unit.objects.filter(pk__in=wanted - held):
+        assign_perm(perm, user, unit)
+    for unit in Unit.objects.filter(pk__in=held - wanted):
+        remove_perm(perm, user, unit)
+    group, _ = Group.objects.get_or_create(name=role)
+    if grants:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
+
+
+def role_grant(*, user, role: str, unit: Unit | None = None, granted_by=None) -> RoleGrant:
+    """Grant `role` for `unit` (and its sub-units), or for the whole body when unit is None."""
+    if role not in Role.values:
+        raise InvalidInput(fields={"role": [_("Vai trò không tồn tại: %(r)s") % {"r": role}]})
+    with transaction.atomic(durable=True):
+        grant, created = RoleGrant.objects.get_or_create(user=user, role=role, unit=unit)
+        _sync_role(user, role)
+        if created:
+            audit_append(
+                actor=granted_by, action="role_grant",
+                data={"user": user.username, "role": role, "unit": unit.code if unit else None},
+            )
+    return grant
+
+
+def role_revoke(*, user, role: str, unit: Unit | None = None, revoked_by=None) -> int:
+    """Revoke one grant; returns how many grants were removed (0 if there was none)."""
+    with transaction.atomic(durable=True):
+        deleted, _ = RoleGrant.objects.filter(user=user, role=role, unit=unit).delete()
+        _sync_role(user, role)
+        if deleted:
+            audit_append(
+                actor=revoked_by, action="role_revoke",
+                data={"user": user.username, "role": role, "unit": unit.code if unit else None},
+            )
+    return deleted
+
+
+def _validated_content(*, fields: dict) -> dict:
+    errors, clean = {}, {}
+    if "nominee_name" in fields:
+        name = (fields["nominee_name"] or "").strip()
+        if not name or len(name) > 200:
+            errors["nominee_name"] = [_("Nhập tên người / tập thể được đề nghị (tối đa 200 ký tự).")]
+        clean["nominee_name"] = name
+    if "nominee_title" in fields:
+        clean["nominee_title"] = (fields["nominee_title"] or "").strip()[:200]
+    if "achievements" in fields:
+        clean["achievements"] = (fields["achievements"] or "").strip()
+    if "award_id" in fields:
+        award = Award.objects.filter(pk=_int_or_none(fields["award_id"])).first()
+        if award is None:
+            errors["award"] = [_("Chọn danh hiệu / hình thức khen thưởng.")]
+        clean["award_id"] = award.pk if award else None
+    if "campaign_id" in fields:
+        campaign = Campaign.objects.filter(pk=_int_or_none(fields["campaign_id"])).first()
+        if campaign is None:
+            errors["campaign"] = [_("Chọn đợt thi đua.")]
+        clean["campaign_id"] = campaign.pk if campaign else None
+    if errors:
+        raise InvalidInput(fields=errors)
+    return clean
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def nomination_create(
+    *, user, unit_id, campaign_id, award_id, nominee_name, nominee_title="", achievements=""
+) -> Nomination:
+    """Unit staff (or the head) draft a proposal for their unit; its viewflow process starts."""
+    try:
+        with transaction.atomic(durable=True):
+            actor = load_actor(user)
+            unit = Unit.objects.filter(pk=_int_or_none(unit_id)).first()
+            if unit is None:
+                raise InvalidInput(fields={"unit": [_("Chọn đơn vị đề nghị.")]})
+            roles = actor.roles_at(unit.pk) & UNIT_ROLES
+            if not roles:
+                raise PermissionRefused(_("Bạn chỉ được lập đề nghị cho đơn vị của mình."))
+            clean = _validated_content(
+                fields={
+                    "nominee_name": nominee_name, "nominee_title": nominee_title,
+                    "achievements": achievements, "award_id": award_id,
+                    "campaign_id": campaign_id,
+                }
+            )
+            nomination = Nomination.objects.create(unit=unit, created_by=user, **clean)
+            process = NominationFlow.start.run(nomination=nomination)
+            nomination.process = process
+            nomination.save(update_fields=["process"])
+            record = audit_append(
+                nomination=nomination, actor=user, role=sorted(roles)[0], action="create",
+                to_state=State.DRAFT, data={"nominee_name": nomination.nominee_name},
+            )
+            from notifications.services import notify_transition
+
+            notify_transition(nomination=nomination, record=record)
+    except PermissionRefused as exc:
+        security_log(actor=user, action="create", nomination_id=None, outcome=exc.code,
+                     detail=str(exc.message))
+        raise
+    return nomination
+
+
+def nomination_update(*, user, nomination_id, **fields) -> Nomination:
+    """Edit the proposal's content while the unit still holds it (draft or returned)."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(fields={k: [_("Trường không sửa được.")] for k in unknown})
+    clean = _validated_content(fields=fields)
+
+    def apply(*, nomination, **_):
+        changed = [k for k, v in clean.items() if getattr(nomination, k) != v]
+        for key in changed:
+            setattr(nomination, key, clean[key])
+        return {"changed": sorted(changed)}
+
+    return perform_transition(user=user, nomination_id=nomination_id, action="edit", apply=apply)
+
+
+__all__ = [
+    "NotFound", "body_root", "role_grant", "role_revoke", "nomination_create", "nomination_update",
+]

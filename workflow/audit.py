@@ -1,0 +1,90 @@
+"""Appending to and verifying the hash-chained history."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from .context import request_id_var
+from .models import GENESIS_HASH, AuditChainHead, AuditRecord, SecurityEvent
+
+
+def audit_append(
+    *,
+    nomination=None,
+    actor,
+    role: str = "",
+    action: str,
+    from_state: str = "",
+    to_state: str = "",
+    comment: str = "",
+    data: dict | None = None,
+) -> AuditRecord:
+    """Append one record; must run inside the caller's transaction (it locks the chain head)."""
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    record = AuditRecord(
+        nomination=nomination,
+        actor=actor,
+        actor_username=getattr(actor, "username", "") or "",
+        actor_role=role,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        data=data or {},
+        created_at=timezone.now(),
+        request_id=request_id_var.get(),
+        prev_hash=head.last_hash,
+    )
+    record.hash = record.compute_hash()
+    record.save()
+    AuditChainHead.objects.filter(pk=head.pk).update(
+        last_hash=record.hash, last_record_id=record.pk
+    )
+    return record
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    records: int
+    first_broken_id: int | None = None
+    reason: str = ""
+    head_hash: str = GENESIS_HASH
+
+
+def verify_chain() -> ChainReport:
+    """Recompute every hash in order; name the first record that does not fit."""
+    prev = GENESIS_HASH
+    count = 0
+    for record in AuditRecord.objects.order_by("id").iterator(chunk_size=2000):
+        count += 1
+        if record.prev_hash != prev:
+            return ChainReport(False, count, record.pk, "prev_hash does not match the record before")
+        if record.compute_hash() != record.hash:
+            return ChainReport(False, count, record.pk, "content does not match its hash")
+        prev = record.hash
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.last_hash != prev:
+        return ChainReport(False, count, head.last_record_id, "chain head is ahead: records removed")
+    return ChainReport(True, count, head_hash=prev)
+
+
+def security_log(*, actor, action: str, nomination_id, outcome: str, detail: str = "") -> None:
+    """Record a refused attempt in its own transaction, so the refusal itself is kept."""
+    with transaction.atomic():
+        SecurityEvent.objects.create(
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            action=action,
+            nomination_id_attempted=_as_int(nomination_id),
+            outcome=outcome,
+            detail=str(detail)[:2000],
+            request_id=request_id_var.get(),
+        )
+
+
+def _as_int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

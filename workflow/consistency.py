@@ -1,0 +1,77 @@
+"""Proof that each nomination's FSM state, its history and its viewflow task agree."""
+
+from django.db.models import OuterRef, Subquery
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import PROCESS, STATUS
+
+from approvals.models import Nomination
+from approvals.states import State
+
+from .models import AuditRecord
+from .policy import STATE_TASK
+
+_OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+_FINAL_PROCESS_STATUS = {
+    State.REJECTED: PROCESS.DONE,
+    State.REPORTED: PROCESS.DONE,
+    State.WITHDRAWN: PROCESS.CANCELED,
+}
+
+
+def find_inconsistencies(chunk: int = 2000) -> tuple[int, list[str]]:
+    """Return (nominations checked, problems); a fixed number of queries per chunk."""
+    last_to_state = Subquery(
+        AuditRecord.objects.filter(nomination=OuterRef("pk")).order_by("-id").values("to_state")[:1]
+    )
+    problems: list[str] = []
+    checked = 0
+    qs = Nomination.objects.annotate(last_to=last_to_state).values_list(
+        "pk", "state", "last_to", "process_id"
+    ).order_by("pk")
+    last_pk = 0
+    while True:
+        rows = list(qs.filter(pk__gt=last_pk)[:chunk])
+        if not rows:
+            break
+        last_pk = rows[-1][0]
+        checked += len(rows)
+        process_ids = [r[3] for r in rows if r[3]]
+        statuses = dict(Process.objects.filter(pk__in=process_ids).values_list("pk", "status"))
+        open_tasks: dict = {}
+        for task in Task.objects.filter(process_id__in=process_ids, status__in=_OPEN).only(
+            "process_id", "flow_task", "owner_id", "status"
+        ):
+            open_tasks.setdefault(task.process_id, []).append(task)
+        for pk, state, last_to, process_id in rows:
+            problems.extend(
+                _check_one(pk, state, last_to, statuses.get(process_id),
+                           open_tasks.get(process_id, []))
+            )
+    return checked, problems
+
+
+def _check_one(pk, state, last_to, process_status, tasks) -> list[str]:
+    out = []
+    label = f"nomination #{pk} ({state})"
+    if last_to != state:
+        out.append(f"{label}: last history record ends in {last_to!r}")
+    if process_status is None:
+        return out + [f"{label}: no viewflow process"]
+    expected = STATE_TASK.get(state)
+    names = sorted(t.flow_task.name for t in tasks)
+    if expected is None:
+        if names:
+            out.append(f"{label}: final state but open tasks {names}")
+        if process_status != _FINAL_PROCESS_STATUS.get(state):
+            out.append(f"{label}: process is {process_status}")
+        return out
+    if names != [expected]:
+        return out + [f"{label}: expected one open task {expected!r}, found {names}"]
+    if process_status != PROCESS.NEW:
+        out.append(f"{label}: process is {process_status} while the nomination is open")
+    owner = tasks[0].owner_id
+    if state == State.IN_REVIEW and owner is None:
+        out.append(f"{label}: in review but the review task is not claimed")
+    if state == State.SUBMITTED and owner is not None:
+        out.append(f"{label}: waiting in the queue but the review task is claimed")
+    return out

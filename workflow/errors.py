@@ -1,0 +1,55 @@
+"""Errors the services raise; each maps to one HTTP status in the web and the API."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkflowError(Exception):
+    status = 400
+    code = "invalid"
+    default_message = _("Yêu cầu không hợp lệ.")
+
+    def __init__(self, message=None, *, reasons=None, fields=None):
+        self.message = message or self.default_message
+        self.reasons = list(reasons or [])
+        self.fields = dict(fields or {})
+        super().__init__(str(self.message))
+
+
+class InvalidInput(WorkflowError):
+    """Malformed input: missing or bad fields (400)."""
+
+    status = 400
+    code = "invalid_input"
+    default_message = _("Dữ liệu nhập chưa hợp lệ.")
+
+
+class NotFound(WorkflowError):
+    """The object does not exist or the actor may not see it: the two look the same (404)."""
+
+    status = 404
+    code = "not_found"
+    default_message = _("Không tìm thấy đề nghị.")
+
+
+class PermissionRefused(WorkflowError):
+    """The actor sees the object but may not take this action (403)."""
+
+    status = 403
+    code = "permission_denied"
+    default_message = _("Bạn không có quyền thực hiện thao tác này.")
+
+
+class Conflict(WorkflowError):
+    """Not allowed from the current state, or lost to a concurrent change (409)."""
+
+    status = 409
+    code = "conflict"
+    default_message = _("Đề nghị đã thay đổi trạng thái; vui lòng tải lại.")
+
+
+class RuleViolation(WorkflowError):
+    """A business rule blocks the action; `reasons` lists why (422)."""
+
+    status = 422
+    code = "rule_violation"
+    default_message = _("Quy định không cho phép thao tác này.")

@@ -1,0 +1,123 @@
+"""The append-only, tamper-evident history of every nomination."""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove a history record."""
+
+
+class AuditRecordQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("audit records are append-only")
+
+    def delete(self):
+        raise AppendOnlyError("audit records are append-only")
+
+
+class AuditRecord(models.Model):
+    """One transition, claim, release, reassignment or dossier access.
+
+    Each record carries the SHA-256 of its own content and of the record
+    before it, so that editing, removing or inserting a record breaks the
+    chain that `manage.py verify_audit` recomputes. On PostgreSQL a trigger
+    also refuses UPDATE and DELETE on the table.
+    """
+
+    nomination = models.ForeignKey(
+        "approvals.Nomination",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="history",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_username = models.CharField(_("người thực hiện"), max_length=150)
+    actor_role = models.CharField(_("vai trò"), max_length=40, blank=True)
+    action = models.CharField(_("thao tác"), max_length=40)
+    from_state = models.CharField(_("từ trạng thái"), max_length=40, blank=True)
+    to_state = models.CharField(_("sang trạng thái"), max_length=40, blank=True)
+    comment = models.TextField(_("ý kiến"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("thời điểm"))
+    request_id = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["nomination", "id"]),
+            models.Index(fields=["actor", "id"]),
+            models.Index(fields=["created_at"]),
+        ]
+        verbose_name = _("bản ghi lịch sử")
+        verbose_name_plural = _("lịch sử chuyển trạng thái")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("audit records are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit records are append-only")
+
+    def canonical_payload(self) -> bytes:
+        fields = {
+            "nomination": self.nomination_id,
+            "actor": self.actor_id,
+            "actor_username": self.actor_username,
+            "actor_role": self.actor_role,
+            "action": self.action,
+            "from_state": self.from_state,
+            "to_state": self.to_state,
+            "comment": self.comment,
+            "data": self.data,
+            "created_at": self.created_at.isoformat(),
+            "request_id": self.request_id,
+            "prev_hash": self.prev_hash,
+        }
+        return json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str).encode()
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical_payload()).hexdigest()
+
+
+class AuditChainHead(models.Model):
+    """A single row holding the newest hash; locking it serialises appends to the chain."""
+
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    last_record_id = models.BigIntegerField(null=True)
+
+
+class SecurityEvent(models.Model):
+    """A refused attempt (permission denied or object not visible), kept apart from the chain."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    nomination_id_attempted = models.BigIntegerField(null=True)
+    outcome = models.CharField(max_length=40)
+    detail = models.TextField(blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
