@@ -78,7 +78,7 @@ def load_actor(user) -> Actor:
     valid = {r.value for r in Role}
     scopes: dict = {}
     for codename, unit_pk in rows:
-        role = codename[len(_PREFIX):]
+        role = codename[len(_PREFIX) :]
         if role in valid:
             scopes.setdefault(role, set()).update(_subtree(children, int(unit_pk)))
     return Actor(user=user, scopes={r: frozenset(u) for r, u in scopes.items()})

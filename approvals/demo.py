@@ -18,46 +18,146 @@ DEMO_PASSWORD = "vinhdanh2026"
 
 UNITS = [
     # code, name, english, kind, parent, legal personality
-    ("thads-minh-son", "Thi hành án dân sự tỉnh Minh Sơn", "Civil Judgment Enforcement of Minh Son",
-     "body", None, True),
+    (
+        "thads-minh-son",
+        "Thi hành án dân sự tỉnh Minh Sơn",
+        "Civil Judgment Enforcement of Minh Son",
+        "body",
+        None,
+        True,
+    ),
     ("van-phong", "Văn phòng", "Office", "office", "thads-minh-son", False),
     ("phong-tccb", "Phòng Tổ chức cán bộ", "Personnel Office", "office", "thads-minh-son", False),
-    ("phong-nghiep-vu", "Phòng Nghiệp vụ và Tổ chức thi hành án", "Enforcement Operations Office",
-     "office", "thads-minh-son", False),
-    ("phong-kv1", "Phòng THADS khu vực 1", "Regional Office 1", "regional", "thads-minh-son", False),
-    ("phong-kv2", "Phòng THADS khu vực 2", "Regional Office 2", "regional", "thads-minh-son", False),
-    ("phong-kv3", "Phòng THADS khu vực 3", "Regional Office 3", "regional", "thads-minh-son", False),
+    (
+        "phong-nghiep-vu",
+        "Phòng Nghiệp vụ và Tổ chức thi hành án",
+        "Enforcement Operations Office",
+        "office",
+        "thads-minh-son",
+        False,
+    ),
+    (
+        "phong-kv1",
+        "Phòng THADS khu vực 1",
+        "Regional Office 1",
+        "regional",
+        "thads-minh-son",
+        False,
+    ),
+    (
+        "phong-kv2",
+        "Phòng THADS khu vực 2",
+        "Regional Office 2",
+        "regional",
+        "thads-minh-son",
+        False,
+    ),
+    (
+        "phong-kv3",
+        "Phòng THADS khu vực 3",
+        "Regional Office 3",
+        "regional",
+        "thads-minh-son",
+        False,
+    ),
 ]
 
 # username, full name, title, unit, [(role, unit code or None for the whole body)]
 PEOPLE = [
-    ("truong.thads", "Nguyễn Văn Hùng", "Trưởng THADS tỉnh", "thads-minh-son",
-     [(Role.DIRECTOR, None), (Role.COUNCIL_MEMBER, None)]),
-    ("pho.thads1", "Trần Thị Lan", "Phó Trưởng THADS tỉnh", "thads-minh-son",
-     [(Role.COUNCIL_MEMBER, None)]),
-    ("pho.thads2", "Lê Quang Minh", "Phó Trưởng THADS tỉnh", "thads-minh-son",
-     [(Role.COUNCIL_MEMBER, None)]),
-    ("tp.tccb", "Phạm Thu Hà", "Trưởng phòng Tổ chức cán bộ", "phong-tccb",
-     [(Role.COUNCIL_MEMBER, None), (Role.COUNCIL_SECRETARY, None)]),
-    ("cv.tccb", "Đỗ Minh Tuấn", "Chuyên viên Phòng Tổ chức cán bộ", "phong-tccb",
-     [(Role.STANDING_REVIEWER, None)]),
-    ("cv.tccb2", "Vũ Thị Hoa", "Chuyên viên Phòng Tổ chức cán bộ", "phong-tccb",
-     [(Role.STANDING_REVIEWER, None), (Role.LIAISON, None)]),
-    ("cvp", "Hoàng Văn Nam", "Chánh Văn phòng", "van-phong",
-     [(Role.COUNCIL_MEMBER, None), (Role.UNIT_HEAD, "van-phong")]),
-    ("cv.vp", "Ngô Thị Mai", "Chuyên viên Văn phòng", "van-phong", [(Role.UNIT_STAFF, "van-phong")]),
-    ("tp.nv", "Bùi Đức Thắng", "Trưởng phòng Nghiệp vụ", "phong-nghiep-vu",
-     [(Role.COUNCIL_MEMBER, None), (Role.UNIT_HEAD, "phong-nghiep-vu")]),
-    ("ct.congdoan", "Đặng Thị Thu", "Chủ tịch Công đoàn", "van-phong", [(Role.COUNCIL_MEMBER, None)]),
-    ("tp.kv1", "Phan Văn Long", "Trưởng Phòng THADS khu vực 1", "phong-kv1",
-     [(Role.UNIT_HEAD, "phong-kv1")]),
+    (
+        "truong.thads",
+        "Nguyễn Văn Hùng",
+        "Trưởng THADS tỉnh",
+        "thads-minh-son",
+        [(Role.DIRECTOR, None), (Role.COUNCIL_MEMBER, None)],
+    ),
+    (
+        "pho.thads1",
+        "Trần Thị Lan",
+        "Phó Trưởng THADS tỉnh",
+        "thads-minh-son",
+        [(Role.COUNCIL_MEMBER, None)],
+    ),
+    (
+        "pho.thads2",
+        "Lê Quang Minh",
+        "Phó Trưởng THADS tỉnh",
+        "thads-minh-son",
+        [(Role.COUNCIL_MEMBER, None)],
+    ),
+    (
+        "tp.tccb",
+        "Phạm Thu Hà",
+        "Trưởng phòng Tổ chức cán bộ",
+        "phong-tccb",
+        [(Role.COUNCIL_MEMBER, None), (Role.COUNCIL_SECRETARY, None)],
+    ),
+    (
+        "cv.tccb",
+        "Đỗ Minh Tuấn",
+        "Chuyên viên Phòng Tổ chức cán bộ",
+        "phong-tccb",
+        [(Role.STANDING_REVIEWER, None)],
+    ),
+    (
+        "cv.tccb2",
+        "Vũ Thị Hoa",
+        "Chuyên viên Phòng Tổ chức cán bộ",
+        "phong-tccb",
+        [(Role.STANDING_REVIEWER, None), (Role.LIAISON, None)],
+    ),
+    (
+        "cvp",
+        "Hoàng Văn Nam",
+        "Chánh Văn phòng",
+        "van-phong",
+        [(Role.COUNCIL_MEMBER, None), (Role.UNIT_HEAD, "van-phong")],
+    ),
+    (
+        "cv.vp",
+        "Ngô Thị Mai",
+        "Chuyên viên Văn phòng",
+        "van-phong",
+        [(Role.UNIT_STAFF, "van-phong")],
+    ),
+    (
+        "tp.nv",
+        "Bùi Đức Thắng",
+        "Trưởng phòng Nghiệp vụ",
+        "phong-nghiep-vu",
+        [(Role.COUNCIL_MEMBER, None), (Role.UNIT_HEAD, "phong-nghiep-vu")],
+    ),
+    (
+        "ct.congdoan",
+        "Đặng Thị Thu",
+        "Chủ tịch Công đoàn",
+        "van-phong",
+        [(Role.COUNCIL_MEMBER, None)],
+    ),
+    (
+        "tp.kv1",
+        "Phan Văn Long",
+        "Trưởng Phòng THADS khu vực 1",
+        "phong-kv1",
+        [(Role.UNIT_HEAD, "phong-kv1")],
+    ),
     ("cb.kv1", "Lý Thị Ngọc", "Chấp hành viên", "phong-kv1", [(Role.UNIT_STAFF, "phong-kv1")]),
-    ("tp.kv2", "Trịnh Quốc Bảo", "Trưởng Phòng THADS khu vực 2", "phong-kv2",
-     [(Role.UNIT_HEAD, "phong-kv2")]),
+    (
+        "tp.kv2",
+        "Trịnh Quốc Bảo",
+        "Trưởng Phòng THADS khu vực 2",
+        "phong-kv2",
+        [(Role.UNIT_HEAD, "phong-kv2")],
+    ),
     ("cb.kv2", "Mai Anh Thư", "Thư ký thi hành án", "phong-kv2", [(Role.UNIT_STAFF, "phong-kv2")]),
     ("thanhtra", "Cao Văn Dũng", "Kiểm tra viên", "thads-minh-son", [(Role.AUDITOR, None)]),
-    ("quanly", "Tạ Thị Bích", "Phó Chánh Văn phòng (theo dõi thi đua)", "van-phong",
-     [(Role.MANAGER, None)]),
+    (
+        "quanly",
+        "Tạ Thị Bích",
+        "Phó Chánh Văn phòng (theo dõi thi đua)",
+        "van-phong",
+        [(Role.MANAGER, None)],
+    ),
     ("quantri", "Quản trị hệ thống", "Quản trị", "van-phong", [(Role.ADMIN, None)]),
 ]
 
@@ -73,23 +173,36 @@ def _seed_data():
     for code, name, name_en, kind, parent, legal in UNITS:
         units[code], _ = Unit.objects.update_or_create(
             code=code,
-            defaults=dict(name=name, name_en=name_en, kind=kind, parent=units.get(parent),
-                          has_legal_personality=legal),
+            defaults=dict(
+                name=name,
+                name_en=name_en,
+                kind=kind,
+                parent=units.get(parent),
+                has_legal_personality=legal,
+            ),
         )
     today = timezone.localdate()
     Campaign.objects.update_or_create(
         code=f"tong-ket-{today.year}",
-        defaults=dict(name=f"Thi đua tổng kết năm {today.year}", kind="yearly", year=today.year,
-                      starts_on=datetime.date(today.year, 1, 1),
-                      ends_on=datetime.date(today.year, 12, 31),
-                      submission_deadline=_deadline(today)),
+        defaults=dict(
+            name=f"Thi đua tổng kết năm {today.year}",
+            kind="yearly",
+            year=today.year,
+            starts_on=datetime.date(today.year, 1, 1),
+            ends_on=datetime.date(today.year, 12, 31),
+            submission_deadline=_deadline(today),
+        ),
     )
     Campaign.objects.update_or_create(
         code=f"chuyen-de-{today.year}",
-        defaults=dict(name=f"Thi đua chuyên đề “Chuyển đổi số” {today.year}", kind="thematic",
-                      year=today.year, starts_on=datetime.date(today.year, 3, 1),
-                      ends_on=datetime.date(today.year, 12, 31),
-                      submission_deadline=_deadline(today)),
+        defaults=dict(
+            name=f"Thi đua chuyên đề “Chuyển đổi số” {today.year}",
+            kind="thematic",
+            year=today.year,
+            starts_on=datetime.date(today.year, 3, 1),
+            ends_on=datetime.date(today.year, 12, 31),
+            submission_deadline=_deadline(today),
+        ),
     )
     return units
 
@@ -109,8 +222,9 @@ def seed_demo(*, with_nominations: bool = True) -> list[tuple[str, str]]:
             user.is_staff = any(role == Role.ADMIN for role, _ in grants)
             user.is_superuser = user.is_staff
             user.save()
-        Profile.objects.update_or_create(user=user, defaults=dict(title=title,
-                                                                  unit=units[unit_code]))
+        Profile.objects.update_or_create(
+            user=user, defaults=dict(title=title, unit=units[unit_code])
+        )
         for role, scope in grants:
             role_grant(user=user, role=role, unit=units[scope] if scope else None)
         logins.append((username, f"{full_name} – {title}"))
@@ -132,7 +246,11 @@ def _seed_nominations(units):
                 code="chien-si-thi-dua-co-so" if index == 0 else "lao-dong-tien-tien"
             )
             nomination_create(
-                user=user, unit_id=units[unit_code].pk, campaign_id=campaign.pk,
-                award_id=award.pk, nominee_name=name, nominee_title="Chấp hành viên",
+                user=user,
+                unit_id=units[unit_code].pk,
+                campaign_id=campaign.pk,
+                award_id=award.pk,
+                nominee_name=name,
+                nominee_title="Chấp hành viên",
                 achievements="Hoàn thành xuất sắc nhiệm vụ năm; tỷ lệ việc thi hành xong đạt 85%.",
             )

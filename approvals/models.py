@@ -122,6 +122,8 @@ class Award(models.Model):
     decider_note = models.CharField(_("người quyết định"), max_length=200, blank=True)
     # 98/2023/NĐ-CP Art. 30(7): these awards need a council vote.
     requires_council_vote = models.BooleanField(_("cần Hội đồng bỏ phiếu"), default=False)
+    # Per-award dossier checklist: the DocumentKind values the dossier must hold.
+    required_documents = models.JSONField(_("tài liệu bắt buộc"), default=list, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -227,3 +229,67 @@ class Nomination(models.Model):
     @transition(field=state, source=OPEN_STATES, target=State.WITHDRAWN)
     def withdraw(self, reason: str):
         self.last_reason = reason
+
+
+class DocumentKind(models.TextChoices):
+    PROPOSAL_LETTER = "to_trinh", _("Tờ trình đề nghị")
+    ACHIEVEMENT_REPORT = "bao_cao_thanh_tich", _("Báo cáo thành tích")
+    COUNCIL_MINUTES = "bien_ban_hop", _("Biên bản họp Hội đồng")
+    BALLOT_RESULT = "ket_qua_bo_phieu", _("Kết quả bỏ phiếu")
+    CERTIFICATE = "chung_nhan", _("Chứng nhận sáng kiến / đề tài / xếp loại")
+    OTHER = "khac", _("Tài liệu khác")
+
+
+class DossierDocument(models.Model):
+    """One file of a nomination's dossier (hồ sơ); removed files stay on record."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("loại tài liệu"), max_length=40, choices=DocumentKind.choices)
+    file = models.FileField(upload_to="dossiers/%Y/")
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("tài liệu hồ sơ")
+        verbose_name_plural = _("tài liệu hồ sơ")
+
+    def __str__(self):
+        return self.original_name
+
+
+class BulkJob(models.Model):
+    """One action applied to many nominations, item by item, possibly in the background."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang chạy")
+        DONE = "done", _("Hoàn thành")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=40)
+    comment = models.TextField(blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    nomination_ids = models.JSONField(default=list)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    succeeded = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    results = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else int(100 * self.processed / self.total)

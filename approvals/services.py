@@ -41,7 +41,12 @@ def _sync_role(user, role: str) -> None:
 
     held = set(
         get_objects_for_user(
-            user, perm, klass=Unit, use_groups=False, with_superuser=False, accept_global_perms=False
+            user,
+            perm,
+            klass=Unit,
+            use_groups=False,
+            with_superuser=False,
+            accept_global_perms=False,
         ).values_list("pk", flat=True)
     )
     for unit in Unit.objects.filter(pk__in=wanted - held):
@@ -64,7 +69,8 @@ def role_grant(*, user, role: str, unit: Unit | None = None, granted_by=None) ->
         _sync_role(user, role)
         if created:
             audit_append(
-                actor=granted_by, action="role_grant",
+                actor=granted_by,
+                action="role_grant",
                 data={"user": user.username, "role": role, "unit": unit.code if unit else None},
             )
     return grant
@@ -77,7 +83,8 @@ def role_revoke(*, user, role: str, unit: Unit | None = None, revoked_by=None) -
         _sync_role(user, role)
         if deleted:
             audit_append(
-                actor=revoked_by, action="role_revoke",
+                actor=revoked_by,
+                action="role_revoke",
                 data={"user": user.username, "role": role, "unit": unit.code if unit else None},
             )
     return deleted
@@ -88,7 +95,9 @@ def _validated_content(*, fields: dict) -> dict:
     if "nominee_name" in fields:
         name = (fields["nominee_name"] or "").strip()
         if not name or len(name) > 200:
-            errors["nominee_name"] = [_("Nhập tên người / tập thể được đề nghị (tối đa 200 ký tự).")]
+            errors["nominee_name"] = [
+                _("Nhập tên người / tập thể được đề nghị (tối đa 200 ký tự).")
+            ]
         clean["nominee_name"] = name
     if "nominee_title" in fields:
         clean["nominee_title"] = (fields["nominee_title"] or "").strip()[:200]
@@ -131,8 +140,10 @@ def nomination_create(
                 raise PermissionRefused(_("Bạn chỉ được lập đề nghị cho đơn vị của mình."))
             clean = _validated_content(
                 fields={
-                    "nominee_name": nominee_name, "nominee_title": nominee_title,
-                    "achievements": achievements, "award_id": award_id,
+                    "nominee_name": nominee_name,
+                    "nominee_title": nominee_title,
+                    "achievements": achievements,
+                    "award_id": award_id,
                     "campaign_id": campaign_id,
                 }
             )
@@ -141,15 +152,24 @@ def nomination_create(
             nomination.process = process
             nomination.save(update_fields=["process"])
             record = audit_append(
-                nomination=nomination, actor=user, role=sorted(roles)[0], action="create",
-                to_state=State.DRAFT, data={"nominee_name": nomination.nominee_name},
+                nomination=nomination,
+                actor=user,
+                role=sorted(roles)[0],
+                action="create",
+                to_state=State.DRAFT,
+                data={"nominee_name": nomination.nominee_name},
             )
             from notifications.services import notify_transition
 
             notify_transition(nomination=nomination, record=record)
     except PermissionRefused as exc:
-        security_log(actor=user, action="create", nomination_id=None, outcome=exc.code,
-                     detail=str(exc.message))
+        security_log(
+            actor=user,
+            action="create",
+            nomination_id=None,
+            outcome=exc.code,
+            detail=str(exc.message),
+        )
         raise
     return nomination
 
@@ -171,5 +191,10 @@ def nomination_update(*, user, nomination_id, **fields) -> Nomination:
 
 
 __all__ = [
-    "NotFound", "body_root", "role_grant", "role_revoke", "nomination_create", "nomination_update",
+    "NotFound",
+    "body_root",
+    "role_grant",
+    "role_revoke",
+    "nomination_create",
+    "nomination_update",
 ]

@@ -60,13 +60,17 @@ def verify_chain() -> ChainReport:
     for record in AuditRecord.objects.order_by("id").iterator(chunk_size=2000):
         count += 1
         if record.prev_hash != prev:
-            return ChainReport(False, count, record.pk, "prev_hash does not match the record before")
+            return ChainReport(
+                False, count, record.pk, "prev_hash does not match the record before"
+            )
         if record.compute_hash() != record.hash:
             return ChainReport(False, count, record.pk, "content does not match its hash")
         prev = record.hash
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and head.last_hash != prev:
-        return ChainReport(False, count, head.last_record_id, "chain head is ahead: records removed")
+        return ChainReport(
+            False, count, head.last_record_id, "chain head is ahead: records removed"
+        )
     return ChainReport(True, count, head_hash=prev)
 
 

@@ -25,9 +25,11 @@ def find_inconsistencies(chunk: int = 2000) -> tuple[int, list[str]]:
     )
     problems: list[str] = []
     checked = 0
-    qs = Nomination.objects.annotate(last_to=last_to_state).values_list(
-        "pk", "state", "last_to", "process_id"
-    ).order_by("pk")
+    qs = (
+        Nomination.objects.annotate(last_to=last_to_state)
+        .values_list("pk", "state", "last_to", "process_id")
+        .order_by("pk")
+    )
     last_pk = 0
     while True:
         rows = list(qs.filter(pk__gt=last_pk)[:chunk])
@@ -44,8 +46,9 @@ def find_inconsistencies(chunk: int = 2000) -> tuple[int, list[str]]:
             open_tasks.setdefault(task.process_id, []).append(task)
         for pk, state, last_to, process_id in rows:
             problems.extend(
-                _check_one(pk, state, last_to, statuses.get(process_id),
-                           open_tasks.get(process_id, []))
+                _check_one(
+                    pk, state, last_to, statuses.get(process_id), open_tasks.get(process_id, [])
+                )
             )
     return checked, problems
 

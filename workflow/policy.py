@@ -37,6 +37,8 @@ POLICY: dict[str, Rule] = {
     rule.action: rule
     for rule in [
         Rule("edit", _("Sửa hồ sơ đề nghị"), dict(_UNIT)),
+        Rule("upload_document", _("Tải lên tài liệu hồ sơ"), dict(_UNIT)),
+        Rule("remove_document", _("Gỡ tài liệu hồ sơ"), dict(_UNIT)),
         Rule("submit", _("Trình đề nghị"), {R.UNIT_HEAD: {S.DRAFT, S.RETURNED}}),
         Rule("withdraw", _("Rút đề nghị"), {R.UNIT_HEAD: set(OPEN_STATES)}, needs_comment=True),
         Rule(

@@ -178,8 +178,9 @@ def nomination_submit(*, user, nomination_id, comment: str = "") -> Nomination:
         nomination.submit()
         _complete_task(task, user)
 
-    return perform_transition(user=user, nomination_id=nomination_id, action="submit", comment=comment,
-                    apply=apply)
+    return perform_transition(
+        user=user, nomination_id=nomination_id, action="submit", comment=comment, apply=apply
+    )
 
 
 def nomination_withdraw(*, user, nomination_id, comment: str) -> Nomination:
@@ -189,8 +190,9 @@ def nomination_withdraw(*, user, nomination_id, comment: str) -> Nomination:
         nomination.withdraw(reason=comment)
         NominationFlow.instance.cancel(nomination.process)
 
-    return perform_transition(user=user, nomination_id=nomination_id, action="withdraw", comment=comment,
-                    apply=apply)
+    return perform_transition(
+        user=user, nomination_id=nomination_id, action="withdraw", comment=comment, apply=apply
+    )
 
 
 # --- claiming work ----------------------------------------------------------
@@ -210,8 +212,9 @@ def nomination_claim(*, user, nomination_id, comment: str = "") -> Nomination:
             nomination.claim_review()
         return {"task": task.flow_task.name}
 
-    return perform_transition(user=user, nomination_id=nomination_id, action="claim", comment=comment,
-                    apply=apply)
+    return perform_transition(
+        user=user, nomination_id=nomination_id, action="claim", comment=comment, apply=apply
+    )
 
 
 def nomination_release(*, user, nomination_id, comment: str = "") -> Nomination:
@@ -225,8 +228,9 @@ def nomination_release(*, user, nomination_id, comment: str = "") -> Nomination:
             nomination.release_review()
         return {"task": task.flow_task.name}
 
-    return perform_transition(user=user, nomination_id=nomination_id, action="release", comment=comment,
-                    apply=apply)
+    return perform_transition(
+        user=user, nomination_id=nomination_id, action="release", comment=comment, apply=apply
+    )
 
 
 def nomination_reassign(*, user, nomination_id, assignee_id, comment: str = "") -> Nomination:
@@ -246,8 +250,9 @@ def nomination_reassign(*, user, nomination_id, assignee_id, comment: str = "") 
             activation.reassign(assignee)
         return {"task": task.flow_task.name, "from": previous, "to": assignee.username}
 
-    return perform_transition(user=user, nomination_id=nomination_id, action="reassign", comment=comment,
-                    apply=apply)
+    return perform_transition(
+        user=user, nomination_id=nomination_id, action="reassign", comment=comment, apply=apply
+    )
 
 
 # --- standing review, council and Director ---------------------------------
@@ -262,8 +267,9 @@ def nomination_return(*, user, nomination_id, comment: str) -> Nomination:
         nomination.save()
         _complete_task(task, user)
 
-    return perform_transition(user=user, nomination_id=nomination_id, action="return", comment=comment,
-                    apply=apply)
+    return perform_transition(
+        user=user, nomination_id=nomination_id, action="return", comment=comment, apply=apply
+    )
 
 
 def nomination_recommend(*, user, nomination_id, to: str, comment: str = "") -> Nomination:
@@ -287,8 +293,14 @@ def nomination_recommend(*, user, nomination_id, to: str, comment: str = "") -> 
         nomination.save()
         _complete_task(task, user)
 
-    return perform_transition(user=user, nomination_id=nomination_id, action="recommend", comment=comment,
-                    apply=apply, data={"to": to})
+    return perform_transition(
+        user=user,
+        nomination_id=nomination_id,
+        action="recommend",
+        comment=comment,
+        apply=apply,
+        data={"to": to},
+    )
 
 
 def nomination_record_vote(
@@ -318,7 +330,10 @@ def nomination_record_vote(
         _complete_task(task, user)
 
     return perform_transition(
-        user=user, nomination_id=nomination_id, action="record_vote", comment=comment,
+        user=user,
+        nomination_id=nomination_id,
+        action="record_vote",
+        comment=comment,
         apply=apply,
         data={"votes_for": votes_for, "votes_total": votes_total, "passed": bool(passed)},
     )
@@ -347,7 +362,11 @@ def nomination_approve(
         _complete_task(task, user)
 
     return perform_transition(
-        user=user, nomination_id=nomination_id, action="approve", comment=comment, apply=apply,
+        user=user,
+        nomination_id=nomination_id,
+        action="approve",
+        comment=comment,
+        apply=apply,
         data={"decision_number": decision_number, "decision_date": decision_date.isoformat()},
     )
 
@@ -361,8 +380,9 @@ def nomination_reject(*, user, nomination_id, comment: str) -> Nomination:
         nomination.save()
         _complete_task(task, user)
 
-    return perform_transition(user=user, nomination_id=nomination_id, action="reject", comment=comment,
-                    apply=apply)
+    return perform_transition(
+        user=user, nomination_id=nomination_id, action="reject", comment=comment, apply=apply
+    )
 
 
 def nomination_report(*, user, nomination_id, comment: str = "") -> Nomination:
@@ -374,8 +394,9 @@ def nomination_report(*, user, nomination_id, comment: str = "") -> Nomination:
         nomination.save()
         _complete_task(task, user)
 
-    return perform_transition(user=user, nomination_id=nomination_id, action="report", comment=comment,
-                    apply=apply)
+    return perform_transition(
+        user=user, nomination_id=nomination_id, action="report", comment=comment, apply=apply
+    )
 
 
 def _parse_date(value):

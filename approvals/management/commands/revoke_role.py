@@ -24,6 +24,7 @@ class Command(BaseCommand):
         removed = role_revoke(user=user, role=role, unit=unit_obj)
         where = unit or "the whole body"
         self.stdout.write(
-            f"revoked {role} from {username} for {where}" if removed
+            f"revoked {role} from {username} for {where}"
+            if removed
             else f"{username} did not hold {role} for {where}; nothing changed"
         )

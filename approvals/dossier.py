@@ -1,0 +1,117 @@
+"""Dossier documents: upload, remove and download, checked by content and audited."""
+
+import hashlib
+import uuid
+
+import filetype
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workflow.audit import audit_append, security_log
+from workflow.errors import InvalidInput, NotFound
+from workflow.services import perform_transition
+
+from .access import get_nomination_for_actor, load_actor
+from .models import DocumentKind, DossierDocument
+
+# Accepted content, recognised from the file's bytes, never from its name.
+ALLOWED = {
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+}
+
+
+def _sniff(data: bytes) -> str | None:
+    kind = filetype.guess(data)
+    return kind.mime if kind and kind.mime in ALLOWED else None
+
+
+def document_upload(*, user, nomination_id, kind: str, name: str, data: bytes) -> DossierDocument:
+    """Add a file to the dossier while the unit may still edit it."""
+    limit = settings.DOSSIER_MAX_UPLOAD_BYTES
+    if kind not in DocumentKind.values:
+        raise InvalidInput(fields={"kind": [_("Chọn loại tài liệu.")]})
+    if not data:
+        raise InvalidInput(fields={"file": [_("Tệp rỗng.")]})
+    if len(data) > limit:
+        raise InvalidInput(
+            fields={"file": [_("Tệp lớn hơn giới hạn %(mb)d MB.") % {"mb": limit // (1024 * 1024)}]}
+        )
+    mime = _sniff(data)
+    if mime is None:
+        raise InvalidInput(
+            fields={"file": [_("Chỉ nhận tệp PDF, DOCX, XLSX hoặc ảnh (JPG, PNG); "
+                               "nội dung tệp này không thuộc các loại đó.")]}
+        )
+    safe_name = (name or "tai-lieu").replace("/", "_").replace("\\", "_")[:255]
+    stored = default_storage.save(
+        f"dossiers/{timezone.now():%Y}/{uuid.uuid4().hex}.{ALLOWED[mime]}", ContentFile(data)
+    )
+    digest = hashlib.sha256(data).hexdigest()
+    created = {}
+
+    def apply(*, nomination, **_):
+        created["doc"] = DossierDocument.objects.create(
+            nomination=nomination, kind=kind, file=stored, original_name=safe_name,
+            content_type=mime, size=len(data), sha256=digest, uploaded_by=user,
+        )
+        return {"document": created["doc"].pk, "name": safe_name, "kind": kind,
+                "sha256": digest, "size": len(data)}
+
+    try:
+        perform_transition(user=user, nomination_id=nomination_id, action="upload_document",
+                           apply=apply)
+    except Exception:
+        default_storage.delete(stored)
+        raise
+    return created["doc"]
+
+
+def document_remove(*, user, nomination_id, document_id, comment: str = "") -> None:
+    """Take a file out of the dossier (it stays on record, marked removed)."""
+
+    def apply(*, nomination, **_):
+        doc = nomination.documents.filter(pk=document_id, removed_at__isnull=True).first()
+        if doc is None:
+            raise NotFound(_("Không tìm thấy tài liệu."))
+        doc.removed_at = timezone.now()
+        doc.save(update_fields=["removed_at"])
+        return {"document": doc.pk, "name": doc.original_name}
+
+    perform_transition(user=user, nomination_id=nomination_id, action="remove_document",
+                       comment=comment, apply=apply)
+
+
+def document_for_download(*, user, nomination_id, document_id) -> DossierDocument:
+    """Return the document if the user may see the nomination; the download is audited."""
+    actor = load_actor(user)
+    try:
+        with transaction.atomic(durable=True):
+            nomination = get_nomination_for_actor(actor, nomination_id)
+            doc = nomination.documents.filter(pk=document_id).first()
+            if doc is None:
+                raise NotFound(_("Không tìm thấy tài liệu."))
+            audit_append(
+                nomination=nomination, actor=user, action="document_download",
+                role=",".join(sorted(actor.roles_at(nomination.unit_id))),
+                from_state=nomination.state, to_state=nomination.state,
+                data={"document": doc.pk, "name": doc.original_name},
+            )
+    except NotFound as exc:
+        security_log(actor=user, action="document_download", nomination_id=nomination_id,
+                     outcome=exc.code, detail=str(exc.message))
+        raise
+    return doc
+
+
+def missing_documents(nomination) -> list[str]:
+    """The checklist kinds the dossier still lacks, in checklist order."""
+    have = {d.kind for d in nomination.documents.all() if d.removed_at is None}
+    return [k for k in nomination.award.required_documents if k not in have]

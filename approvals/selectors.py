@@ -1,0 +1,142 @@
+"""Reads: inboxes, lists and histories. Each runs a fixed number of queries, whatever the data."""
+
+import datetime
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from workflow.models import AuditRecord
+from workflow.policy import STATE_TASK, TASK_ROLES
+from workflow.sla import overdue_cutoffs
+
+from .access import Actor
+from .models import Nomination
+from .states import State
+
+OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+TABS = ("mine", "queue", "done")
+ORDERINGS = {
+    "age": ("state_changed_at", "id"),
+    "-age": ("-state_changed_at", "-id"),
+    "newest": ("-created_at", "-id"),
+}
+
+
+def _open_task():
+    return Task.objects.filter(
+        process_id=OuterRef("process_id"), status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN"
+    ).order_by("-id")
+
+
+def _base(actor: Actor) -> QuerySet:
+    return (
+        Nomination.objects.filter(actor.visible_filter())
+        .select_related("unit", "award", "campaign")
+        .annotate(
+            task_id=Subquery(_open_task().values("id")[:1]),
+            task_owner_id=Subquery(_open_task().values("owner_id")[:1]),
+            task_owner_username=Subquery(_open_task().values("owner__username")[:1]),
+        )
+    )
+
+
+def _queue_filter(actor: Actor) -> Q:
+    """Open tasks nobody has claimed, in a stage one of my roles works, for a unit I cover."""
+    q = Q(pk__in=[])
+    for task_name, roles in TASK_ROLES.items():
+        units = actor.units_for(*roles)
+        if not units:
+            continue
+        states = [s for s, t in STATE_TASK.items() if t == task_name and s != State.IN_REVIEW]
+        q |= Q(state__in=states, unit_id__in=units)
+    return q
+
+
+def filter_nominations(qs: QuerySet, *, filters: dict | None = None) -> QuerySet:
+    """Apply the list filters shared by the inbox, the web list and the API."""
+    f = filters or {}
+    if f.get("state"):
+        qs = qs.filter(state=f["state"])
+    for key in ("unit", "campaign", "award"):
+        value = f.get(key)
+        if value:
+            qs = qs.filter(**{f"{key}_id": value}) if str(value).isdigit() else qs.filter(
+                **{f"{key}__code": value}
+            )
+    if f.get("q"):
+        text = str(f["q"]).strip()
+        qs = qs.filter(
+            Q(nominee_name__icontains=text)
+            | Q(achievements__icontains=text)
+            | Q(decision_number__icontains=text)
+        )
+    if str(f.get("overdue", "")).lower() in ("1", "true", "yes", "on"):
+        qs = qs.filter(overdue_q())
+    return qs
+
+
+def overdue_q(today: datetime.date | None = None) -> Q:
+    today = today or timezone.localdate()
+    q = Q(state=State.DRAFT, campaign__submission_deadline__lt=today)
+    for state, cutoff in overdue_cutoffs(today).items():
+        start_of_cutoff = timezone.make_aware(
+            datetime.datetime.combine(cutoff, datetime.time.min)
+        )
+        q |= Q(state=state, state_changed_at__lt=start_of_cutoff)
+    return q
+
+
+def inbox(actor: Actor, *, tab: str = "queue", filters=None, order: str = "age") -> QuerySet:
+    """The actor's work: "mine" (claimed by me), "queue" (I may claim), "done" (I acted on)."""
+    qs = _base(actor)
+    user_id = actor.user.pk
+    if tab == "mine":
+        qs = qs.filter(task_owner_id=user_id)
+    elif tab == "queue":
+        qs = qs.filter(_queue_filter(actor), task_owner_id__isnull=True, task_id__isnull=False)
+    elif tab == "done":
+        acted = AuditRecord.objects.filter(nomination_id=OuterRef("pk"), actor_id=user_id)
+        qs = qs.filter(Exists(acted)).annotate(
+            my_last_action_at=Subquery(acted.order_by("-id").values("created_at")[:1])
+        )
+        if order == "age":
+            return filter_nominations(qs, filters=filters).order_by(
+                F("my_last_action_at").desc(nulls_last=True), "-id"
+            )
+    else:
+        raise ValueError(f"unknown inbox tab {tab!r}")
+    return filter_nominations(qs, filters=filters).order_by(*ORDERINGS.get(order, ORDERINGS["age"]))
+
+
+def inbox_counts(actor: Actor) -> dict:
+    """Counts for the three tabs: three queries."""
+    return {tab: inbox(actor, tab=tab).count() for tab in TABS}
+
+
+def nomination_list(actor: Actor, *, filters=None, order: str = "newest") -> QuerySet:
+    return filter_nominations(_base(actor), filters=filters).order_by(
+        *ORDERINGS.get(order, ORDERINGS["newest"])
+    )
+
+
+def nomination_history(nomination: Nomination) -> QuerySet:
+    return AuditRecord.objects.filter(nomination=nomination).select_related("actor").order_by("id")
+
+
+def history(*, filters=None) -> QuerySet:
+    """The global history for auditors; filters: actor, action, unit, date_from, date_to."""
+    f = filters or {}
+    qs = AuditRecord.objects.select_related("nomination__unit").order_by("id")
+    if f.get("actor"):
+        qs = qs.filter(actor_username=f["actor"])
+    if f.get("action"):
+        qs = qs.filter(action=f["action"])
+    if f.get("unit"):
+        qs = qs.filter(nomination__unit__code=f["unit"])
+    if f.get("date_from"):
+        qs = qs.filter(created_at__date__gte=f["date_from"])
+    if f.get("date_to"):
+        qs = qs.filter(created_at__date__lte=f["date_to"])
+    return qs

@@ -1,0 +1,142 @@
+"""Building blocks for tests: an organisation, one person per role, nominations in any state."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from approvals.models import Award, Campaign, Unit
+from approvals.roles import Role
+from approvals.services import nomination_create, role_grant
+from approvals.states import State
+from workflow import services
+
+PASSWORD = "test-pass-123"
+
+# The base fixture set: one person per role (unit roles in unit A, the rest
+# for the whole body) plus outsiders who hold unit roles in unit B.
+PEOPLE = {
+    "staff": (Role.UNIT_STAFF, "don-vi-a"),
+    "head": (Role.UNIT_HEAD, "don-vi-a"),
+    "reviewer": (Role.STANDING_REVIEWER, None),
+    "member": (Role.COUNCIL_MEMBER, None),
+    "secretary": (Role.COUNCIL_SECRETARY, None),
+    "director": (Role.DIRECTOR, None),
+    "auditor": (Role.AUDITOR, None),
+    "manager": (Role.MANAGER, None),
+    "liaison": (Role.LIAISON, None),
+    "admin": (Role.ADMIN, None),
+    "outsider_staff": (Role.UNIT_STAFF, "don-vi-b"),
+    "outsider_head": (Role.UNIT_HEAD, "don-vi-b"),
+}
+
+
+def make_org():
+    body = Unit.objects.create(
+        code="co-quan", name="Cơ quan thử nghiệm", kind="body", has_legal_personality=True
+    )
+    unit_a = Unit.objects.create(code="don-vi-a", name="Đơn vị A", kind="regional", parent=body)
+    unit_b = Unit.objects.create(code="don-vi-b", name="Đơn vị B", kind="regional", parent=body)
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(
+        code="tong-ket",
+        name="Tổng kết năm",
+        kind="yearly",
+        year=today.year,
+        starts_on=today - datetime.timedelta(days=300),
+        ends_on=today + datetime.timedelta(days=60),
+        submission_deadline=today + datetime.timedelta(days=30),
+    )
+    return {"body": body, "a": unit_a, "b": unit_b, "campaign": campaign}
+
+
+def make_people(org) -> dict:
+    units = {"don-vi-a": org["a"], "don-vi-b": org["b"]}
+    User = get_user_model()
+    people = {}
+    for name, (role, unit_code) in PEOPLE.items():
+        user = User.objects.create_user(username=name, password=PASSWORD, first_name=name)
+        role_grant(user=user, role=role, unit=units.get(unit_code))
+        people[name] = user
+    return people
+
+
+def award(code="lao-dong-tien-tien") -> Award:
+    return Award.objects.get(code=code)
+
+
+def new_draft(org, people, *, award_code="lao-dong-tien-tien", unit="a", name="Nguyễn Văn An"):
+    staff = people["staff"] if unit == "a" else people["outsider_staff"]
+    return nomination_create(
+        user=staff,
+        unit_id=org[unit].pk,
+        campaign_id=org["campaign"].pk,
+        award_id=award(award_code).pk,
+        nominee_name=name,
+        achievements="Hoàn thành xuất sắc nhiệm vụ.",
+    )
+
+
+# Each step moves a nomination one stage along the happy path.
+def _step(people, n, state):
+    p = people
+    if state in (State.DRAFT, State.RETURNED):
+        return services.nomination_submit(user=p["head"], nomination_id=n.pk)
+    if state == State.SUBMITTED:
+        return services.nomination_claim(user=p["reviewer"], nomination_id=n.pk)
+    if state == State.IN_REVIEW:
+        to = "council" if n.award.requires_council_vote else "director"
+        return services.nomination_recommend(user=p["reviewer"], nomination_id=n.pk, to=to)
+    if state == State.COUNCIL_VOTE:
+        return services.nomination_record_vote(
+            user=p["secretary"], nomination_id=n.pk, votes_for=7, votes_total=7, passed=True
+        )
+    if state == State.AWAITING_DIRECTOR:
+        return services.nomination_approve(
+            user=p["director"],
+            nomination_id=n.pk,
+            decision_number="15/QĐ-TĐKT",
+            decision_date=timezone.localdate(),
+        )
+    if state == State.APPROVED:
+        return services.nomination_report(user=p["liaison"], nomination_id=n.pk)
+    raise ValueError(f"no forward step from {state}")
+
+
+def nomination_in(org, people, state, **kwargs):
+    """A nomination driven through the services into `state`."""
+    if state == State.COUNCIL_VOTE:
+        kwargs.setdefault("award_code", "chien-si-thi-dua-co-so")
+    n = new_draft(org, people, **kwargs)
+    detours = {
+        State.RETURNED: [State.DRAFT, State.SUBMITTED],
+        State.REJECTED: [State.DRAFT, State.SUBMITTED],
+        State.WITHDRAWN: [State.DRAFT],
+    }
+    path = detours.get(state) or _path_to(n, state)
+    for current in path:
+        n = _step(people, n, current)
+    if state == State.RETURNED:
+        n = services.nomination_return(user=people["reviewer"], nomination_id=n.pk, comment="Bổ sung")
+    elif state == State.REJECTED:
+        n = services.nomination_reject(user=people["reviewer"], nomination_id=n.pk, comment="Không đạt")
+    elif state == State.WITHDRAWN:
+        n = services.nomination_withdraw(user=people["head"], nomination_id=n.pk, comment="Rút")
+    assert n.state == state
+    return n
+
+
+_ORDER = [
+    State.DRAFT,
+    State.SUBMITTED,
+    State.IN_REVIEW,
+    State.COUNCIL_VOTE,
+    State.AWAITING_DIRECTOR,
+    State.APPROVED,
+    State.REPORTED,
+]
+
+
+def _path_to(n, state):
+    order = [s for s in _ORDER if s != State.COUNCIL_VOTE or n.award.requires_council_vote]
+    return order[: order.index(state)]

@@ -1,0 +1,33 @@
+import pytest
+from django.utils import timezone
+
+from approvals.states import State
+from workflow import services
+from workflow.models import AuditRecord
+
+pytestmark = pytest.mark.usefixtures("consistent")
+
+
+@pytest.mark.parametrize("state", [s for s in State.values])
+def test_a_nomination_can_be_driven_into_every_state(nomination_in, state):
+    assert nomination_in(state).state == state
+
+
+def test_the_happy_path_with_a_council_vote_ends_reported(org, people, draft):
+    n = draft
+    n = services.nomination_submit(user=people["head"], nomination_id=n.pk)
+    n = services.nomination_claim(user=people["reviewer"], nomination_id=n.pk)
+    n = services.nomination_recommend(user=people["reviewer"], nomination_id=n.pk, to="council")
+    n = services.nomination_record_vote(
+        user=people["secretary"], nomination_id=n.pk, votes_for=6, votes_total=7, passed=True
+    )
+    n = services.nomination_approve(
+        user=people["director"], nomination_id=n.pk, decision_number="01/QĐ",
+        decision_date=timezone.localdate(),
+    )
+    n = services.nomination_report(user=people["liaison"], nomination_id=n.pk)
+    assert n.state == State.REPORTED
+    actions = list(AuditRecord.objects.filter(nomination=n).values_list("action", flat=True))
+    assert actions == [
+        "create", "submit", "claim", "recommend", "record_vote", "approve", "report"
+    ]
