@@ -153,3 +153,16 @@ def required_documents(code: str, needs_vote: bool) -> list[str]:
     if code.startswith("chien-si-thi-dua"):
         docs.append("chung_nhan")
     return docs
+
+
+def load_catalogue(award_model) -> None:
+    """Create or refresh the catalogue rows (used by the data migration and test set-up)."""
+    for code, name_vi, name_en, subject, decided_by, decider, vote in AWARDS:
+        award_model.objects.update_or_create(
+            code=code,
+            defaults=dict(
+                name_vi=name_vi, name_en=name_en, subject=subject, decided_by=decided_by,
+                decider_note=decider, requires_council_vote=vote,
+                required_documents=required_documents(code, vote),
+            ),
+        )

@@ -5,6 +5,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from approvals.catalogue import load_catalogue
 from approvals.models import Award, Campaign, Unit
 from approvals.roles import Role
 from approvals.services import nomination_create, role_grant
@@ -32,6 +33,8 @@ PEOPLE = {
 
 
 def make_org():
+    # A transactional test's flush empties the catalogue the data migration loaded.
+    load_catalogue(Award)
     body = Unit.objects.create(
         code="co-quan", name="Cơ quan thử nghiệm", kind="body", has_legal_personality=True
     )
@@ -77,11 +80,16 @@ def new_draft(org, people, *, award_code="lao-dong-tien-tien", unit="a", name="N
     )
 
 
+def unit_person(people, n, name):
+    """The unit's own staff or head: unit A's are "staff"/"head", unit B's the outsiders."""
+    return people[name] if n.unit.code == "don-vi-a" else people[f"outsider_{name}"]
+
+
 # Each step moves a nomination one stage along the happy path.
 def _step(people, n, state):
     p = people
     if state in (State.DRAFT, State.RETURNED):
-        return services.nomination_submit(user=p["head"], nomination_id=n.pk)
+        return services.nomination_submit(user=unit_person(p, n, "head"), nomination_id=n.pk)
     if state == State.SUBMITTED:
         return services.nomination_claim(user=p["reviewer"], nomination_id=n.pk)
     if state == State.IN_REVIEW:
@@ -121,7 +129,9 @@ def nomination_in(org, people, state, **kwargs):
     elif state == State.REJECTED:
         n = services.nomination_reject(user=people["reviewer"], nomination_id=n.pk, comment="Không đạt")
     elif state == State.WITHDRAWN:
-        n = services.nomination_withdraw(user=people["head"], nomination_id=n.pk, comment="Rút")
+        n = services.nomination_withdraw(
+            user=unit_person(people, n, "head"), nomination_id=n.pk, comment="Rút"
+        )
     assert n.state == state
     return n
 
@@ -140,3 +150,9 @@ _ORDER = [
 def _path_to(n, state):
     order = [s for s in _ORDER if s != State.COUNCIL_VOTE or n.award.requires_council_vote]
     return order[: order.index(state)]
+
+
+def make_second_reviewer():
+    return get_user_model().objects.create_user(
+        username="reviewer2", password=PASSWORD, first_name="reviewer2"
+    )

@@ -12,13 +12,9 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER workflow_auditrecord_append_only
     BEFORE UPDATE OR DELETE ON workflow_auditrecord
     FOR EACH ROW EXECUTE FUNCTION workflow_auditrecord_append_only();
-CREATE TRIGGER workflow_auditrecord_no_truncate
-    BEFORE TRUNCATE ON workflow_auditrecord
-    FOR EACH STATEMENT EXECUTE FUNCTION workflow_auditrecord_append_only();
 """
 
 DROP = """
-DROP TRIGGER IF EXISTS workflow_auditrecord_no_truncate ON workflow_auditrecord;
 DROP TRIGGER IF EXISTS workflow_auditrecord_append_only ON workflow_auditrecord;
 DROP FUNCTION IF EXISTS workflow_auditrecord_append_only();
 """
