@@ -134,3 +134,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# --- Notifications ---
+# The after-commit websocket push must fail fast when Redis is down (the notices are
+# already stored; clients catch up on reconnect), so connecting gets a short timeout.
+if REDIS_URL:
+    CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = [
+        {"address": REDIS_URL, "socket_connect_timeout": 0.5}
+    ]
+NOTIFICATION_DIGEST_AFTER_MINUTES = env.int("NOTIFICATION_DIGEST_AFTER_MINUTES", default=60)

@@ -1,21 +1,78 @@
+"""The websocket endpoint /ws/notifications/: one group per user, catch-up by last seen id.
+
+A client must say {"type": "hello", "last_id": N} first; it then gets every
+notice after N from the database, in order, then a "counts" event. Live
+pushes that arrive before the hello (the catch-up reads them: they were
+committed before they were pushed) or that this connection already sent are
+dropped, so each notice reaches a connection exactly once. Ids are compared
+as a set, not a high-water mark: two transactions may commit out of id order.
+"""
+
+import asyncio
+
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from . import events, selectors
+from .services import user_group
+
+REFUSED = 4401
+# Several pushes in a burst (a bulk action) share one counts refresh.
+COUNTS_DELAY_SECONDS = 0.05
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
-    """One group per user; anonymous connections are refused."""
-
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=4401)
+            await self.close(code=REFUSED)
             return
-        self.group = f"user-{user.pk}"
+        self.user = user
+        self.group = user_group(user.pk)
+        self.sent = None  # ids sent on this connection; None until the client's hello
+        self.counts_task = None
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code):
+        if getattr(self, "counts_task", None):
+            self.counts_task.cancel()
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
-    async def notify(self, event):
-        await self.send_json(event["payload"])
+    async def receive_json(self, content, **kwargs):
+        last_id = events.parse_hello(content)
+        if last_id is None:
+            return
+        missed = await database_sync_to_async(selectors.missed_since)(self.user, last_id)
+        self.sent = self.sent or set()
+        for event in missed:
+            if event["id"] not in self.sent:
+                self.sent.add(event["id"])
+                await self.send_json(event)
+        await self.send_counts()
+
+    async def send_counts(self):
+        await self.send_json(await database_sync_to_async(selectors.counts_for)(self.user))
+
+    # --- channel layer messages (type "notify" -> notify, "counts.refresh" -> counts_refresh)
+
+    async def notify(self, message):
+        event = message["event"]
+        if self.sent is None or event["id"] in self.sent:
+            return
+        self.sent.add(event["id"])
+        await self.send_json(event)
+        self.schedule_counts()
+
+    async def counts_refresh(self, message):
+        if self.sent is not None:
+            self.schedule_counts()
+
+    def schedule_counts(self):
+        if self.counts_task is None or self.counts_task.done():
+            self.counts_task = asyncio.ensure_future(self._counts_later())
+
+    async def _counts_later(self):
+        await asyncio.sleep(COUNTS_DELAY_SECONDS)
+        await self.send_counts()

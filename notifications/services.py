@@ -1,6 +1,295 @@
-"""Who hears about a transition. Filled in by the notifications issue; called inside the
-transition's transaction so that a rolled-back transition notifies no one."""
+"""Who hears about a change, and how it reaches them.
+
+Durable first: `notify_transition` runs inside the transition's transaction
+and writes one Notification row per recipient, so a rolled-back transition
+notifies no one. After commit, the new notices and a "refresh your counts"
+nudge go to each recipient's group `user-<id>` on the channel layer. That push
+is best effort: if the layer (Redis) is down the transition still succeeds and
+clients replay the rows when they reconnect.
+"""
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from guardian.models import UserObjectPermission
+
+from approvals.models import Nomination, Unit
+from approvals.roles import UNIT_ROLES, Role, permission_codename
+from approvals.states import State
+from workflow.policy import STATE_TASK, TASK_ROLES
+
+from . import events
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+Kind = Notification.Kind
+
+# How many group_send calls run at once when one change reaches many people.
+PUSH_CONCURRENCY = 32
+TEXT_MAX = 400
+
+# A state change that ends up with the proposing unit (đơn vị đề nghị).
+UNIT_OUTCOMES = {
+    State.RETURNED: Kind.RETURNED,
+    State.APPROVED: Kind.APPROVED,
+    State.REJECTED: Kind.REJECTED,
+    State.REPORTED: Kind.REPORTED,
+}
+# Actions that change the dossier, not where the nomination stands: no one to tell.
+SILENT_ACTIONS = frozenset({"edit", "upload_document", "remove_document"})
 
 
-def notify_transition(*, nomination, record) -> None:
-    return None
+def user_group(user_id) -> str:
+    return f"user-{user_id}"
+
+
+@dataclass(frozen=True)
+class Audience:
+    """For one change: (kind, roles covering the unit) in priority order, roles only nudged,
+    and usernames addressed directly (a reassignment)."""
+
+    notify: tuple = ()
+    nudge_roles: frozenset = frozenset()
+    assigned_username: str | None = None
+    nudge_username: str | None = None
+
+
+def audience_for(record) -> Audience:
+    """Choose who hears about a history record, from the action and the state it led to."""
+    action, before, after = record.action, record.from_state, record.to_state
+    if action in SILENT_ACTIONS:
+        return Audience()
+    if action == "claim":
+        # Nobody gains work; the others in the queue see it leave.
+        return Audience(nudge_roles=TASK_ROLES[STATE_TASK[after]])
+    if action == "withdraw":
+        return Audience(nudge_roles=TASK_ROLES.get(STATE_TASK.get(before), frozenset()))
+    if action == "reassign":
+        return Audience(
+            assigned_username=record.data.get("to"), nudge_username=record.data.get("from")
+        )
+    plan = []
+    if after in UNIT_OUTCOMES and after != before:
+        plan.append((UNIT_OUTCOMES[after], UNIT_ROLES))
+    if after == State.COUNCIL_VOTE:
+        plan.append((Kind.VOTE_OPENED, frozenset({Role.COUNCIL_MEMBER})))
+    task = STATE_TASK.get(after)
+    if task:
+        plan.append((Kind.TASK, TASK_ROLES[task]))
+    return Audience(notify=tuple(plan))
+
+
+def role_holders(unit_id: int, roles) -> dict:
+    """role -> ids of active users holding it for `unit_id` (grants cover subtrees); 2 queries."""
+    roles = set(roles)
+    if not roles:
+        return {}
+    parents = dict(Unit.objects.values_list("id", "parent_id"))
+    ancestors, current = [], unit_id
+    while current is not None and current not in ancestors:
+        ancestors.append(current)
+        current = parents.get(current)
+    codenames = {permission_codename(r): r for r in roles}
+    rows = UserObjectPermission.objects.filter(
+        content_type=ContentType.objects.get_for_model(Unit),
+        permission__codename__in=list(codenames),
+        object_pk__in=[str(pk) for pk in ancestors],
+        user__is_active=True,
+    ).values_list("permission__codename", "user_id")
+    holders: dict = {}
+    for codename, user_id in rows:
+        holders.setdefault(codenames[codename], set()).add(user_id)
+    return holders
+
+
+def notify_transition(*, nomination: Nomination, record) -> list[Notification]:
+    """Write the notices a transition causes (inside its transaction) and push them after commit.
+
+    The actor never hears about their own action, but their counts refresh.
+    Recipient resolution is a fixed number of queries, whatever the number of people.
+    """
+    audience = audience_for(record)
+    roles = {r for _, rs in audience.notify for r in rs} | set(audience.nudge_roles)
+    holders = role_holders(nomination.unit_id, roles)
+    recipients: dict = {}  # user id -> kind; the first kind in the plan wins
+    for kind, kind_roles in audience.notify:
+        for role in kind_roles:
+            for user_id in holders.get(role, ()):
+                recipients.setdefault(user_id, kind)
+    nudged = {u for r in audience.nudge_roles for u in holders.get(r, ())}
+    direct = [n for n in (audience.assigned_username, audience.nudge_username) if n]
+    if direct:
+        ids = dict(
+            get_user_model()
+            .objects.filter(username__in=direct, is_active=True)
+            .values_list("username", "id")
+        )
+        if audience.assigned_username in ids:
+            recipients.setdefault(ids[audience.assigned_username], Kind.ASSIGNED)
+        if audience.nudge_username in ids:
+            nudged.add(ids[audience.nudge_username])
+    recipients.pop(record.actor_id, None)
+    rows = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=user_id,
+                kind=kind,
+                nomination=nomination,
+                actor_id=record.actor_id,
+                audit_record_id=record.pk,
+                **_texts(kind, nomination, record),
+            )
+            for user_id, kind in sorted(recipients.items())
+        ]
+    )
+    actor_name = _display_name(getattr(record, "actor", None))
+    pushes = {n.recipient_id: [events.notification_event(n, actor_name=actor_name)] for n in rows}
+    nudged |= {record.actor_id} if record.actor_id else set()
+    push_on_commit(pushes, nudged)
+    return rows
+
+
+def notify_users(*, user_ids, kind: str, text_vi: str, text_en: str, nomination=None, actor=None):
+    """The same durable path for notices that are not transitions (e.g. alerts to managers)."""
+    actor_id = getattr(actor, "pk", None)
+    rows = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=user_id,
+                kind=kind,
+                nomination=nomination,
+                actor_id=actor_id,
+                text_vi=text_vi[:TEXT_MAX],
+                text_en=text_en[:TEXT_MAX],
+            )
+            for user_id in sorted(set(user_ids) - {actor_id})
+        ]
+    )
+    name = _display_name(actor)
+    push_on_commit({n.recipient_id: [events.notification_event(n, actor_name=name)] for n in rows})
+    return rows
+
+
+def notifications_mark_read(*, user, notification_ids=None) -> int:
+    """Mark the user's notices read (all unread ones when ids is None); returns how many changed."""
+    with transaction.atomic():
+        qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+        if notification_ids is not None:
+            qs = qs.filter(pk__in=list(notification_ids))
+        changed = qs.update(read_at=timezone.now())
+        if changed:
+            push_on_commit({}, {user.pk})  # the user's other tabs update their bell
+    return changed
+
+
+# --- after commit -----------------------------------------------------------
+
+
+def push_on_commit(pushes: dict, nudged=()) -> None:
+    """After commit, send each user's events and a counts nudge to everyone else named."""
+    messages = [
+        (user_group(user_id), {"type": "notify", "event": event})
+        for user_id, user_events in pushes.items()
+        for event in user_events
+    ]
+    messages += [
+        (user_group(user_id), {"type": "counts.refresh"})
+        for user_id in sorted(set(nudged) - set(pushes))
+    ]
+    if messages:
+        transaction.on_commit(lambda: push(messages), robust=True)
+
+
+def push(messages) -> bool:
+    """Send (group, message) pairs on the channel layer; never raises (the rows are the truth)."""
+    layer = get_channel_layer()
+    if layer is None:
+        return False
+    try:
+        async_to_sync(_send_all)(layer, messages)
+    except Exception:
+        logger.warning(
+            "notification push failed for %d message(s); clients catch up on reconnect",
+            len(messages),
+            exc_info=True,
+        )
+        return False
+    return True
+
+
+async def _send_all(layer, messages) -> None:
+    gate = asyncio.Semaphore(PUSH_CONCURRENCY)
+    failures: list = []
+
+    async def send(group, message):
+        async with gate:
+            if failures:
+                return  # the layer is down: stop trying, fail fast
+            try:
+                await layer.group_send(group, message)
+            except Exception as exc:
+                failures.append(exc)
+
+    await asyncio.gather(*(send(g, m) for g, m in messages))
+    if failures:
+        raise failures[0]
+
+
+# --- texts ------------------------------------------------------------------
+
+_TASK_TEXTS = {
+    "prepare": ("Dự thảo đề nghị mới {ref}: cần hoàn thiện và trình.",
+                "New draft nomination {ref}: to complete and submit."),
+    "review": ("Đề nghị {ref} đã được trình, chờ thẩm định.",
+               "Nomination {ref} was submitted and awaits review."),
+    "vote": ("Đề nghị {ref} chờ Hội đồng bỏ phiếu: cần ghi kết quả.",
+             "Nomination {ref} awaits the council vote: record the result."),
+    "decide": ("Đề nghị {ref} chờ Thủ trưởng phê duyệt.",
+               "Nomination {ref} awaits the Director's decision."),
+    "report": ("Đề nghị {ref} đã được phê duyệt: cần báo cáo Ban Thi đua tỉnh.",
+               "Nomination {ref} was approved: report it to the provincial board."),
+}
+_KIND_TEXTS = {
+    Kind.ASSIGNED: ("Bạn được giao xử lý đề nghị {ref}.", "You were assigned nomination {ref}."),
+    Kind.VOTE_OPENED: ("Hội đồng mở bỏ phiếu đề nghị {ref}.",
+                       "The council vote is open for nomination {ref}."),
+    Kind.RETURNED: ("Đề nghị {ref} bị trả lại để bổ sung: {reason}",
+                    "Nomination {ref} was returned for changes: {reason}"),
+    Kind.APPROVED: ("Đề nghị {ref} đã được phê duyệt (quyết định số {decision}).",
+                    "Nomination {ref} was approved (decision no. {decision})."),
+    Kind.REJECTED: ("Đề nghị {ref} không được đề nghị / bị từ chối: {reason}",
+                    "Nomination {ref} was rejected: {reason}"),
+    Kind.REPORTED: ("Đề nghị {ref} đã được báo cáo Ban Thi đua tỉnh.",
+                    "Nomination {ref} was reported to the provincial board."),
+}
+
+
+def _texts(kind: str, nomination: Nomination, record) -> dict:
+    if kind == Kind.TASK:
+        vi, en = _TASK_TEXTS[STATE_TASK[record.to_state]]
+    else:
+        vi, en = _KIND_TEXTS[kind]
+    award = nomination.award
+    values = {
+        "reason": record.comment or nomination.last_reason or "-",
+        "decision": nomination.decision_number or "-",
+    }
+    ref_vi = f"#{nomination.pk} ({nomination.nominee_name} – {award.name_vi})"
+    ref_en = f"#{nomination.pk} ({nomination.nominee_name} – {award.name_en or award.name_vi})"
+    return {
+        "text_vi": vi.format(ref=ref_vi, **values)[:TEXT_MAX],
+        "text_en": en.format(ref=ref_en, **values)[:TEXT_MAX],
+    }
+
+
+def _display_name(user) -> str | None:
+    if user is None:
+        return None
+    return user.get_full_name() or user.username

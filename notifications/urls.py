@@ -1,1 +1,12 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("<int:pk>/read/", views.notification_read, name="read"),
+    path("read-all/", views.notification_read_all, name="read-all"),
+    path("counts/", views.notification_counts, name="unread"),
+]
