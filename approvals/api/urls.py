@@ -1,1 +1,53 @@
-urlpatterns: list = []
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from workflow.services import ACTION_SERVICES
+
+from . import serializers, views
+from .auth import TokenView
+from .errors import not_found_view
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("me/", views.Me.as_view(), name="api-me"),
+    path("units/", views.Units.as_view(), name="api-units"),
+    path("campaigns/", views.Campaigns.as_view(), name="api-campaigns"),
+    path("awards/", views.Awards.as_view(), name="api-awards"),
+    path("inbox/", views.Inbox.as_view(), name="api-inbox"),
+    path("history/", views.GlobalHistory.as_view(), name="api-history"),
+    path("jobs/<int:pk>/", views.JobDetail.as_view(), name="api-job"),
+    path("nominations/", views.NominationListCreate.as_view(), name="api-nominations"),
+    path("nominations/bulk-actions/", views.BulkActions.as_view(), name="api-bulk-actions"),
+    path("nominations/<int:pk>/", views.NominationDetail.as_view(), name="api-nomination"),
+    path(
+        "nominations/<int:pk>/history/",
+        views.NominationHistory.as_view(),
+        name="api-nomination-history",
+    ),
+    path("nominations/<int:pk>/documents/", views.Documents.as_view(), name="api-documents"),
+    path(
+        "nominations/<int:pk>/documents/<int:doc_id>/",
+        views.DocumentDetail.as_view(),
+        name="api-document",
+    ),
+    path(
+        "nominations/<int:pk>/documents/<int:doc_id>/download/",
+        views.DocumentDownload.as_view(),
+        name="api-document-download",
+    ),
+]
+
+# One URL per lifecycle action (record_vote -> actions/record-vote/), each with its own body.
+urlpatterns += [
+    path(
+        f"nominations/<int:pk>/actions/{serializers.slug(action)}/",
+        views.action_view(action),
+        name=f"api-action-{serializers.slug(action)}",
+    )
+    for action in ACTION_SERVICES
+]
+
+# Anything else under /api/v1/ is the same JSON 404 as a hidden object.
+urlpatterns += [re_path(r"^.*$", not_found_view)]

@@ -1,0 +1,60 @@
+"""Token login and revocation, with failed logins rate-limited per username and address."""
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.authtoken.models import Token
+from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .serializers import TokenRequestSerializer, TokenSerializer
+from .views import validated
+
+
+class TooManyAttempts(exceptions.Throttled):
+    default_detail = _("Đăng nhập sai quá nhiều lần; vui lòng thử lại sau.")
+    default_code = "too_many_attempts"
+
+
+class BadCredentials(exceptions.AuthenticationFailed):
+    default_detail = _("Tên đăng nhập hoặc mật khẩu không đúng.")
+    default_code = "bad_credentials"
+
+
+def _failures_key(request, username: str) -> str:
+    # REMOTE_ADDR, not a forwarded header a client could forge.
+    return f"api-login-failures:{username.casefold()}:{request.META.get('REMOTE_ADDR', '')}"
+
+
+class TokenView(APIView):
+    """POST: exchange a username and password for a token. DELETE: revoke the caller's token."""
+
+    parser_classes = [JSONParser, FormParser]
+
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, auth=[])
+    def post(self, request):
+        data = validated(TokenRequestSerializer, request.data)
+        key = _failures_key(request, data["username"])
+        if cache.get(key, 0) >= settings.API_LOGIN_MAX_FAILURES:
+            raise TooManyAttempts(wait=settings.API_LOGIN_LOCKOUT_SECONDS)
+        user = authenticate(request, username=data["username"], password=data["password"])
+        if user is None:
+            cache.add(key, 0, timeout=settings.API_LOGIN_LOCKOUT_SECONDS)
+            cache.incr(key)
+            raise BadCredentials()
+        cache.delete(key)
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,413 @@
+"""Shapes of the API's input and output. Input serializers only parse types;
+the services decide permissions, states and business rules."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from approvals.jobs import MAX_ITEMS
+from approvals.models import Award, BulkJob, Campaign, DocumentKind, DossierDocument, Unit
+from approvals.roles import Role
+from approvals.states import State
+from workflow.models import AuditRecord
+from workflow.policy import POLICY, allowed
+from workflow.services import ACTION_SERVICES, MAX_COMMENT, open_task
+
+MAX_ID = 2**63 - 1
+
+
+def slug(action: str) -> str:
+    """Service name -> URL name: record_vote -> record-vote."""
+    return action.replace("_", "-")
+
+
+ACTION_SLUGS = {slug(a): a for a in ACTION_SERVICES}
+
+
+class Text(serializers.CharField):
+    """A CharField that also refuses unpaired surrogates, which no database column can store."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise serializers.ValidationError(_("Văn bản chứa ký tự không hợp lệ.")) from None
+        return value
+
+
+def Id(**kwargs):  # noqa: N802 - reads as a field type
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+# --- catalogue --------------------------------------------------------------
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name", "name_en", "kind", "parent", "has_legal_personality"]
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "year",
+            "starts_on",
+            "ends_on",
+            "submission_deadline",
+        ]
+
+
+class AwardSerializer(serializers.ModelSerializer):
+    required_documents = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Award
+        fields = [
+            "id",
+            "code",
+            "name_vi",
+            "name_en",
+            "subject",
+            "decided_by",
+            "requires_council_vote",
+            "required_documents",
+        ]
+
+
+class UnitBrief(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name"]
+
+
+class CampaignBrief(serializers.ModelSerializer):
+    class Meta:
+        model = Campaign
+        fields = ["id", "code", "name"]
+
+
+class AwardBrief(serializers.ModelSerializer):
+    class Meta:
+        model = Award
+        fields = ["id", "code", "name_vi", "name_en"]
+
+
+# --- nominations ------------------------------------------------------------
+
+
+class NominationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=State.choices)
+    state_label = serializers.SerializerMethodField()
+    unit = UnitBrief()
+    campaign = CampaignBrief()
+    award = AwardBrief()
+    nominee_name = serializers.CharField()
+    nominee_title = serializers.CharField()
+    achievements = serializers.CharField()
+    decision_number = serializers.CharField()
+    decision_date = serializers.DateField(allow_null=True)
+    votes_for = serializers.IntegerField(allow_null=True)
+    votes_total = serializers.IntegerField(allow_null=True)
+    last_reason = serializers.CharField()
+    holder = serializers.SerializerMethodField(
+        help_text="Username of whoever holds the open task, or null when it sits in a queue."
+    )
+    actions = serializers.SerializerMethodField(
+        help_text="Actions the caller's roles allow from this state (a hint; the service decides)."
+    )
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    state_changed_at = serializers.DateTimeField()
+
+    def get_state_label(self, obj) -> str:
+        return str(State(obj.state).label)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_holder(self, obj) -> str | None:
+        if hasattr(obj, "task_owner_username"):  # annotated by the list selectors
+            return obj.task_owner_username
+        task = open_task(obj)
+        return task.owner.username if task and task.owner_id else None
+
+    def get_actions(self, obj) -> list[str]:
+        roles = self.context["actor"].roles_at(obj.unit_id)
+        return [slug(a) for a in POLICY if allowed(a, roles, obj.state)]
+
+
+class NominationFilterSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=State.choices, required=False)
+    unit = Text(required=False, max_length=40, help_text="Unit id or code.")
+    campaign = Text(required=False, max_length=40, help_text="Campaign id or code.")
+    award = Text(required=False, max_length=40, help_text="Award id or code.")
+    overdue = serializers.BooleanField(required=False, default=False)
+    q = Text(
+        required=False,
+        max_length=200,
+        help_text="Text search: nominee, achievements, decision number.",
+    )
+    order = serializers.ChoiceField(
+        choices=["newest", "age", "-age"], required=False, default="newest"
+    )
+
+
+class NominationCreateSerializer(serializers.Serializer):
+    unit = Id()
+    campaign = Id()
+    award = Id()
+    nominee_name = Text(max_length=200)
+    nominee_title = Text(max_length=200, required=False, allow_blank=True, default="")
+    achievements = Text(max_length=20000, required=False, allow_blank=True, default="")
+
+
+class NominationUpdateSerializer(serializers.Serializer):
+    campaign = Id(required=False)
+    award = Id(required=False)
+    nominee_name = Text(max_length=200, required=False)
+    nominee_title = Text(max_length=200, required=False, allow_blank=True)
+    achievements = Text(max_length=20000, required=False, allow_blank=True)
+
+    def service_fields(self) -> dict:
+        data = dict(self.validated_data)
+        for key in ("campaign", "award"):
+            if key in data:
+                data[f"{key}_id"] = data.pop(key)
+        return data
+
+
+# --- actions ----------------------------------------------------------------
+
+
+def _comment(action: str):
+    if POLICY[action].needs_comment:
+        return Text(max_length=MAX_COMMENT, allow_blank=True, help_text="Required: the reason.")
+    return Text(max_length=MAX_COMMENT, required=False, allow_blank=True, default="")
+
+
+class RecommendFields(serializers.Serializer):
+    to = serializers.ChoiceField(choices=["council", "director"])
+
+
+class RecordVoteFields(serializers.Serializer):
+    votes_for = serializers.IntegerField(min_value=0, max_value=100000)
+    votes_total = serializers.IntegerField(min_value=0, max_value=100000)
+    passed = serializers.BooleanField()
+
+
+class ApproveFields(serializers.Serializer):
+    decision_number = Text(max_length=60)
+    decision_date = serializers.DateField()
+
+
+class ReassignFields(serializers.Serializer):
+    assignee = Id(help_text="User id of the new holder.")
+
+
+ACTION_FIELDS = {
+    "recommend": RecommendFields,
+    "record_vote": RecordVoteFields,
+    "approve": ApproveFields,
+    "reassign": ReassignFields,
+}
+
+
+def action_serializer(action: str) -> type[serializers.Serializer]:
+    """The request body of one action: a comment plus the action's own fields."""
+    base = ACTION_FIELDS.get(action, serializers.Serializer)
+    name = "".join(part.capitalize() for part in action.split("_")) + "Action"
+    return type(name, (base,), {"comment": _comment(action)})
+
+
+def service_kwargs(data: dict) -> dict:
+    """API field names -> service keyword names."""
+    data = dict(data)
+    if "assignee" in data:
+        data["assignee_id"] = data.pop("assignee")
+    if "decision_date" in data and data["decision_date"] is not None:
+        data["decision_date"] = data["decision_date"].isoformat()
+    return data
+
+
+class BulkActionSerializer(serializers.Serializer):
+    """One action, one comment, many nominations; the action's own fields as for one item."""
+
+    action = serializers.ChoiceField(choices=sorted(ACTION_SLUGS))
+    nomination_ids = serializers.ListField(child=Id(), min_length=1, max_length=MAX_ITEMS)
+    comment = Text(max_length=MAX_COMMENT, required=False, allow_blank=True, default="")
+    to = serializers.ChoiceField(choices=["council", "director"], required=False)
+    votes_for = serializers.IntegerField(min_value=0, max_value=100000, required=False)
+    votes_total = serializers.IntegerField(min_value=0, max_value=100000, required=False)
+    passed = serializers.BooleanField(required=False)
+    decision_number = Text(max_length=60, required=False)
+    decision_date = serializers.DateField(required=False)
+    assignee = Id(required=False)
+
+
+class JobResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    ok = serializers.BooleanField()
+    state = serializers.CharField(required=False)
+    code = serializers.CharField(required=False)
+    status = serializers.IntegerField(required=False)
+    message = serializers.CharField(required=False)
+    reasons = serializers.ListField(child=serializers.CharField(), required=False)
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+
+
+class JobSerializer(serializers.ModelSerializer):
+    action = serializers.SerializerMethodField()
+    percent = serializers.IntegerField()
+    results = JobResultSerializer(many=True)
+
+    class Meta:
+        model = BulkJob
+        fields = [
+            "id",
+            "action",
+            "status",
+            "total",
+            "processed",
+            "succeeded",
+            "failed",
+            "percent",
+            "results",
+            "created_at",
+            "finished_at",
+        ]
+
+    def get_action(self, obj) -> str:
+        return slug(obj.action)
+
+
+# --- history ----------------------------------------------------------------
+
+
+class HistoryRecordSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor_username")
+    role = serializers.CharField(source="actor_role")
+    data = serializers.DictField()
+
+    class Meta:
+        model = AuditRecord
+        fields = [
+            "id",
+            "nomination",
+            "actor",
+            "role",
+            "action",
+            "from_state",
+            "to_state",
+            "comment",
+            "data",
+            "created_at",
+            "request_id",
+            "prev_hash",
+            "hash",
+        ]
+
+
+class HistoryFilterSerializer(serializers.Serializer):
+    actor = Text(required=False, max_length=150, help_text="Username.")
+    action = Text(required=False, max_length=40)
+    unit = Text(required=False, max_length=40, help_text="Unit code.")
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+
+# --- inbox and me -----------------------------------------------------------
+
+
+class InboxGroupSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = NominationSerializer(many=True)
+
+
+class InboxCountsSerializer(serializers.Serializer):
+    mine = serializers.IntegerField()
+    queue = serializers.IntegerField()
+    done = serializers.IntegerField()
+
+
+class InboxSerializer(serializers.Serializer):
+    mine = InboxGroupSerializer()
+    queue = InboxGroupSerializer()
+    counts = InboxCountsSerializer(help_text="Unfiltered counts of the three inbox tabs.")
+
+
+class InboxFilterSerializer(NominationFilterSerializer):
+    order = serializers.ChoiceField(
+        choices=["age", "-age", "newest"], required=False, default="age"
+    )
+    limit = serializers.IntegerField(min_value=1, max_value=200, required=False, default=50)
+
+
+class RoleGrantSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+    label = serializers.CharField()
+    unit = UnitBrief(allow_null=True, help_text="Null: the whole body.")
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    email = serializers.CharField()
+    unit = UnitBrief(allow_null=True)
+    roles = RoleGrantSerializer(many=True)
+    scopes = serializers.DictField(
+        child=serializers.ListField(child=serializers.IntegerField()),
+        help_text="Role -> ids of every unit the role covers (sub-units included).",
+    )
+
+
+# --- auth -------------------------------------------------------------------
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = Text(max_length=150)
+    password = Text(max_length=4096, style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+# --- documents --------------------------------------------------------------
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    kind_label = serializers.SerializerMethodField()
+    name = serializers.CharField(source="original_name")
+    uploaded_by = serializers.CharField(source="uploaded_by.username")
+
+    class Meta:
+        model = DossierDocument
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+        ]
+
+    def get_kind_label(self, obj) -> str:
+        return str(DocumentKind(obj.kind).label)
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    file = serializers.FileField(help_text="PDF, DOCX, XLSX, JPG or PNG, checked by content.")

@@ -1,0 +1,322 @@
+"""Thin endpoints: parse the input, fetch through the access helper, call the service, render.
+
+Permissions, states and business rules live in the services (workflow.services,
+approvals.services, approvals.dossier, approvals.jobs) and the policy table;
+errors they raise become the shared JSON error contract in errors.py.
+"""
+
+from django.conf import settings
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from approvals import selectors
+from approvals.access import get_nomination_for_actor, load_actor
+from approvals.dossier import ALLOWED, document_for_download, document_remove, document_upload
+from approvals.jobs import bulk_start
+from approvals.models import Award, BulkJob, Campaign, Nomination, RoleGrant, Unit
+from approvals.services import nomination_create, nomination_update
+from workflow.errors import NotFound, PermissionRefused
+from workflow.models import AuditRecord
+from workflow.policy import POLICY
+from workflow.services import ACTION_SERVICES
+
+from . import serializers as s
+from .errors import NOT_FOUND_MESSAGE
+from .permissions import may_read_global_history
+
+
+class Page(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = settings.API_MAX_PAGE_SIZE
+
+
+def validated(serializer_class, data, **kwargs) -> dict:
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def actor_of(request):
+    """The caller's roles and scopes, read once per request."""
+    if not hasattr(request, "_vd_actor"):
+        request._vd_actor = load_actor(request.user)
+    return request._vd_actor
+
+
+class ActorContextMixin:
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "actor": actor_of(self.request)}
+
+    def render(self, nomination, code=status.HTTP_200_OK):
+        return Response(
+            s.NominationSerializer(nomination, context=self.get_serializer_context()).data,
+            status=code,
+        )
+
+
+# --- nominations ------------------------------------------------------------
+
+
+class NominationListCreate(ActorContextMixin, generics.ListCreateAPIView):
+    queryset = Nomination.objects.none()
+    serializer_class = s.NominationSerializer
+    pagination_class = Page
+
+    def get_queryset(self):
+        filters = dict(validated(s.NominationFilterSerializer, self.request.query_params))
+        order = filters.pop("order")
+        return selectors.nomination_list(actor_of(self.request), filters=filters, order=order)
+
+    @extend_schema(parameters=[s.NominationFilterSerializer])
+    def get(self, request):
+        return self.list(request)
+
+    @extend_schema(request=s.NominationCreateSerializer, responses={201: s.NominationSerializer})
+    def post(self, request):
+        data = validated(s.NominationCreateSerializer, request.data)
+        nomination = nomination_create(
+            user=request.user,
+            unit_id=data["unit"],
+            campaign_id=data["campaign"],
+            award_id=data["award"],
+            nominee_name=data["nominee_name"],
+            nominee_title=data["nominee_title"],
+            achievements=data["achievements"],
+        )
+        return self.render(nomination, status.HTTP_201_CREATED)
+
+
+class NominationDetail(ActorContextMixin, generics.GenericAPIView):
+    queryset = Nomination.objects.none()
+    serializer_class = s.NominationSerializer
+
+    def get(self, request, pk: int):
+        return self.render(get_nomination_for_actor(actor_of(request), pk))
+
+    @extend_schema(request=s.NominationUpdateSerializer, responses=s.NominationSerializer)
+    def patch(self, request, pk: int):
+        serializer = s.NominationUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        nomination = nomination_update(
+            user=request.user, nomination_id=pk, **serializer.service_fields()
+        )
+        return self.render(nomination)
+
+
+class NominationAction(ActorContextMixin, generics.GenericAPIView):
+    """Take one lifecycle action; the body is the comment plus the action's own fields."""
+
+    queryset = Nomination.objects.none()
+    workflow_action: str = ""
+    serializer_class = None
+
+    def get_serializer_class(self):
+        return self.serializer_class
+
+    @extend_schema(responses=s.NominationSerializer)
+    def post(self, request, pk: int):
+        data = s.service_kwargs(validated(self.serializer_class, request.data))
+        service = ACTION_SERVICES[self.workflow_action]
+        return self.render(service(user=request.user, nomination_id=pk, **data))
+
+
+def action_view(action: str):
+    """The endpoint of one action, documented with who may take it from which state."""
+    rule = POLICY[action]
+    who = "; ".join(
+        f"{role} from {', '.join(sorted(states))}" for role, states in rule.by_role.items()
+    )
+    doc = f"{ACTION_SERVICES[action].__doc__}\n\nAllowed: {who}. Returns the nomination."
+    view = type(
+        f"{s.slug(action).title().replace('-', '')}Action", (NominationAction,), {"__doc__": doc}
+    )
+    return view.as_view(workflow_action=action, serializer_class=s.action_serializer(action))
+
+
+class BulkActions(APIView):
+    @extend_schema(
+        request=s.BulkActionSerializer,
+        responses={200: s.JobSerializer, 202: s.JobSerializer},
+        description="Small batches finish at once (200); larger ones run in the background "
+        "(202): follow the job at /api/v1/jobs/{id}/.",
+    )
+    def post(self, request):
+        data = dict(validated(s.BulkActionSerializer, request.data))
+        action = s.ACTION_SLUGS[data.pop("action")]
+        job = bulk_start(
+            user=request.user,
+            action=action,
+            nomination_ids=data.pop("nomination_ids"),
+            comment=data.pop("comment"),
+            params=s.service_kwargs(data),
+        )
+        done = job.status == BulkJob.Status.DONE
+        return Response(
+            s.JobSerializer(job).data,
+            status=status.HTTP_200_OK if done else status.HTTP_202_ACCEPTED,
+        )
+
+
+class JobDetail(APIView):
+    @extend_schema(responses=s.JobSerializer)
+    def get(self, request, pk: int):
+        # A job is its starter's alone; anyone else's looks missing.
+        job = BulkJob.objects.filter(pk=pk, user=request.user).first()
+        if job is None:
+            raise NotFound(NOT_FOUND_MESSAGE)
+        return Response(s.JobSerializer(job).data)
+
+
+# --- history ----------------------------------------------------------------
+
+
+class NominationHistory(generics.ListAPIView):
+    queryset = AuditRecord.objects.none()
+    serializer_class = s.HistoryRecordSerializer
+    pagination_class = Page
+
+    def get_queryset(self):
+        nomination = get_nomination_for_actor(actor_of(self.request), self.kwargs["pk"])
+        return selectors.nomination_history(nomination)
+
+
+class GlobalHistory(generics.ListAPIView):
+    """The whole audit trail: whole-body auditors, managers and admins only."""
+
+    queryset = AuditRecord.objects.none()
+    serializer_class = s.HistoryRecordSerializer
+    pagination_class = Page
+
+    def get_queryset(self):
+        if not may_read_global_history(actor_of(self.request)):
+            raise PermissionRefused()
+        filters = validated(s.HistoryFilterSerializer, self.request.query_params)
+        return selectors.history(filters=filters)
+
+    @extend_schema(parameters=[s.HistoryFilterSerializer])
+    def get(self, request):
+        return self.list(request)
+
+
+# --- inbox, me and the catalogue ---------------------------------------------
+
+
+class Inbox(ActorContextMixin, generics.GenericAPIView):
+    serializer_class = s.InboxSerializer
+
+    @extend_schema(parameters=[s.InboxFilterSerializer], responses=s.InboxSerializer)
+    def get(self, request):
+        filters = dict(validated(s.InboxFilterSerializer, request.query_params))
+        order, limit = filters.pop("order"), filters.pop("limit")
+        actor = actor_of(request)
+        groups = {}
+        for tab in ("mine", "queue"):
+            qs = selectors.inbox(actor, tab=tab, filters=filters, order=order)
+            groups[tab] = {"count": qs.count(), "results": list(qs[:limit])}
+        groups["counts"] = selectors.inbox_counts(actor)
+        return Response(s.InboxSerializer(groups, context=self.get_serializer_context()).data)
+
+
+class Me(APIView):
+    @extend_schema(responses=s.MeSerializer)
+    def get(self, request):
+        user, actor = request.user, actor_of(request)
+        grants = RoleGrant.objects.filter(user=user).select_related("unit").order_by("role", "id")
+        profile = getattr(user, "profile", None)
+        me = {
+            "id": user.pk,
+            "username": user.username,
+            "full_name": user.get_full_name(),
+            "email": user.email,
+            "unit": profile.unit if profile else None,
+            "roles": [
+                {"role": g.role, "label": g.get_role_display(), "unit": g.unit} for g in grants
+            ],
+            "scopes": {role: sorted(units) for role, units in sorted(actor.scopes.items())},
+        }
+        return Response(s.MeSerializer(me).data)
+
+
+class Units(generics.ListAPIView):
+    queryset = Unit.objects.order_by("code")
+    serializer_class = s.UnitSerializer
+
+
+class Campaigns(generics.ListAPIView):
+    queryset = Campaign.objects.all()
+    serializer_class = s.CampaignSerializer
+
+
+class Awards(generics.ListAPIView):
+    queryset = Award.objects.all()
+    serializer_class = s.AwardSerializer
+
+
+# --- dossier documents ------------------------------------------------------
+
+
+class Documents(generics.GenericAPIView):
+    queryset = Nomination.objects.none()
+    serializer_class = s.DocumentSerializer
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(responses=s.DocumentSerializer(many=True))
+    def get(self, request, pk: int):
+        nomination = get_nomination_for_actor(actor_of(request), pk)
+        docs = nomination.documents.filter(removed_at__isnull=True).select_related("uploaded_by")
+        return Response(s.DocumentSerializer(docs, many=True).data)
+
+    @extend_schema(request=s.DocumentUploadSerializer, responses={201: s.DocumentSerializer})
+    def post(self, request, pk: int):
+        data = validated(s.DocumentUploadSerializer, request.data)
+        upload = data["file"]
+        # Read one byte past the limit at most: the service refuses an over-size file.
+        content = upload.read(settings.DOSSIER_MAX_UPLOAD_BYTES + 1)
+        doc = document_upload(
+            user=request.user, nomination_id=pk, kind=data["kind"], name=upload.name, data=content
+        )
+        return Response(s.DocumentSerializer(doc).data, status=status.HTTP_201_CREATED)
+
+
+class DocumentDetail(APIView):
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, pk: int, doc_id: int):
+        document_remove(user=request.user, nomination_id=pk, document_id=doc_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AnyAccept(BaseContentNegotiation):
+    """A download answers with the file's own type, whatever the client's Accept header says."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class DocumentDownload(APIView):
+    content_negotiation_class = AnyAccept
+
+    @extend_schema(
+        responses={
+            (200, mime): OpenApiResponse(OpenApiTypes.BINARY, description="The file.")
+            for mime in ALLOWED
+        }
+    )
+    def get(self, request, pk: int, doc_id: int):
+        doc = document_for_download(user=request.user, nomination_id=pk, document_id=doc_id)
+        return FileResponse(
+            doc.file.open("rb"),
+            as_attachment=True,
+            filename=doc.original_name,
+            content_type=doc.content_type,
+        )
