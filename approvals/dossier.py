@@ -57,7 +57,7 @@ def document_upload(*, user, nomination_id, kind: str, name: str, data: bytes) -
     digest = hashlib.sha256(data).hexdigest()
     created = {}
 
-    def apply(*, nomination, **_):
+    def apply(*, nomination, **_ignored):
         created["doc"] = DossierDocument.objects.create(
             nomination=nomination, kind=kind, file=stored, original_name=safe_name,
             content_type=mime, size=len(data), sha256=digest, uploaded_by=user,
@@ -77,7 +77,7 @@ def document_upload(*, user, nomination_id, kind: str, name: str, data: bytes) -
 def document_remove(*, user, nomination_id, document_id, comment: str = "") -> None:
     """Take a file out of the dossier (it stays on record, marked removed)."""
 
-    def apply(*, nomination, **_):
+    def apply(*, nomination, **_ignored):
         doc = nomination.documents.filter(pk=document_id, removed_at__isnull=True).first()
         if doc is None:
             raise NotFound(_("Không tìm thấy tài liệu."))

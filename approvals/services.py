@@ -53,7 +53,7 @@ def _sync_role(user, role: str) -> None:
         assign_perm(perm, user, unit)
     for unit in Unit.objects.filter(pk__in=held - wanted):
         remove_perm(perm, user, unit)
-    group, _ = Group.objects.get_or_create(name=role)
+    group, _created = Group.objects.get_or_create(name=role)
     if grants:
         user.groups.add(group)
     else:
@@ -79,7 +79,7 @@ def role_grant(*, user, role: str, unit: Unit | None = None, granted_by=None) ->
 def role_revoke(*, user, role: str, unit: Unit | None = None, revoked_by=None) -> int:
     """Revoke one grant; returns how many grants were removed (0 if there was none)."""
     with transaction.atomic(durable=True):
-        deleted, _ = RoleGrant.objects.filter(user=user, role=role, unit=unit).delete()
+        deleted, _details = RoleGrant.objects.filter(user=user, role=role, unit=unit).delete()
         _sync_role(user, role)
         if deleted:
             audit_append(
@@ -181,7 +181,7 @@ def nomination_update(*, user, nomination_id, **fields) -> Nomination:
         raise InvalidInput(fields={k: [_("Trường không sửa được.")] for k in unknown})
     clean = _validated_content(fields=fields)
 
-    def apply(*, nomination, **_):
+    def apply(*, nomination, **_ignored):
         changed = [k for k, v in clean.items() if getattr(nomination, k) != v]
         for key in changed:
             setattr(nomination, key, clean[key])

@@ -165,7 +165,7 @@ def perform_transition(
 def nomination_submit(*, user, nomination_id, comment: str = "") -> Nomination:
     """Thủ trưởng đơn vị trình: the unit head submits a draft or a returned proposal."""
 
-    def apply(*, nomination, task, **_):
+    def apply(*, nomination, task, **_ignored):
         if nomination.state == State.DRAFT and nomination.campaign.submission_deadline < (
             timezone.localdate()
         ):
@@ -186,7 +186,7 @@ def nomination_submit(*, user, nomination_id, comment: str = "") -> Nomination:
 def nomination_withdraw(*, user, nomination_id, comment: str) -> Nomination:
     """The unit head withdraws the proposal before a decision; its open task is cancelled."""
 
-    def apply(*, nomination, **_):
+    def apply(*, nomination, **_ignored):
         nomination.withdraw(reason=comment)
         NominationFlow.instance.cancel(nomination.process)
 
@@ -201,7 +201,7 @@ def nomination_withdraw(*, user, nomination_id, comment: str) -> Nomination:
 def nomination_claim(*, user, nomination_id, comment: str = "") -> Nomination:
     """Take the open task from the role's queue; the standing review then starts (in_review)."""
 
-    def apply(*, nomination, task, **_):
+    def apply(*, nomination, task, **_ignored):
         if task is None:
             raise Conflict()
         if task.owner_id is not None:
@@ -220,7 +220,7 @@ def nomination_claim(*, user, nomination_id, comment: str = "") -> Nomination:
 def nomination_release(*, user, nomination_id, comment: str = "") -> Nomination:
     """Put a claimed task back in the queue; a review goes back to "submitted"."""
 
-    def apply(*, nomination, task, **_):
+    def apply(*, nomination, task, **_ignored):
         _require_holder(task, user, auto_claim=False)
         with task.activation() as activation:
             activation.unassign()
@@ -237,7 +237,7 @@ def nomination_reassign(*, user, nomination_id, assignee_id, comment: str = "") 
     """An admin or manager hands a claimed task to another holder of the task's role."""
     assignee = get_user_model().objects.filter(pk=assignee_id, is_active=True).first()
 
-    def apply(*, nomination, task, **_):
+    def apply(*, nomination, task, **_ignored):
         if task is None or task.owner_id is None:
             raise Conflict(_("Đề nghị chưa có người nhận xử lý; không có gì để giao lại."))
         roles = TASK_ROLES[task.flow_task.name]
@@ -261,7 +261,7 @@ def nomination_reassign(*, user, nomination_id, assignee_id, comment: str = "") 
 def nomination_return(*, user, nomination_id, comment: str) -> Nomination:
     """Trả lại: the standing reviewer or the Director sends it back to the unit with a reason."""
 
-    def apply(*, nomination, task, comment, **_):
+    def apply(*, nomination, task, comment, **_ignored):
         _require_holder(task, user, auto_claim=nomination.state == State.AWAITING_DIRECTOR)
         nomination.return_for_changes(reason=comment)
         nomination.save()
@@ -277,7 +277,7 @@ def nomination_recommend(*, user, nomination_id, to: str, comment: str = "") -> 
     if to not in ("council", "director"):
         raise InvalidInput(fields={"to": [_("Chọn “council” (Hội đồng) hoặc “director”.")]})
 
-    def apply(*, nomination, task, **_):
+    def apply(*, nomination, task, **_ignored):
         _require_holder(task, user, auto_claim=False)
         if to == "director" and nomination.award.requires_council_vote:
             raise RuleViolation(
@@ -316,7 +316,7 @@ def nomination_record_vote(
             fields={"votes_for": [_("Số phiếu đồng ý phải từ 0 đến tổng số thành viên.")]}
         )
 
-    def apply(*, nomination, task, comment, **_):
+    def apply(*, nomination, task, comment, **_ignored):
         _require_holder(task, user, auto_claim=True)
         if passed:
             nomination.vote_passed(votes_for=votes_for, votes_total=votes_total)
@@ -355,7 +355,7 @@ def nomination_approve(
     if errors:
         raise InvalidInput(fields=errors)
 
-    def apply(*, nomination, task, **_):
+    def apply(*, nomination, task, **_ignored):
         _require_holder(task, user, auto_claim=True)
         nomination.approve(decision_number=decision_number, decision_date=decision_date)
         nomination.save()
@@ -374,7 +374,7 @@ def nomination_approve(
 def nomination_reject(*, user, nomination_id, comment: str) -> Nomination:
     """The standing reviewer (after appraisal) or the Director refuses, with a reason."""
 
-    def apply(*, nomination, task, comment, **_):
+    def apply(*, nomination, task, comment, **_ignored):
         _require_holder(task, user, auto_claim=nomination.state == State.AWAITING_DIRECTOR)
         nomination.reject(reason=comment)
         nomination.save()
@@ -388,7 +388,7 @@ def nomination_reject(*, user, nomination_id, comment: str) -> Nomination:
 def nomination_report(*, user, nomination_id, comment: str = "") -> Nomination:
     """The liaison (or standing reviewer) reports the approved result to the provincial board."""
 
-    def apply(*, nomination, task, **_):
+    def apply(*, nomination, task, **_ignored):
         _require_holder(task, user, auto_claim=True)
         nomination.report()
         nomination.save()
