@@ -89,9 +89,7 @@ def notification_event(notification, *, actor_name: str | None = None) -> dict:
 
 
 def counts_event(*, unread: int, inbox: dict, last_id: int) -> dict:
-    return validate(
-        {"type": "counts", "unread": unread, "inbox": dict(inbox), "last_id": last_id}
-    )
+    return validate({"type": "counts", "unread": unread, "inbox": dict(inbox), "last_id": last_id})
 
 
 def parse_hello(message) -> int | None:

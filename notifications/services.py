@@ -245,29 +245,49 @@ async def _send_all(layer, messages) -> None:
 # --- texts ------------------------------------------------------------------
 
 _TASK_TEXTS = {
-    "prepare": ("Dự thảo đề nghị mới {ref}: cần hoàn thiện và trình.",
-                "New draft nomination {ref}: to complete and submit."),
-    "review": ("Đề nghị {ref} đã được trình, chờ thẩm định.",
-               "Nomination {ref} was submitted and awaits review."),
-    "vote": ("Đề nghị {ref} chờ Hội đồng bỏ phiếu: cần ghi kết quả.",
-             "Nomination {ref} awaits the council vote: record the result."),
-    "decide": ("Đề nghị {ref} chờ Thủ trưởng phê duyệt.",
-               "Nomination {ref} awaits the Director's decision."),
-    "report": ("Đề nghị {ref} đã được phê duyệt: cần báo cáo Ban Thi đua tỉnh.",
-               "Nomination {ref} was approved: report it to the provincial board."),
+    "prepare": (
+        "Dự thảo đề nghị mới {ref}: cần hoàn thiện và trình.",
+        "New draft nomination {ref}: to complete and submit.",
+    ),
+    "review": (
+        "Đề nghị {ref} đã được trình, chờ thẩm định.",
+        "Nomination {ref} was submitted and awaits review.",
+    ),
+    "vote": (
+        "Đề nghị {ref} chờ Hội đồng bỏ phiếu: cần ghi kết quả.",
+        "Nomination {ref} awaits the council vote: record the result.",
+    ),
+    "decide": (
+        "Đề nghị {ref} chờ Thủ trưởng phê duyệt.",
+        "Nomination {ref} awaits the Director's decision.",
+    ),
+    "report": (
+        "Đề nghị {ref} đã được phê duyệt: cần báo cáo Ban Thi đua tỉnh.",
+        "Nomination {ref} was approved: report it to the provincial board.",
+    ),
 }
 _KIND_TEXTS = {
     Kind.ASSIGNED: ("Bạn được giao xử lý đề nghị {ref}.", "You were assigned nomination {ref}."),
-    Kind.VOTE_OPENED: ("Hội đồng mở bỏ phiếu đề nghị {ref}.",
-                       "The council vote is open for nomination {ref}."),
-    Kind.RETURNED: ("Đề nghị {ref} bị trả lại để bổ sung: {reason}",
-                    "Nomination {ref} was returned for changes: {reason}"),
-    Kind.APPROVED: ("Đề nghị {ref} đã được phê duyệt (quyết định số {decision}).",
-                    "Nomination {ref} was approved (decision no. {decision})."),
-    Kind.REJECTED: ("Đề nghị {ref} không được đề nghị / bị từ chối: {reason}",
-                    "Nomination {ref} was rejected: {reason}"),
-    Kind.REPORTED: ("Đề nghị {ref} đã được báo cáo Ban Thi đua tỉnh.",
-                    "Nomination {ref} was reported to the provincial board."),
+    Kind.VOTE_OPENED: (
+        "Hội đồng mở bỏ phiếu đề nghị {ref}.",
+        "The council vote is open for nomination {ref}.",
+    ),
+    Kind.RETURNED: (
+        "Đề nghị {ref} bị trả lại để bổ sung: {reason}",
+        "Nomination {ref} was returned for changes: {reason}",
+    ),
+    Kind.APPROVED: (
+        "Đề nghị {ref} đã được phê duyệt (quyết định số {decision}).",
+        "Nomination {ref} was approved (decision no. {decision}).",
+    ),
+    Kind.REJECTED: (
+        "Đề nghị {ref} không được đề nghị / bị từ chối: {reason}",
+        "Nomination {ref} was rejected: {reason}",
+    ),
+    Kind.REPORTED: (
+        "Đề nghị {ref} đã được báo cáo Ban Thi đua tỉnh.",
+        "Nomination {ref} was reported to the provincial board.",
+    ),
 }
 
 

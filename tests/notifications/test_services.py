@@ -22,6 +22,13 @@ from workflow import services
 from workflow.models import AuditRecord
 
 Kind = Notification.Kind
+# Nothing listens on port 1: every connection is refused at once.
+DEAD_LAYER = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [{"address": "redis://127.0.0.1:1/0", "socket_connect_timeout": 0.5}]},
+    }
+}
 
 
 def received(nomination=None) -> dict:
@@ -62,7 +69,9 @@ def test_it_never_notifies_the_actor_of_their_own_action(org, people, nomination
 def test_a_returned_nomination_reaches_its_unit_staff_and_head(nomination_in, people):
     n = nomination_in(State.IN_REVIEW)
     Notification.objects.all().delete()
-    services.nomination_return(user=people["reviewer"], nomination_id=n.pk, comment="Thiếu tờ trình")
+    services.nomination_return(
+        user=people["reviewer"], nomination_id=n.pk, comment="Thiếu tờ trình"
+    )
     assert received(n) == {"staff": Kind.RETURNED, "head": Kind.RETURNED}
     assert "Thiếu tờ trình" in Notification.objects.filter(kind=Kind.RETURNED).first().text_vi
 
@@ -176,10 +185,13 @@ def test_a_rolled_back_transaction_leaves_no_notice_and_pushes_nothing(org, peop
     channel = async_to_sync(layer.new_channel)()
     async_to_sync(layer.group_add)(user_group(people["reviewer"].pk), channel)
     Notification.objects.all().delete()
-    draft.state = State.SUBMITTED  # as the submit transition would leave it
     record = AuditRecord(
-        nomination=draft, actor=people["head"], action="submit", from_state="draft",
-        to_state="submitted", comment="",
+        nomination=draft,
+        actor=people["head"],
+        action="submit",
+        from_state="draft",
+        to_state="submitted",
+        comment="",
     )
     with pytest.raises(RuntimeError), transaction.atomic():
         rows = notify_transition(nomination=draft, record=record)
@@ -212,12 +224,7 @@ def test_after_commit_each_recipient_group_gets_the_notice_and_the_actor_a_count
 
 @pytest.mark.django_db(transaction=True)
 def test_a_dead_channel_layer_does_not_fail_the_transition(org, people, draft, settings, caplog):
-    settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [{"address": "redis://127.0.0.1:1/0", "socket_connect_timeout": 0.5}]},
-        }
-    }
+    settings.CHANNEL_LAYERS = DEAD_LAYER
     started = time.monotonic()
     with caplog.at_level(logging.WARNING, logger="notifications.services"):
         n = services.nomination_submit(user=people["head"], nomination_id=draft.pk)
@@ -228,12 +235,7 @@ def test_a_dead_channel_layer_does_not_fail_the_transition(org, people, draft, s
 
 
 def test_push_reports_failure_instead_of_raising(settings):
-    settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [{"address": "redis://127.0.0.1:1/0", "socket_connect_timeout": 0.5}]},
-        }
-    }
+    settings.CHANNEL_LAYERS = DEAD_LAYER
     assert push([("user-1", {"type": "counts.refresh"})]) is False
 
 
