@@ -1,8 +1,38 @@
 from django.urls import path
 
-from . import views
+from .views import audit, inbox, jobs, nominations
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("nominations/<int:pk>/", views.nomination_detail, name="nomination-detail"),
+    path("", inbox.home, name="home"),
+    path("inbox/", inbox.inbox_page, name="inbox"),
+    path("inbox/bulk/", inbox.bulk, name="inbox-bulk"),
+    path("jobs/<int:pk>/", jobs.job_detail, name="job-detail"),
+    path("nominations/", inbox.nomination_list_page, name="nomination-list"),
+    path("nominations/new/", nominations.nomination_create_page, name="nomination-create"),
+    path("nominations/<int:pk>/", nominations.nomination_detail, name="nomination-detail"),
+    path("nominations/<int:pk>/edit/", nominations.nomination_edit_page, name="nomination-edit"),
+    path(
+        "nominations/<int:pk>/actions/<slug:action>/",
+        nominations.nomination_action,
+        name="nomination-action",
+    ),
+    path(
+        "nominations/<int:pk>/documents/",
+        nominations.document_upload,
+        name="document-upload",
+    ),
+    path(
+        "nominations/<int:pk>/documents/<int:doc_pk>/",
+        nominations.document_download,
+        name="document-download",
+    ),
+    path(
+        "nominations/<int:pk>/documents/<int:doc_pk>/remove/",
+        nominations.document_remove,
+        name="document-remove",
+    ),
+    path("audit/", audit.audit_history, name="audit-history"),
+    path("audit/export.csv", audit.audit_export_csv, name="audit-export-csv"),
+    path("audit/export.xlsx", audit.audit_export_xlsx, name="audit-export-xlsx"),
+    path("audit/verify/", audit.audit_verify, name="audit-verify"),
 ]

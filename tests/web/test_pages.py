@@ -13,6 +13,10 @@ def detail(n):
     return reverse("nomination-detail", args=[n.pk])
 
 
+def fresh(n):
+    return Nomination.objects.get(pk=n.pk)
+
+
 def act(n, action):
     return reverse("nomination-action", args=[n.pk, action])
 
@@ -67,7 +71,7 @@ def test_a_reviewer_claims_from_the_list_and_returns_to_the_inbox(login, nominat
     n = nomination_in(State.SUBMITTED)
     response = login("reviewer").post(act(n, "claim"), {"next": "/inbox/?tab=queue"})
     assert response.status_code == 302 and response["Location"] == "/inbox/?tab=queue"
-    n.refresh_from_db()
+    n = fresh(n)
     assert n.state == State.IN_REVIEW
 
 
@@ -104,7 +108,7 @@ def test_staff_cannot_submit_and_is_told_why_in_vietnamese(login, draft):
     response = login("staff").post(act(draft, "submit"))
     assert response.status_code == 403
     assert "Bạn không có vai trò được phép" in response.content.decode()
-    draft.refresh_from_db()
+    draft = fresh(draft)
     assert draft.state == State.DRAFT
 
 
@@ -141,7 +145,7 @@ def test_the_director_approves_with_a_decision_number(login, nomination_in):
         {"decision_number": "12/QĐ", "decision_date": timezone.localdate().strftime("%d/%m/%Y")},
     )
     assert response.status_code == 302
-    n.refresh_from_db()
+    n = fresh(n)
     assert n.state == State.APPROVED and n.decision_number == "12/QĐ"
 
 
@@ -194,7 +198,7 @@ def test_staff_edits_a_draft_and_the_change_is_recorded(login, draft):
         "nominee_title": "", "achievements": draft.achievements,
     })
     assert response.status_code == 302
-    draft.refresh_from_db()
+    draft = fresh(draft)
     assert draft.nominee_name == "Tên mới"
     assert AuditRecord.objects.filter(nomination=draft, action="edit").exists()
 

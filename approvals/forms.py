@@ -1,0 +1,105 @@
+"""Web forms: they render fields and parse input; the services decide what is valid."""
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from workflow.policy import POLICY
+
+from .models import Award, Campaign, DocumentKind, Unit
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+def parse_date(value) -> datetime.date | None:
+    for fmt in DATE_INPUT_FORMATS:
+        try:
+            return datetime.datetime.strptime(str(value or "").strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+class AwardSelect(forms.Select):
+    """Each option carries its dossier checklist so the page can show it for the chosen award."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        award = getattr(value, "instance", None)
+        if award is not None:
+            option["attrs"]["data-docs"] = "; ".join(
+                str(DocumentKind(k).label) for k in award.required_documents
+                if k in DocumentKind.values
+            )
+        return option
+
+
+class NominationForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Đơn vị đề nghị"), queryset=Unit.objects.none())
+    campaign = forms.ModelChoiceField(label=_("Đợt thi đua"), queryset=Campaign.objects.all())
+    award = forms.ModelChoiceField(
+        label=_("Danh hiệu / hình thức khen thưởng"),
+        queryset=Award.objects.all(),
+        widget=AwardSelect,
+    )
+    nominee_name = forms.CharField(label=_("Người / tập thể được đề nghị"), max_length=200)
+    nominee_title = forms.CharField(label=_("Chức vụ"), max_length=200, required=False)
+    achievements = forms.CharField(
+        label=_("Tóm tắt thành tích"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def __init__(self, *args, unit_ids=(), editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(pk__in=unit_ids)
+        if editing:
+            del self.fields["unit"]
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "campaign_id": data["campaign"].pk,
+            "award_id": data["award"].pk,
+            "nominee_name": data["nominee_name"],
+            "nominee_title": data["nominee_title"],
+            "achievements": data["achievements"],
+        }
+
+    def add_service_errors(self, exc) -> None:
+        for field, messages in exc.fields.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại tài liệu"), choices=DocumentKind.choices)
+    file = forms.FileField(label=_("Tệp (PDF, DOCX, XLSX, JPG, PNG)"))
+
+
+def action_params(action: str, data) -> dict:
+    """The service's keyword arguments for `action`, read from posted form data."""
+    params = {}
+    if action == "recommend":
+        params["to"] = data.get("to", "")
+    elif action == "record_vote":
+        params["votes_for"] = data.get("votes_for", "")
+        params["votes_total"] = data.get("votes_total", "")
+        params["passed"] = data.get("passed") == "1"
+    elif action == "approve":
+        params["decision_number"] = data.get("decision_number", "")
+        params["decision_date"] = data.get("decision_date", "")
+    elif action == "reassign":
+        params["assignee_id"] = data.get("assignee_id", "")
+    return params
+
+
+# Actions offered for bulk work, in the order of the pipeline.
+BULK_ACTIONS = [
+    "submit", "claim", "release", "recommend", "record_vote", "approve", "return", "reject",
+    "report",
+]
+
+
+def bulk_choices(roles) -> list:
+    """The bulk actions some role of the user may ever take."""
+    return [(a, POLICY[a].label) for a in BULK_ACTIONS if POLICY[a].roles & set(roles)]

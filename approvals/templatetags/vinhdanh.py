@@ -1,0 +1,83 @@
+"""Labels and the page header's view of the signed-in user."""
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from approvals.access import load_actor
+from approvals.models import DocumentKind, RoleGrant
+from approvals.roles import UNIT_ROLES, Role
+from approvals.states import State
+from workflow.policy import POLICY
+
+register = template.Library()
+
+# History actions that are not lifecycle transitions of the policy table.
+EXTRA_ACTIONS = {
+    "create": _("Lập dự thảo"),
+    "document_download": _("Tải xuống tài liệu"),
+    "role_grant": _("Cấp vai trò"),
+    "role_revoke": _("Thu hồi vai trò"),
+}
+TASK_LABELS = {
+    "prepare": _("Đơn vị chuẩn bị hồ sơ"),
+    "review": _("Thường trực Hội đồng thẩm định"),
+    "vote": _("Hội đồng bỏ phiếu"),
+    "decide": _("Thủ trưởng cơ quan quyết định"),
+    "report": _("Báo cáo Ban Thi đua tỉnh"),
+}
+
+
+def actor_of(request):
+    """The request's Actor, loaded once per request."""
+    if not hasattr(request, "_vd_actor"):
+        request._vd_actor = load_actor(request.user)
+    return request._vd_actor
+
+
+@register.filter
+def state_label(value):
+    return State(value).label if value in State.values else value
+
+
+@register.filter
+def role_label(value):
+    return Role(value).label if value in Role.values else value
+
+
+@register.filter
+def action_label(value):
+    if value in POLICY:
+        return POLICY[value].label
+    return EXTRA_ACTIONS.get(value, value)
+
+
+@register.filter
+def document_kind_label(value):
+    return DocumentKind(value).label if value in DocumentKind.values else value
+
+
+@register.filter
+def task_label(value):
+    return TASK_LABELS.get(value, value)
+
+
+@register.simple_tag(takes_context=True)
+def header_info(context):
+    """Roles and units of the signed-in user for the header (one query, once per request)."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return None
+    if not hasattr(request, "_vd_header"):
+        actor = actor_of(request)
+        grants = [
+            {"role": g.get_role_display(), "unit": g.unit.name if g.unit else _("toàn cơ quan")}
+            for g in RoleGrant.objects.filter(user_id=request.user.pk)
+            .select_related("unit")
+            .order_by("role", "unit__code")
+        ]
+        request._vd_header = {
+            "grants": grants,
+            "can_create": bool(actor.units_for(*UNIT_ROLES)),
+            "is_auditor": bool({Role.AUDITOR, Role.ADMIN} & actor.roles),
+        }
+    return request._vd_header

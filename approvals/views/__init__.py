@@ -1,0 +1,1 @@
+"""Server-rendered pages: parse input, check access, call a service, render."""
