@@ -1,5 +1,7 @@
 """Token and session authentication, token revocation and the failed-login limit."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.test import override_settings
 from rest_framework.test import APIClient
@@ -25,7 +27,8 @@ def test_a_correct_password_returns_a_token_that_authenticates(people, login):
 
 
 def test_a_form_encoded_login_works_too(people):
-    response = APIClient().post(TOKEN, {"username": "staff", "password": PASSWORD})
+    body = urlencode({"username": "staff", "password": PASSWORD})
+    response = APIClient().post(TOKEN, body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 200 and len(response.json()["token"]) == 40
 
 

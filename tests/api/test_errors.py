@@ -14,9 +14,11 @@ def test_a_hidden_nomination_and_a_missing_one_give_the_same_404(draft, as_user)
     hidden = outsider.get(f"{API}/nominations/{draft.pk}/")
     missing = outsider.get(f"{API}/nominations/{draft.pk + 1000}/")
     assert hidden.status_code == missing.status_code == 404
-    assert hidden.json() == missing.json() == {
-        "code": "not_found", "message": "Không tìm thấy đề nghị."
-    }
+    assert (
+        hidden.json()
+        == missing.json()
+        == {"code": "not_found", "message": "Không tìm thấy đề nghị."}
+    )
     hidden_action = action(outsider, draft.pk, "submit")
     missing_action = action(outsider, draft.pk + 1000, "submit")
     assert hidden_action.status_code == missing_action.status_code == 404
@@ -25,8 +27,9 @@ def test_a_hidden_nomination_and_a_missing_one_give_the_same_404(draft, as_user)
 
 def test_an_action_on_a_visible_nomination_without_the_role_is_403(nomination_in, as_user):
     n = nomination_in("awaiting_director")
-    response = action(as_user("member"), n.pk, "approve", decision_number="1/QĐ",
-                      decision_date="2026-01-05")
+    response = action(
+        as_user("member"), n.pk, "approve", decision_number="1/QĐ", decision_date="2026-01-05"
+    )
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
 
@@ -41,8 +44,9 @@ def test_an_action_from_the_wrong_state_is_409(nomination_in, as_user):
 
 def test_the_message_is_english_when_the_client_asks_for_it(nomination_in, as_user):
     n = nomination_in("submitted")
-    response = as_user("head").post(f"{API}/nominations/{n.pk}/actions/submit/", {},
-                                    format="json", HTTP_ACCEPT_LANGUAGE="en")
+    response = as_user("head").post(
+        f"{API}/nominations/{n.pk}/actions/submit/", {}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 409
     assert response.json()["message"] == (
         "Cannot “Submit” while the nomination is “Submitted, awaiting review”."
@@ -54,18 +58,23 @@ def test_the_message_is_english_when_the_client_asks_for_it(nomination_in, as_us
 def test_a_rule_violation_is_english_too(nomination_in, as_user):
     n = nomination_in("in_review", award_code="chien-si-thi-dua-co-so")
     response = as_user("reviewer").post(
-        f"{API}/nominations/{n.pk}/actions/recommend/", {"to": "director"}, format="json",
+        f"{API}/nominations/{n.pk}/actions/recommend/",
+        {"to": "director"},
+        format="json",
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 422
     assert response.json()["reasons"][0].startswith("The award “")
 
 
-@pytest.mark.parametrize("body", [
-    {"votes_for": "many", "votes_total": 7, "passed": True},
-    {"votes_total": 7, "passed": True},
-    {"votes_for": 1, "votes_total": 7, "passed": "perhaps"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"votes_for": "many", "votes_total": 7, "passed": True},
+        {"votes_total": 7, "passed": True},
+        {"votes_for": 1, "votes_total": 7, "passed": "perhaps"},
+    ],
+)
 def test_malformed_action_input_is_400_with_the_fields_named(nomination_in, as_user, body):
     n = nomination_in("council_vote")
     response = action(as_user("secretary"), n.pk, "record-vote", **body)
@@ -76,15 +85,18 @@ def test_malformed_action_input_is_400_with_the_fields_named(nomination_in, as_u
 
 def test_the_service_checks_what_the_types_cannot(nomination_in, as_user):
     n = nomination_in("council_vote")
-    response = action(as_user("secretary"), n.pk, "record-vote", votes_for=9, votes_total=7,
-                      passed=True)
+    response = action(
+        as_user("secretary"), n.pk, "record-vote", votes_for=9, votes_total=7, passed=True
+    )
     assert response.status_code == 400
     assert "votes_for" in response.json()["fields"]
 
 
 def test_malformed_json_is_400_in_the_same_shape(draft, as_user):
     response = as_user("head").generic(
-        "POST", f"{API}/nominations/{draft.pk}/actions/submit/", "{not json",
+        "POST",
+        f"{API}/nominations/{draft.pk}/actions/submit/",
+        "{not json",
         content_type="application/json",
     )
     assert response.status_code == 400
@@ -98,9 +110,7 @@ def test_an_unknown_action_or_url_is_a_json_404(draft, as_user):
         assert response.json()["code"] == "not_found"
 
 
-def test_the_global_history_is_for_whole_body_auditors_managers_and_admins(
-    nomination_in, as_user
-):
+def test_the_global_history_is_for_whole_body_auditors_managers_and_admins(nomination_in, as_user):
     nomination_in("submitted")
     for name in ("auditor", "manager", "admin"):
         response = as_user(name).get(f"{API}/history/", {"unit": "don-vi-a", "action": "submit"})
