@@ -19,6 +19,9 @@ from .services import user_group
 REFUSED = 4401
 # Several pushes in a burst (a bulk action) share one counts refresh.
 COUNTS_DELAY_SECONDS = 0.05
+# Re-join the group this often: a restarted Redis has forgotten every group, and a
+# layer that is down closes the socket so that the client reconnects and catches up.
+REJOIN_SECONDS = 30
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
@@ -33,10 +36,12 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         self.counts_task = None
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        self.rejoin_task = asyncio.ensure_future(self._rejoin_forever())
 
     async def disconnect(self, code):
-        if getattr(self, "counts_task", None):
-            self.counts_task.cancel()
+        for task in (getattr(self, "counts_task", None), getattr(self, "rejoin_task", None)):
+            if task is not None:
+                task.cancel()
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
@@ -72,6 +77,15 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     def schedule_counts(self):
         if self.counts_task is None or self.counts_task.done():
             self.counts_task = asyncio.ensure_future(self._counts_later())
+
+    async def _rejoin_forever(self):
+        while True:
+            await asyncio.sleep(REJOIN_SECONDS)
+            try:
+                await self.channel_layer.group_add(self.group, self.channel_name)
+            except Exception:
+                await self.close(code=1011)
+                return
 
     async def _counts_later(self):
         await asyncio.sleep(COUNTS_DELAY_SECONDS)
