@@ -1,0 +1,136 @@
+import csv
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from approvals.models import BulkJob, Nomination
+from approvals.states import State
+from workflow.models import AuditRecord
+
+pytestmark = pytest.mark.usefixtures("consistent")
+
+
+def test_a_small_bulk_approval_runs_at_once_and_lists_each_result(login, nomination_in):
+    ok = [nomination_in(State.AWAITING_DIRECTOR, name=f"Người {i}") for i in range(2)]
+    not_ready = nomination_in(State.SUBMITTED, name="Chưa tới bước")
+    response = login("director").post(reverse("inbox-bulk"), {
+        "action": "approve", "ids": [n.pk for n in ok] + [not_ready.pk],
+        "decision_number": "20/QĐ", "decision_date": timezone.localdate().strftime("%d/%m/%Y"),
+    })
+    job = BulkJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    page = login("director").get(response["Location"])
+    assert page.context["job"].status == BulkJob.Status.DONE
+    assert [r["ok"] for r in page.context["results"]] == [True, True, False]
+    html = page.content.decode()
+    assert "Không thể “Phê duyệt”" in html and "Chưa tới bước" in html
+    approved = Nomination.objects.filter(pk__in=[n.pk for n in ok])
+    states = set(approved.values_list("state", flat=True))
+    assert states == {State.APPROVED}
+
+
+def test_a_bulk_request_without_items_is_refused_keeping_the_input(login, nomination_in):
+    nomination_in(State.AWAITING_DIRECTOR)
+    response = login("director").post(reverse("inbox-bulk"), {
+        "action": "approve", "decision_number": "21/QĐ", "comment": "Giữ lại",
+    })
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Chọn từ 1 đến" in html and 'value="21/QĐ"' in html and "Giữ lại" in html
+    assert not BulkJob.objects.exists()
+
+
+def test_a_job_is_visible_only_to_the_user_who_started_it(login, nomination_in):
+    n = nomination_in(State.SUBMITTED)
+    login("reviewer").post(reverse("inbox-bulk"), {"action": "claim", "ids": [n.pk]})
+    job = BulkJob.objects.get()
+    assert login("reviewer").get(reverse("job-detail", args=[job.pk])).status_code == 200
+    assert login("director").get(reverse("job-detail", args=[job.pk])).status_code == 404
+
+
+def test_the_history_is_for_auditors_only(login, draft):
+    assert login("staff").get(reverse("audit-history")).status_code == 403
+    assert login("staff").get(reverse("audit-export-csv")).status_code == 403
+    response = login("auditor").get(reverse("audit-history"), {"actor": "staff"})
+    assert response.status_code == 200
+    assert {r.actor_username for r in response.context["page"]} == {"staff"}
+
+
+def test_the_history_filters_by_date_range_in_vietnamese_format(login, draft):
+    today = timezone.localdate()
+    client = login("auditor")
+    same_day = client.get(reverse("audit-history"), {"date_from": today.strftime("%d/%m/%Y")})
+    assert same_day.context["page"].paginator.count == AuditRecord.objects.count()
+    later = (today + timezone.timedelta(days=1)).strftime("%d/%m/%Y")
+    assert client.get(reverse("audit-history"), {"date_from": later}).context[
+        "page"].paginator.count == 0
+
+
+def test_the_csv_export_streams_every_filtered_record(login, nomination_in):
+    n = nomination_in(State.IN_REVIEW)
+    response = login("auditor").get(reverse("audit-export-csv"), {"unit": "don-vi-a"})
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][0] == "id"
+    expected = list(AuditRecord.objects.filter(nomination=n).values_list("pk", flat=True))
+    assert [int(r[0]) for r in rows[1:]] == expected
+
+
+def test_an_exported_comment_cannot_run_as_a_spreadsheet_formula(login, nomination_in):
+    n = nomination_in(State.IN_REVIEW)
+    login("reviewer").post(reverse("nomination-action", args=[n.pk, "return"]),
+                           {"comment": "=HYPERLINK(\"http://x\")"})
+    text = b"".join(login("auditor").get(reverse("audit-export-csv")).streaming_content)
+    assert "'=HYPERLINK" in text.decode("utf-8-sig")
+
+
+def test_the_xlsx_export_holds_the_same_rows(login, nomination_in):
+    nomination_in(State.SUBMITTED)
+    response = login("auditor").get(reverse("audit-export-xlsx"))
+    data = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(data), read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "id" and len(rows) == AuditRecord.objects.count() + 1
+
+
+def test_the_chain_verification_page_reports_an_intact_chain(login, nomination_in):
+    nomination_in(State.SUBMITTED)
+    response = login("auditor").get(reverse("audit-verify"))
+    assert response.context["report"].ok
+    assert "Chuỗi lịch sử nguyên vẹn" in response.content.decode()
+
+
+@pytest.fixture
+def superuser(db):
+    return get_user_model().objects.create_superuser("root", "root@example.invalid", "pw-123456")
+
+
+@pytest.mark.parametrize("model", ["approvals/unit", "approvals/profile", "approvals/rolegrant",
+                                   "approvals/campaign", "approvals/award",
+                                   "approvals/nomination", "workflow/auditrecord"])
+def test_the_admin_lists_organisation_data(client, superuser, draft, model):
+    client.force_login(superuser)
+    assert client.get(f"/admin/{model}/").status_code == 200
+
+
+def test_the_admin_cannot_change_a_nomination_or_delete_history(client, superuser, draft):
+    client.force_login(superuser)
+    record = AuditRecord.objects.first()
+    assert client.get(f"/admin/workflow/auditrecord/{record.pk}/delete/").status_code == 403
+    client.post(f"/admin/approvals/nomination/{draft.pk}/change/", {"nominee_name": "X"})
+    assert Nomination.objects.get(pk=draft.pk).nominee_name != "X"
+
+
+def test_a_role_granted_in_the_admin_goes_through_the_service(client, superuser, org, people):
+    client.force_login(superuser)
+    user = people["member"]
+    response = client.post("/admin/approvals/rolegrant/add/",
+                           {"user": user.pk, "role": "unit_head", "unit": org["b"].pk})
+    assert response.status_code == 302
+    assert user.has_perm("approvals.role_unit_head", org["b"])
+    assert AuditRecord.objects.filter(action="role_grant", actor=superuser).exists()

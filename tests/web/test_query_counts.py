@@ -1,0 +1,58 @@
+"""The inbox and the list run a fixed number of queries, whatever the number of items.
+
+One dataset grows from 10 to 500 submitted nominations (building it through the
+services is the slow part), and every page is measured at both sizes.
+"""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests import factories
+from workflow import services
+
+# Session, user, header (actor, grants), tab counts, the page, the filter options.
+MAX_QUERIES = 16
+PAGES = [
+    ("reviewer", "inbox", {"tab": "queue", "sort": "deadline"}),
+    ("reviewer", "inbox", {"tab": "mine"}),
+    ("head", "inbox", {"tab": "done"}),
+    ("reviewer", "nomination-list", {}),
+]
+
+
+def _submit(org, people, n, start):
+    for i in range(start, start + n):
+        draft = factories.new_draft(org, people, name=f"Người {i}")
+        services.nomination_submit(user=people["head"], nomination_id=draft.pk)
+
+
+def _measure(client, django_assert_max_num_queries) -> dict:
+    counts = {}
+    for user, name, params in PAGES:
+        client.login(username=user, password=factories.PASSWORD)
+        with django_assert_max_num_queries(MAX_QUERIES), CaptureQueriesContext(connection) as q:
+            response = client.get(reverse(name), params)
+        assert response.status_code == 200
+        counts[(user, name, params.get("tab"))] = len(q)
+    return counts
+
+
+def test_inbox_and_list_query_counts_are_the_same_at_10_and_500_items(
+    client, org, people, django_assert_max_num_queries
+):
+    _submit(org, people, 10, 0)
+    at_10 = _measure(client, django_assert_max_num_queries)
+    client.login(username="reviewer", password=factories.PASSWORD)
+    assert len(client.get(reverse("inbox"), {"tab": "queue"}).context["rows"]) == 10
+
+    _submit(org, people, 490, 10)
+    at_500 = _measure(client, django_assert_max_num_queries)
+    client.login(username="reviewer", password=factories.PASSWORD)
+    response = client.get(reverse("inbox"), {"tab": "queue"})
+    assert response.context["counts"]["queue"] == 500 and len(response.context["rows"]) == 100
+
+    print("queries per page (10 items / 500 items):")
+    for key in at_10:
+        print(f"  {key}: {at_10[key]} / {at_500[key]}")
+    assert at_10 == at_500
