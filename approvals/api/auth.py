@@ -1,5 +1,7 @@
 """Token login and revocation, with failed logins rate-limited per username and address."""
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.cache import cache
@@ -27,8 +29,9 @@ class BadCredentials(exceptions.AuthenticationFailed):
 
 
 def _failures_key(request, username: str) -> str:
-    # REMOTE_ADDR, not a forwarded header a client could forge.
-    return f"api-login-failures:{username.casefold()}:{request.META.get('REMOTE_ADDR', '')}"
+    # REMOTE_ADDR, not a forwarded header a client could forge; hashed to a safe cache key.
+    who = f"{username.casefold()}\n{request.META.get('REMOTE_ADDR', '')}"
+    return "api-login-failures:" + hashlib.sha256(who.encode()).hexdigest()
 
 
 class TokenView(APIView):

@@ -9,6 +9,7 @@ default, English with ``Accept-Language: en``).
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.response import Response
 
@@ -74,6 +75,7 @@ def _code(exc) -> str:
     return codes if isinstance(codes, str) else exc.default_code
 
 
+@csrf_exempt
 def not_found_view(request, *args, **kwargs):
     """Any /api/v1/ URL that names no endpoint: the same JSON 404 as a hidden object."""
     return JsonResponse(error_body("not_found", NOT_FOUND_MESSAGE), status=404)

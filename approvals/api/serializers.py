@@ -1,8 +1,9 @@
 """Shapes of the API's input and output. Input serializers only parse types;
 the services decide permissions, states and business rules."""
 
+import functools
+
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -131,7 +132,7 @@ class NominationSerializer(serializers.Serializer):
     def get_state_label(self, obj) -> str:
         return str(State(obj.state).label)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_holder(self, obj) -> str | None:
         if hasattr(obj, "task_owner_username"):  # annotated by the list selectors
             return obj.task_owner_username
@@ -219,6 +220,7 @@ ACTION_FIELDS = {
 }
 
 
+@functools.cache
 def action_serializer(action: str) -> type[serializers.Serializer]:
     """The request body of one action: a comment plus the action's own fields."""
     base = ACTION_FIELDS.get(action, serializers.Serializer)

@@ -151,12 +151,15 @@ class BulkActions(APIView):
     def post(self, request):
         data = dict(validated(s.BulkActionSerializer, request.data))
         action = s.ACTION_SLUGS[data.pop("action")]
+        ids = data.pop("nomination_ids")
+        # The action's own fields are parsed exactly as for a single nomination.
+        fields = dict(validated(s.action_serializer(action), data))
         job = bulk_start(
             user=request.user,
             action=action,
-            nomination_ids=data.pop("nomination_ids"),
-            comment=data.pop("comment"),
-            params=s.service_kwargs(data),
+            nomination_ids=ids,
+            comment=fields.pop("comment"),
+            params=s.service_kwargs(fields),
         )
         done = job.status == BulkJob.Status.DONE
         return Response(

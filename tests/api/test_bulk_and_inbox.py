@@ -157,3 +157,15 @@ def test_the_nomination_list_runs_a_fixed_number_of_queries(
         response = client.get(f"{API}/nominations/")
     assert response.json()["count"] == 10
     assert {n["holder"] for n in response.json()["results"]} == {None, "reviewer"}
+
+
+def test_a_bulk_action_missing_the_actions_own_fields_is_400_before_any_item_runs(
+    nomination_in, as_user
+):
+    n = nomination_in("awaiting_director")
+    response = as_user("director").post(
+        BULK, {"action": "approve", "nomination_ids": [n.pk]}, format="json"
+    )
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == {"decision_number", "decision_date"}
+    assert Nomination.objects.get(pk=n.pk).state == "awaiting_director"
