@@ -98,11 +98,12 @@ def document_for_download(*, user, nomination_id, document_id) -> DossierDocumen
             doc = nomination.documents.filter(pk=document_id).first()
             if doc is None:
                 raise NotFound(_("Không tìm thấy tài liệu."))
+            # actor_role holds one role (40 chars); a holder of many keeps them all in data.
+            roles = sorted(actor.roles_at(nomination.unit_id))
             audit_append(
                 nomination=nomination, actor=user, action="document_download",
-                role=",".join(sorted(actor.roles_at(nomination.unit_id))),
-                from_state=nomination.state, to_state=nomination.state,
-                data={"document": doc.pk, "name": doc.original_name},
+                role=roles[0], from_state=nomination.state, to_state=nomination.state,
+                data={"document": doc.pk, "name": doc.original_name, "roles": roles},
             )
     except NotFound as exc:
         security_log(actor=user, action="document_download", nomination_id=nomination_id,

@@ -62,7 +62,9 @@ def filter_nominations(qs: QuerySet, *, filters: dict | None = None) -> QuerySet
     for key in ("unit", "campaign", "award"):
         value = f.get(key)
         if value:
-            qs = qs.filter(**{f"{key}_id": value}) if str(value).isdigit() else qs.filter(
+            # isascii: "²".isdigit() is True but int("²") fails.
+            is_id = str(value).isascii() and str(value).isdigit()
+            qs = qs.filter(**{f"{key}_id": value}) if is_id else qs.filter(
                 **{f"{key}__code": value}
             )
     if f.get("q"):

@@ -146,9 +146,11 @@ class NominationSerializer(serializers.Serializer):
 
 class NominationFilterSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=State.choices, required=False)
-    unit = Text(required=False, max_length=40, help_text="Unit id or code.")
-    campaign = Text(required=False, max_length=40, help_text="Campaign id or code.")
-    award = Text(required=False, max_length=40, help_text="Award id or code.")
+    unit = serializers.SlugField(required=False, max_length=40, help_text="Unit id or code.")
+    campaign = serializers.SlugField(
+        required=False, max_length=40, help_text="Campaign id or code."
+    )
+    award = serializers.SlugField(required=False, max_length=40, help_text="Award id or code.")
     overdue = serializers.BooleanField(required=False, default=False)
     q = Text(
         required=False,
@@ -321,7 +323,7 @@ class HistoryRecordSerializer(serializers.ModelSerializer):
 class HistoryFilterSerializer(serializers.Serializer):
     actor = Text(required=False, max_length=150, help_text="Username.")
     action = Text(required=False, max_length=40)
-    unit = Text(required=False, max_length=40, help_text="Unit code.")
+    unit = serializers.SlugField(required=False, max_length=40, help_text="Unit code.")
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
 

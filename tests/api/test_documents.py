@@ -101,3 +101,21 @@ def test_the_unit_removes_a_document_while_it_may_edit(draft, as_user):
     assert as_user("staff").delete(url).status_code == 204
     assert as_user("staff").get(f"{API}/nominations/{draft.pk}/documents/").json() == []
     assert as_user("staff").delete(url).status_code == 404
+
+
+def test_a_holder_of_many_roles_downloads_and_the_trail_keeps_every_role(draft, as_user):
+    from django.contrib.auth import get_user_model
+
+    from approvals.roles import Role
+    from approvals.services import role_grant
+
+    many = get_user_model().objects.create_user(username="many-hats")
+    for role in Role.values:
+        role_grant(user=many, role=role)
+    doc = upload(as_user("staff"), draft.pk, PDF()).json()
+    response = as_user("many-hats").get(
+        f"{API}/nominations/{draft.pk}/documents/{doc['id']}/download/"
+    )
+    assert response.status_code == 200
+    record = AuditRecord.objects.get(action="document_download", actor_username="many-hats")
+    assert sorted(record.data["roles"]) == sorted(Role.values)

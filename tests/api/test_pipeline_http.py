@@ -184,3 +184,19 @@ def test_the_list_filters_by_state_award_and_text(people, login, nomination_in):
     )
     assert staff.get(f"{API}/nominations/", {"state": "nonsense"}).status_code == 400
     assert staff.get(f"{API}/nominations/", {"overdue": "true"}).json()["count"] == 0
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "don vi", "99999999999999999999999"])
+def test_a_strange_filter_value_is_a_400_or_an_empty_page_never_a_500(people, login, value):
+    response = login("reviewer").get(f"{API}/nominations/", {"unit": value})
+    assert response.status_code in (200, 400)
+    if response.status_code == 200:
+        assert response.json()["count"] == 0
+
+
+def test_the_selector_treats_a_non_ascii_digit_as_a_code_not_an_id(people, nomination_in):
+    from approvals.access import load_actor
+    from approvals.selectors import nomination_list
+
+    nomination_in("submitted")
+    assert list(nomination_list(load_actor(people["reviewer"]), filters={"unit": "²"})) == []
