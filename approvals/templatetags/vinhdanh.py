@@ -1,7 +1,9 @@
 """Labels and the page header's view of the signed-in user."""
 
 from django import template
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from approvals.access import load_actor
 from approvals.models import DocumentKind, RoleGrant
@@ -59,6 +61,24 @@ def document_kind_label(value):
 @register.filter
 def task_label(value):
     return TASK_LABELS.get(value, value)
+
+
+@register.filter
+def waited(since):
+    """How long an item has waited: "3 ngày 4 giờ", "2 giờ 5 phút" or "7 phút"."""
+    if not since:
+        return ""
+    minutes = max(0, int((timezone.now() - since).total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(ngettext("%(n)d ngày", "%(n)d ngày", days) % {"n": days})
+    if hours and len(parts) < 2:
+        parts.append(ngettext("%(n)d giờ", "%(n)d giờ", hours) % {"n": hours})
+    if not days and (minutes or not parts):
+        parts.append(ngettext("%(n)d phút", "%(n)d phút", minutes) % {"n": minutes})
+    return " ".join(parts)
 
 
 @register.simple_tag(takes_context=True)
