@@ -88,7 +88,9 @@ def security_log(*, actor, action: str, nomination_id, outcome: str, detail: str
 
 
 def _as_int(value):
+    """The attempted id if it fits the bigint column, else None (the refusal is still kept)."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if -(2**63) <= number < 2**63 else None

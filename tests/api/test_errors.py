@@ -134,3 +134,13 @@ def test_the_global_history_filters_by_actor_and_date(nomination_in, as_user):
 def test_a_nominations_history_is_for_those_who_see_it(draft, as_user):
     assert as_user("head").get(f"{API}/nominations/{draft.pk}/history/").status_code == 200
     assert as_user("reviewer").get(f"{API}/nominations/{draft.pk}/history/").status_code == 404
+
+
+def test_an_id_beyond_any_database_integer_is_a_plain_404_and_the_refusal_is_kept(people, as_user):
+    from workflow.models import SecurityEvent
+
+    huge = 2**64 - 1
+    response = action(as_user("head"), huge, "withdraw", comment="Rút")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+    assert SecurityEvent.objects.filter(action="withdraw", nomination_id_attempted=None).exists()
+    assert as_user("head").get(f"{API}/nominations/{huge}/").status_code == 404

@@ -8,6 +8,7 @@ the schema documents. The `consistent` check then confirms that whatever the
 fuzzer managed to do left states, tasks and the audit chain in agreement.
 """
 
+import os
 from collections import Counter
 
 import pytest
@@ -40,7 +41,8 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
-EXAMPLES_PER_OPERATION = 25
+# Bounded for the suite; set API_FUZZ_EXAMPLES higher for a deeper run.
+EXAMPLES_PER_OPERATION = int(os.environ.get("API_FUZZ_EXAMPLES", "25"))
 
 
 @pytest.fixture
