@@ -50,4 +50,4 @@ urlpatterns += [
 ]
 
 # Anything else under /api/v1/ is the same JSON 404 as a hidden object.
-urlpatterns += [re_path(r"^.*$", not_found_view)]
+urlpatterns += [re_path(r"^", not_found_view)]

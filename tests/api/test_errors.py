@@ -104,7 +104,11 @@ def test_malformed_json_is_400_in_the_same_shape(draft, as_user):
 
 
 def test_an_unknown_action_or_url_is_a_json_404(draft, as_user):
-    for url in (f"{API}/nominations/{draft.pk}/actions/promote/", f"{API}/nope/"):
+    for url in (
+        f"{API}/nominations/{draft.pk}/actions/promote/",
+        f"{API}/nope/",
+        f"{API}/nominations/%C3%A3%0AsB/",  # a newline in the path
+    ):
         response = as_user("head").post(url, {}, format="json")
         assert response.status_code == 404
         assert response.json()["code"] == "not_found"
