@@ -173,6 +173,7 @@ def test_a_bulk_approval_of_50_runs_in_the_background_to_the_end(
     director.check("[data-select-all]")
     expect(director.locator("[data-selected-count]")).to_have_text("50")
     director.select_option("#bulk-action", "approve")
+    expect(director.locator("#bulk-votes-for")).to_be_hidden()
     director.fill("#bulk-decision-number", "50/QĐ-THADS")
     director.fill("#bulk-decision-date", timezone.localdate().strftime("%d/%m/%Y"))
     director.fill("#bulk-comment", "Phê duyệt theo danh sách.")
@@ -186,6 +187,18 @@ def test_a_bulk_approval_of_50_runs_in_the_background_to_the_end(
     screenshot(director, "09-bulk-job-done")
     states = set(Nomination.objects.filter(pk__in=ids).values_list("state", flat=True))
     assert states == {State.APPROVED}
+
+
+def test_the_inbox_rows_refresh_without_a_reload_on_the_inbox_changed_event(
+    people, nomination_in, login
+):
+    director = login(None, "director")
+    expect(director.locator("#inbox-rows .empty")).to_be_visible()
+    director.evaluate("window.__sameDocument = true")
+    n = nomination_in(State.AWAITING_DIRECTOR)
+    director.evaluate("document.dispatchEvent(new CustomEvent('vd:inbox-changed'))")
+    expect(director.locator(f'#inbox-rows tr[data-nomination="{n.pk}"]')).to_be_visible()
+    assert director.evaluate("window.__sameDocument") is True
 
 
 def test_the_english_switch_translates_the_pages(people, login, screenshot):
