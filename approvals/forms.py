@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from workflow.policy import POLICY
 
 from .models import Award, Campaign, DocumentKind, Unit
+from .templatetags.vinhdanh import local_name
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
@@ -52,6 +53,8 @@ class NominationForm(forms.Form):
     def __init__(self, *args, unit_ids=(), editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(pk__in=unit_ids)
+        for name in ("unit", "award"):
+            self.fields[name].label_from_instance = local_name
         if editing:
             del self.fields["unit"]
 

@@ -2,8 +2,8 @@
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from approvals.access import load_actor
 from approvals.models import DocumentKind, RoleGrant
@@ -64,6 +64,17 @@ def task_label(value):
 
 
 @register.filter
+def local_name(obj):
+    """A unit's or an award's name in the page language (Vietnamese unless English is set)."""
+    if obj is None:
+        return ""
+    english = getattr(obj, "name_en", "")
+    if english and (get_language() or "vi").startswith("en"):
+        return english
+    return getattr(obj, "name_vi", None) or getattr(obj, "name", "") or str(obj)
+
+
+@register.filter
 def waited(since):
     """How long an item has waited: "3 ngày 4 giờ", "2 giờ 5 phút" or "7 phút"."""
     if not since:
@@ -90,7 +101,7 @@ def header_info(context):
     if not hasattr(request, "_vd_header"):
         actor = actor_of(request)
         grants = [
-            {"role": g.get_role_display(), "unit": g.unit.name if g.unit else _("toàn cơ quan")}
+            {"role": g.get_role_display(), "unit": local_name(g.unit) or _("toàn cơ quan")}
             for g in RoleGrant.objects.filter(user_id=request.user.pk)
             .select_related("unit")
             .order_by("role", "unit__code")

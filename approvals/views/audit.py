@@ -50,7 +50,7 @@ def audit_history(request):
     page = Paginator(history(filters=filters), 50).get_page(request.GET.get("page"))
     return render(request, "approvals/audit_history.html", {
         "page": page, "query": request.GET.urlencode(), "actions": ACTIONS,
-        "units": Unit.objects.only("code", "name"),
+        "units": Unit.objects.only("code", "name", "name_en"),
         "values": {k: request.GET.get(k, "") for k in ("actor", "action", "unit", "date_from",
                                                        "date_to")},
     })

@@ -48,8 +48,8 @@ def _filters(request) -> dict:
 def _filter_options() -> dict:
     return {
         "campaigns": Campaign.objects.only("id", "name"),
-        "units": Unit.objects.only("id", "name", "code"),
-        "awards": Award.objects.only("id", "name_vi", "code"),
+        "units": Unit.objects.only("id", "name", "name_en", "code"),
+        "awards": Award.objects.only("id", "name_vi", "name_en", "code"),
         "states": State.choices,
     }
 

@@ -32,3 +32,16 @@ def test_state_and_action_labels_follow_the_language():
     with translation.override("vi"):
         assert str(state_label("awaiting_director")) == "Chờ Thủ trưởng phê duyệt"
         assert str(action_label("create")) == "Lập dự thảo"
+
+
+def test_unit_and_award_names_follow_the_language(db):
+    from approvals.models import Award, Unit
+    from approvals.templatetags.vinhdanh import local_name
+
+    unit = Unit(name="Văn phòng", name_en="Office")
+    award = Award(name_vi="Giấy khen", name_en="Certificate of Merit")
+    with translation.override("en"):
+        assert (local_name(unit), local_name(award)) == ("Office", "Certificate of Merit")
+    with translation.override("vi"):
+        assert (local_name(unit), local_name(award)) == ("Văn phòng", "Giấy khen")
+    assert local_name(Unit(name="Đơn vị A")) == "Đơn vị A"
