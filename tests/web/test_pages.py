@@ -219,3 +219,10 @@ def test_the_english_switch_translates_the_pages(login):
     assert "Inbox" in html and 'lang="en"' in html
     client.post(reverse("set_language"), {"language": "vi", "next": "/inbox/"})
     assert "Hộp việc" in client.get(reverse("inbox")).content.decode()
+
+
+def test_the_404_page_is_the_friendly_one_when_not_debugging(login, draft, settings):
+    settings.DEBUG = False
+    response = login("outsider_staff").get(detail(draft))
+    assert response.status_code == 404
+    assert "không có quyền xem" in response.content.decode()
