@@ -27,10 +27,11 @@ DESCRIPTIONS = {
     "404": "No such object, or one the caller may not see (the two look the same).",
     "409": "Not allowed from the current state, or lost to a concurrent change.",
     "422": "A business rule blocks the action; `reasons` lists why.",
+    "415": "The request body is not in a media type this operation accepts.",
     "429": "Too many failed logins; retry later.",
 }
 READ_ERRORS = ("400", "401", "403", "404")
-WRITE_ERRORS = READ_ERRORS + ("409", "422")
+WRITE_ERRORS = READ_ERRORS + ("409", "415", "422")
 
 
 def add_error_responses(result, generator, request, public):

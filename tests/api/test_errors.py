@@ -148,3 +148,11 @@ def test_an_id_beyond_any_database_integer_is_a_plain_404_and_the_refusal_is_kep
     assert response.status_code == 404 and response.json()["code"] == "not_found"
     assert SecurityEvent.objects.filter(action="withdraw", nomination_id_attempted=None).exists()
     assert as_user("head").get(f"{API}/nominations/{huge}/").status_code == 404
+
+
+def test_a_body_in_an_unaccepted_media_type_is_415_in_the_same_shape(people, as_user):
+    response = as_user("staff").generic(
+        "POST", f"{API}/nominations/", "unit=1", content_type="text/plain"
+    )
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
