@@ -8,7 +8,6 @@ is best effort: if the layer (Redis) is down the transition still succeeds and
 clients replay the rows when they reconnect.
 """
 
-import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -26,13 +25,12 @@ from approvals.states import State
 from workflow.policy import STATE_TASK, TASK_ROLES
 
 from . import events
+from .fanout import group_send_many
 from .models import Notification
 
 logger = logging.getLogger(__name__)
 Kind = Notification.Kind
 
-# How many group_send calls run at once when one change reaches many people.
-PUSH_CONCURRENCY = 32
 TEXT_MAX = 400
 
 # A state change that ends up with the proposing unit (đơn vị đề nghị).
@@ -225,21 +223,10 @@ def push(messages) -> bool:
 
 
 async def _send_all(layer, messages) -> None:
-    gate = asyncio.Semaphore(PUSH_CONCURRENCY)
-    failures: list = []
-
-    async def send(group, message):
-        async with gate:
-            if failures:
-                return  # the layer is down: stop trying, fail fast
-            try:
-                await layer.group_send(group, message)
-            except Exception as exc:
-                failures.append(exc)
-
-    await asyncio.gather(*(send(g, m) for g, m in messages))
-    if failures:
-        raise failures[0]
+    dropped = await group_send_many(layer, messages)
+    if dropped:
+        # A full channel: that client catches up when the next "counts" shows a newer id.
+        logger.warning("%d notification message(s) dropped by full channels", dropped)
 
 
 # --- texts ------------------------------------------------------------------
