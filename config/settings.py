@@ -140,6 +140,46 @@ LOGGING = {
 # already stored; clients catch up on reconnect), so connecting gets a short timeout.
 if REDIS_URL:
     CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = [
-        {"address": REDIS_URL, "socket_connect_timeout": 0.5}
+        # redis-py's default 5 s read timeout equals channels_redis' 5 s BZPOPMIN and
+        # kills idle consumers at random; reads get more room than the blocking pop.
+        {"address": REDIS_URL, "socket_connect_timeout": 0.5, "socket_timeout": 15}
     ]
 NOTIFICATION_DIGEST_AFTER_MINUTES = env.int("NOTIFICATION_DIGEST_AFTER_MINUTES", default=60)
+
+# --- REST API ---
+REST_FRAMEWORK = {
+    # Token first so that an unauthenticated call gets 401 with WWW-Authenticate.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "approvals.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Vinh Danh API",
+    "DESCRIPTION": "Thi đua, khen thưởng: nominations, their lifecycle, dossiers and history.",
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "StateEnum": "approvals.states.State",
+        "UnitKindEnum": "approvals.models.Unit.Kind",
+        "CampaignKindEnum": "approvals.models.Campaign.Kind",
+        "DocumentKindEnum": "approvals.models.DocumentKind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "approvals.api.schema.add_error_responses",
+    ],
+}
+# Failed API logins allowed per username and client address before a lockout.
+API_LOGIN_MAX_FAILURES = env.int("API_LOGIN_MAX_FAILURES", default=5)
+API_LOGIN_LOCKOUT_SECONDS = env.int("API_LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+# List pages: the largest page a client may ask for.
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=200)
+# --- end REST API ---
