@@ -3,7 +3,6 @@ the services decide permissions, states and business rules."""
 
 import functools
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -24,18 +23,6 @@ def slug(action: str) -> str:
 
 
 ACTION_SLUGS = {slug(a): a for a in ACTION_SERVICES}
-
-
-class Text(serializers.CharField):
-    """A CharField that also refuses unpaired surrogates, which no database column can store."""
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise serializers.ValidationError(_("Văn bản chứa ký tự không hợp lệ.")) from None
-        return value
 
 
 def Id(**kwargs):  # noqa: N802 - reads as a field type
@@ -152,7 +139,7 @@ class NominationFilterSerializer(serializers.Serializer):
     )
     award = serializers.SlugField(required=False, max_length=40, help_text="Award id or code.")
     overdue = serializers.BooleanField(required=False, default=False)
-    q = Text(
+    q = serializers.CharField(
         required=False,
         max_length=200,
         help_text="Text search: nominee, achievements, decision number.",
@@ -166,17 +153,21 @@ class NominationCreateSerializer(serializers.Serializer):
     unit = Id()
     campaign = Id()
     award = Id()
-    nominee_name = Text(max_length=200)
-    nominee_title = Text(max_length=200, required=False, allow_blank=True, default="")
-    achievements = Text(max_length=20000, required=False, allow_blank=True, default="")
+    nominee_name = serializers.CharField(max_length=200)
+    nominee_title = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    achievements = serializers.CharField(
+        max_length=20000, required=False, allow_blank=True, default=""
+    )
 
 
 class NominationUpdateSerializer(serializers.Serializer):
     campaign = Id(required=False)
     award = Id(required=False)
-    nominee_name = Text(max_length=200, required=False)
-    nominee_title = Text(max_length=200, required=False, allow_blank=True)
-    achievements = Text(max_length=20000, required=False, allow_blank=True)
+    nominee_name = serializers.CharField(max_length=200, required=False)
+    nominee_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    achievements = serializers.CharField(max_length=20000, required=False, allow_blank=True)
 
     def service_fields(self) -> dict:
         data = dict(self.validated_data)
@@ -191,8 +182,12 @@ class NominationUpdateSerializer(serializers.Serializer):
 
 def _comment(action: str):
     if POLICY[action].needs_comment:
-        return Text(max_length=MAX_COMMENT, allow_blank=True, help_text="Required: the reason.")
-    return Text(max_length=MAX_COMMENT, required=False, allow_blank=True, default="")
+        return serializers.CharField(
+            max_length=MAX_COMMENT, allow_blank=True, help_text="Required: the reason."
+        )
+    return serializers.CharField(
+        max_length=MAX_COMMENT, required=False, allow_blank=True, default=""
+    )
 
 
 class RecommendFields(serializers.Serializer):
@@ -206,7 +201,7 @@ class RecordVoteFields(serializers.Serializer):
 
 
 class ApproveFields(serializers.Serializer):
-    decision_number = Text(max_length=60)
+    decision_number = serializers.CharField(max_length=60)
     decision_date = serializers.DateField()
 
 
@@ -245,12 +240,14 @@ class BulkActionSerializer(serializers.Serializer):
 
     action = serializers.ChoiceField(choices=sorted(ACTION_SLUGS))
     nomination_ids = serializers.ListField(child=Id(), min_length=1, max_length=MAX_ITEMS)
-    comment = Text(max_length=MAX_COMMENT, required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        max_length=MAX_COMMENT, required=False, allow_blank=True, default=""
+    )
     to = serializers.ChoiceField(choices=["council", "director"], required=False)
     votes_for = serializers.IntegerField(min_value=0, max_value=100000, required=False)
     votes_total = serializers.IntegerField(min_value=0, max_value=100000, required=False)
     passed = serializers.BooleanField(required=False)
-    decision_number = Text(max_length=60, required=False)
+    decision_number = serializers.CharField(max_length=60, required=False)
     decision_date = serializers.DateField(required=False)
     assignee = Id(required=False)
 
@@ -321,8 +318,8 @@ class HistoryRecordSerializer(serializers.ModelSerializer):
 
 
 class HistoryFilterSerializer(serializers.Serializer):
-    actor = Text(required=False, max_length=150, help_text="Username.")
-    action = Text(required=False, max_length=40)
+    actor = serializers.CharField(required=False, max_length=150, help_text="Username.")
+    action = serializers.CharField(required=False, max_length=40)
     unit = serializers.SlugField(required=False, max_length=40, help_text="Unit code.")
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
@@ -378,8 +375,10 @@ class MeSerializer(serializers.Serializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = Text(max_length=150)
-    password = Text(max_length=4096, style={"input_type": "password"}, trim_whitespace=False)
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        max_length=4096, style={"input_type": "password"}, trim_whitespace=False
+    )
 
 
 class TokenSerializer(serializers.Serializer):
