@@ -29,8 +29,10 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = ARTEFACTS / "screenshots"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope: while Playwright runs, its event loop is running in this thread,
+    # which breaks async_to_sync in any later, non-browser test module.
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS

@@ -226,3 +226,14 @@ def test_the_404_page_is_the_friendly_one_when_not_debugging(login, draft, setti
     response = login("outsider_staff").get(detail(draft))
     assert response.status_code == 404
     assert "không có quyền xem" in response.content.decode()
+
+
+@pytest.mark.parametrize("params", [
+    {"unit": "²"}, {"campaign": "x'--"}, {"award": "-1"}, {"state": "bogus"},
+    {"page": "abc"}, {"sort": "nonsense"}, {"tab": "other"}, {"overdue": "maybe"},
+])
+def test_odd_filter_values_give_a_page_not_an_error(login, nomination_in, params):
+    nomination_in(State.SUBMITTED)
+    client = login("reviewer")
+    assert client.get(reverse("inbox"), params).status_code == 200
+    assert client.get(reverse("nomination-list"), params).status_code == 200
