@@ -21,6 +21,7 @@ class Actor:
 
     user: object
     scopes: dict
+    roots: frozenset = frozenset()  # ids of the top units (the body)
 
     def roles_at(self, unit_id: int) -> set:
         return {role for role, units in self.scopes.items() if unit_id in units}
@@ -41,6 +42,14 @@ class Actor:
         unit_side = self.units_for(*UNIT_ROLES)
         any_side = self.units_for(*self.scopes)
         return Q(unit_id__in=unit_side) | (Q(unit_id__in=any_side) & ~Q(state=State.DRAFT))
+
+
+# Who reads the global history (all units): the whole-body auditor, manager or admin.
+HISTORY_ROLES = (Role.AUDITOR, Role.MANAGER, Role.ADMIN)
+
+
+def may_read_global_history(actor: Actor) -> bool:
+    return bool(actor.roots & actor.units_for(*HISTORY_ROLES))
 
 
 def unit_tree() -> dict:
@@ -81,7 +90,11 @@ def load_actor(user) -> Actor:
         role = codename[len(_PREFIX) :]
         if role in valid:
             scopes.setdefault(role, set()).update(_subtree(children, int(unit_pk)))
-    return Actor(user=user, scopes={r: frozenset(u) for r, u in scopes.items()})
+    return Actor(
+        user=user,
+        scopes={r: frozenset(u) for r, u in scopes.items()},
+        roots=frozenset(children.get(None, ())),
+    )
 
 
 def get_nomination_for_actor(actor: Actor, nomination_id, *, for_update: bool = False):

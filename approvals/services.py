@@ -58,6 +58,10 @@ def _sync_role(user, role: str) -> None:
         user.groups.add(group)
     else:
         user.groups.remove(group)
+    if role == Role.ADMIN and user.is_staff != bool(grants):
+        # The admin role opens the Django admin (organisation data); nothing else does.
+        user.is_staff = bool(grants)
+        user.save(update_fields=["is_staff"])
 
 
 def role_grant(*, user, role: str, unit: Unit | None = None, granted_by=None) -> RoleGrant:

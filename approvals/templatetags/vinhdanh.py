@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from approvals.access import load_actor
+from approvals.access import load_actor, may_read_global_history
 from approvals.models import DocumentKind, RoleGrant
 from approvals.roles import UNIT_ROLES, Role
 from approvals.states import State
@@ -109,6 +109,6 @@ def header_info(context):
         request._vd_header = {
             "grants": grants,
             "can_create": bool(actor.units_for(*UNIT_ROLES)),
-            "is_auditor": bool({Role.AUDITOR, Role.ADMIN} & actor.roles),
+            "is_auditor": may_read_global_history(actor),
         }
     return request._vd_header

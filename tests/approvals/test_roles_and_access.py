@@ -86,3 +86,22 @@ def test_unit_staff_may_only_draft_for_their_own_unit(org, people):
     with pytest.raises(PermissionRefused):
         nomination_create(user=people["reviewer"], unit_id=org["a"].pk,
                           campaign_id=org["campaign"].pk, award_id=1, nominee_name="X")
+
+
+def test_the_admin_role_opens_the_django_admin_and_revoking_it_closes_it(org, people):
+    admin = people["admin"]
+    admin.refresh_from_db()
+    assert admin.is_staff
+    role_revoke(user=admin, role="admin")
+    admin.refresh_from_db()
+    assert not admin.is_staff
+
+
+def test_only_whole_body_auditors_managers_and_admins_read_the_global_history(org, people):
+    from approvals.access import may_read_global_history
+    from approvals.services import role_grant
+
+    readers = {n for n, u in people.items() if may_read_global_history(load_actor(u))}
+    assert readers == {"auditor", "manager", "admin"}
+    role_grant(user=people["staff"], role="auditor", unit=org["a"])
+    assert not may_read_global_history(load_actor(people["staff"]))
