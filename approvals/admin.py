@@ -2,19 +2,10 @@
 
 from django.contrib import admin
 
+from workflow.admin import ReadOnlyAdmin
+
 from .models import Award, BulkJob, Campaign, DossierDocument, Nomination, Profile, RoleGrant, Unit
 from .services import role_grant, role_revoke
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Unit)
