@@ -20,7 +20,6 @@ import json
 import os
 import resource
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -143,7 +142,7 @@ class Client:
         self.ws = None
         self.received: dict[int, float] = {}  # nomination id -> perf_counter at receipt
         self.duplicates = 0
-        self.counts = 0
+        self.counts_at: list[float] = []  # perf_counter of each counts event
         self.ready = asyncio.Event()
 
     async def run(self, last_id: int) -> None:
@@ -165,7 +164,7 @@ class Client:
                 else:
                     self.received[event["nomination"]] = now
             elif event["type"] == "counts":
-                self.counts += 1
+                self.counts_at.append(now)
                 self.ready.set()
 
 
@@ -205,16 +204,27 @@ async def run_round_set(n_clients, rounds, warmup, workers, session_keys, drafts
         await asyncio.gather(*(c.ready.wait() for c in clients[batch : batch + 50]))
     connect_s = time.perf_counter() - started
 
-    for draft in drafts:  # the first `warmup` rounds open connections and are not counted
+    counts_latencies: list[float] = []
+    for number, draft in enumerate(drafts):  # the first `warmup` rounds are not counted
         current["nomination"] = draft.pk
+        seen_counts = [len(c.counts_at) for c in clients]
         await sync_to_async(services.nomination_submit, thread_sensitive=False)(
             user=people["head"], nomination_id=draft.pk
         )
-        # Let the round finish (every client has it, or 10 s pass) before the next one.
-        deadline = time.perf_counter() + 10
-        while time.perf_counter() < deadline and not all(draft.pk in c.received for c in clients):
+        # The round ends when every client has the notice and the counts that follow it
+        # (or after 60 s): the next commit does not queue behind this round's counts.
+        deadline = time.perf_counter() + 60
+        while time.perf_counter() < deadline and not all(
+            draft.pk in c.received and len(c.counts_at) > seen
+            for c, seen in zip(clients, seen_counts, strict=True)
+        ):
             await asyncio.sleep(0.01)
-        await asyncio.sleep(0.3)  # the counts refreshes of this round settle
+        if number >= warmup:
+            counts_latencies += [
+                (c.counts_at[seen] - committed[draft.pk]) * 1000
+                for c, seen in zip(clients, seen_counts, strict=True)
+                if len(c.counts_at) > seen
+            ]
     await asyncio.sleep(1)
     notify_services.push = original_push
 
@@ -233,16 +243,18 @@ async def run_round_set(n_clients, rounds, warmup, workers, session_keys, drafts
                 for c in clients
                 if draft.pk in c.received
             )
-            print(
-                f"  round {draft.pk}: min {per[0]:.1f} median {per[len(per) // 2]:.1f} max {per[-1]:.1f} ms"
-            )
+            if not per:
+                print(f"  round {draft.pk}: nothing received")
+                continue
+            mid = per[len(per) // 2]
+            print(f"  round {draft.pk}: min {per[0]:.1f} median {mid:.1f} max {per[-1]:.1f} ms")
     duplicates = sum(c.duplicates for c in clients)
     for c in clients:
         await c.ws.close()
     for t in tasks:
         t.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    return latencies, lost, duplicates, connect_s
+    return latencies, lost, duplicates, connect_s, counts_latencies
 
 
 def pct(values, p):
@@ -285,21 +297,23 @@ def main() -> None:
                 factories.new_draft(org, people, name=f"Bench {n}-{i}")
                 for i in range(args.warmup + args.rounds)
             ]
-            latencies, lost, duplicates, connect_s = asyncio.run(
+            latencies, lost, duplicates, connect_s, counts_lat = asyncio.run(
                 run_round_set(n, args.rounds, args.warmup, workers, session_keys, drafts, people)
             )
-            rows.append((n, args.rounds, len(latencies), lost, duplicates, connect_s, latencies))
+            rows.append(
+                (n, args.rounds, len(latencies), lost, duplicates, connect_s, latencies, counts_lat)
+            )
         print()
+        print("commit -> notification received (ms); commit -> inbox counts received (ms)")
         print(
-            f"{'clients':>7} {'events':>6} {'received':>8} {'lost':>4} {'dup':>3} "
-            f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} {'mean ms':>7} "
-            f"{'connect s':>9}"
+            f"{'clients':>7} {'events':>6} {'expected':>8} {'received':>8} {'lost':>4} {'dup':>3} "
+            f"{'p50':>7} {'p95':>7} {'p99':>7} {'max':>7} {'counts p50':>10} {'counts p95':>10}"
         )
-        for n, rounds, received, lost, dup, connect_s, lat in rows:
+        for n, rounds, received, lost, dup, _, lat, counts_lat in rows:
             print(
-                f"{n:>7} {rounds:>6} {received:>8} {lost:>4} {dup:>3} "
+                f"{n:>7} {rounds:>6} {n * rounds:>8} {received:>8} {lost:>4} {dup:>3} "
                 f"{pct(lat, 50):>7.1f} {pct(lat, 95):>7.1f} {pct(lat, 99):>7.1f} "
-                f"{max(lat):>7.1f} {statistics.fmean(lat):>7.1f} {connect_s:>9.1f}"
+                f"{max(lat):>7.1f} {pct(counts_lat, 50):>10.1f} {pct(counts_lat, 95):>10.1f}"
             )
     finally:
         stop_workers(workers)

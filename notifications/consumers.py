@@ -13,14 +13,18 @@ import asyncio
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from approvals.access import load_actor
+
 from . import events, selectors
 from .services import user_group
 
 REFUSED = 4401
-# Several pushes in a burst (a bulk action) share one counts refresh.
-COUNTS_DELAY_SECONDS = 0.05
+# Several pushes in a burst (a bulk action) share one counts refresh; the notices
+# themselves go out at once, the counts (a few queries each) follow.
+COUNTS_DELAY_SECONDS = 0.25
 # Re-join the group this often: a restarted Redis has forgotten every group, and a
 # layer that is down closes the socket so that the client reconnects and catches up.
+# The user's role grants (for the inbox counts) are re-read as often.
 REJOIN_SECONDS = 30
 
 
@@ -34,6 +38,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         self.group = user_group(user.pk)
         self.sent = None  # ids sent on this connection; None until the client's hello
         self.counts_task = None
+        self.actor = await database_sync_to_async(load_actor)(user)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         self.rejoin_task = asyncio.ensure_future(self._rejoin_forever())
@@ -58,7 +63,8 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         await self.send_counts()
 
     async def send_counts(self):
-        await self.send_json(await database_sync_to_async(selectors.counts_for)(self.user))
+        counts = await database_sync_to_async(selectors.counts_for)(self.user, self.actor)
+        await self.send_json(counts)
 
     # --- channel layer messages (type "notify" -> notify, "counts.refresh" -> counts_refresh)
 
@@ -86,6 +92,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             except Exception:
                 await self.close(code=1011)
                 return
+            self.actor = await database_sync_to_async(load_actor)(self.user)
 
     async def _counts_later(self):
         await asyncio.sleep(COUNTS_DELAY_SECONDS)

@@ -35,8 +35,10 @@ def bell_state(user) -> dict:
     return {"unread": agg["unread"], "last_id": agg["last_id"] or 0}
 
 
-def counts_for(user) -> dict:
-    """The "counts" event: unread notices, inbox tab counts and the newest id (six queries)."""
+def counts_for(user, actor=None) -> dict:
+    """The "counts" event: unread notices, inbox tab counts and the newest id.
+
+    Four queries with a loaded Actor (the websocket keeps one), six without."""
     bell = bell_state(user)
-    inbox = inbox_counts(load_actor(user))
+    inbox = inbox_counts(actor or load_actor(user))
     return events.counts_event(unread=bell["unread"], inbox=inbox, last_id=bell["last_id"])
