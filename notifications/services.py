@@ -8,6 +8,7 @@ is best effort: if the layer (Redis) is down the transition still succeeds and
 clients replay the rows when they reconnect.
 """
 
+import datetime
 import logging
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from guardian.models import UserObjectPermission
@@ -300,3 +302,60 @@ def _display_name(user) -> str | None:
     if user is None:
         return None
     return user.get_full_name() or user.username
+
+
+# --- e-mail digest ----------------------------------------------------------
+
+
+def notification_digest_send(*, older_than: datetime.timedelta) -> tuple[int, int]:
+    """Mail each user with an e-mail address their unread, undigested notices older than
+    `older_than`, and mark them digested; returns (users mailed, notices covered)."""
+    cutoff = timezone.now() - older_than
+    users = notices = 0
+    pending = (
+        Notification.objects.filter(
+            read_at__isnull=True, digested_at__isnull=True, created_at__lt=cutoff
+        )
+        .exclude(recipient__email="")
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    for user_id in sorted(set(pending)):
+        with transaction.atomic():
+            rows = list(
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(
+                    recipient_id=user_id,
+                    read_at__isnull=True,
+                    digested_at__isnull=True,
+                    created_at__lt=cutoff,
+                )
+                .select_related("recipient")
+                .order_by("id")
+            )
+            if not rows:
+                continue
+            recipient = rows[0].recipient
+            lines_vi = [f"- {n.text_vi}" for n in rows]
+            lines_en = [f"- {n.text_en}" for n in rows]
+            body = "\n".join(
+                [
+                    f"Bạn có {len(rows)} thông báo chưa đọc trên Vinh Danh:",
+                    *lines_vi,
+                    "",
+                    f"You have {len(rows)} unread notifications on Vinh Danh:",
+                    *lines_en,
+                ]
+            )
+            send_mail(
+                subject=f"[Vinh Danh] {len(rows)} thông báo chưa đọc / unread notifications",
+                message=body,
+                from_email=None,
+                recipient_list=[recipient.email],
+            )
+            Notification.objects.filter(pk__in=[n.pk for n in rows]).update(
+                digested_at=timezone.now()
+            )
+        users += 1
+        notices += len(rows)
+    return users, notices
