@@ -20,8 +20,9 @@ from .services import user_group
 
 REFUSED = 4401
 # Several pushes in a burst (a bulk action) share one counts refresh; the notices
-# themselves go out at once, the counts (a few queries each) follow.
-COUNTS_DELAY_SECONDS = 0.25
+# themselves go out at once; the counts (four queries per connection) follow a second
+# later, so that a large fan-out delivers its notices before the database work starts.
+COUNTS_DELAY_SECONDS = 1.0
 # Re-join the group this often: a restarted Redis has forgotten every group, and a
 # layer that is down closes the socket so that the client reconnects and catches up.
 # The user's role grants (for the inbox counts) are re-read as often.
