@@ -9,8 +9,8 @@ API = "/api/v1"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_login_counters():
-    """Failed-login counters live in the process-wide cache: start every test from zero."""
+def _fresh_login_counters(db):
+    """Failed-login counters live in the shared (database) cache: start every test from zero."""
     cache.clear()
     yield
     cache.clear()
