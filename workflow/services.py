@@ -26,7 +26,7 @@ from notifications.services import notify_transition
 from .audit import audit_append, security_log
 from .errors import Conflict, InvalidInput, NotFound, PermissionRefused, RuleViolation
 from .flows import NominationFlow
-from .policy import POLICY, TASK_ROLES
+from .policy import POLICY, TASK_ROLES, allowed
 
 _OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 MAX_COMMENT = 4000
@@ -408,6 +408,38 @@ def _parse_date(value):
         except (TypeError, ValueError):
             continue
     return None
+
+
+# The order in which actions are offered to a person: the lifecycle, then the content.
+ACTION_ORDER = [
+    "claim", "submit", "recommend", "record_vote", "approve", "report", "return", "reject",
+    "release", "reassign", "withdraw", "edit", "upload_document", "remove_document",
+]
+# Actions only the task's holder takes (an unclaimed task is taken on the way, or refused).
+HOLDER_ACTIONS = {"recommend", "record_vote", "approve", "report", "return", "reject"}
+
+
+def available_actions(actor: Actor, nomination: Nomination, *, task_id, owner_id) -> list[str]:
+    """What `actor` may do now: the policy table plus who holds the open task.
+
+    The web page and the API offer exactly these; the services check again when called.
+    """
+    roles_here = actor.roles_at(nomination.unit_id)
+    me = actor.user.pk
+    result = []
+    for action in ACTION_ORDER:
+        if not allowed(action, roles_here, nomination.state):
+            continue
+        if action == "claim" and (task_id is None or owner_id is not None):
+            continue
+        if action == "release" and owner_id != me:
+            continue
+        if action == "reassign" and owner_id is None:
+            continue
+        if action in HOLDER_ACTIONS and owner_id not in (None, me):
+            continue
+        result.append(action)
+    return result
 
 
 # Action name -> service, for the API, bulk jobs and the web forms.

@@ -11,8 +11,8 @@ from approvals.models import Award, BulkJob, Campaign, DocumentKind, DossierDocu
 from approvals.roles import Role
 from approvals.states import State
 from workflow.models import AuditRecord
-from workflow.policy import POLICY, allowed
-from workflow.services import ACTION_SERVICES, MAX_COMMENT, open_task
+from workflow.policy import POLICY
+from workflow.services import ACTION_SERVICES, MAX_COMMENT, available_actions, open_task
 
 MAX_ID = 2**63 - 1
 
@@ -127,8 +127,13 @@ class NominationSerializer(serializers.Serializer):
         return task.owner.username if task and task.owner_id else None
 
     def get_actions(self, obj) -> list[str]:
-        roles = self.context["actor"].roles_at(obj.unit_id)
-        return [slug(a) for a in POLICY if allowed(a, roles, obj.state)]
+        if hasattr(obj, "task_owner_id"):  # annotated by the list selectors
+            task_id, owner_id = obj.task_id, obj.task_owner_id
+        else:
+            task = open_task(obj)
+            task_id, owner_id = (task.pk, task.owner_id) if task else (None, None)
+        actor = self.context["actor"]
+        return [slug(a) for a in available_actions(actor, obj, task_id=task_id, owner_id=owner_id)]
 
 
 class NominationFilterSerializer(serializers.Serializer):

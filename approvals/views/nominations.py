@@ -16,38 +16,9 @@ from approvals.selectors import nomination_history
 from approvals.services import nomination_create, nomination_update
 from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.policy import POLICY, TASK_ROLES, allowed
-from workflow.services import ACTION_SERVICES, open_task
+from workflow.services import ACTION_SERVICES, available_actions, open_task
 
 from .common import actor_of, mark_deadlines, nomination_or_404, render_error, safe_next
-
-# The order in which a nomination page offers its actions.
-ACTION_ORDER = [
-    "claim", "submit", "recommend", "record_vote", "approve", "report", "return", "reject",
-    "release", "reassign", "withdraw",
-]
-# Actions only the task's holder takes (an unclaimed task is taken on the way, or refused).
-HOLDER_ACTIONS = {"recommend", "record_vote", "approve", "report", "return", "reject"}
-
-
-def available_actions(actor, nomination, task) -> list[str]:
-    """The actions this user may take now: the policy table plus who holds the task."""
-    roles_here = actor.roles_at(nomination.unit_id)
-    owner = task.owner_id if task else None
-    me = actor.user.pk
-    result = []
-    for action in ACTION_ORDER:
-        if not allowed(action, roles_here, nomination.state):
-            continue
-        if action == "claim" and (task is None or owner is not None):
-            continue
-        if action == "release" and owner != me:
-            continue
-        if action == "reassign" and owner is None:
-            continue
-        if action in HOLDER_ACTIONS and owner not in (None, me):
-            continue
-        result.append(action)
-    return result
 
 
 def _detail_context(request, nomination) -> dict:
@@ -59,7 +30,11 @@ def _detail_context(request, nomination) -> dict:
         {"kind": k, "label": DocumentKind(k).label, "present": k in have}
         for k in nomination.award.required_documents if k in DocumentKind.values
     ]
-    actions = available_actions(actor, nomination, task)
+    task_id, owner_id = (task.pk, task.owner_id) if task else (None, None)
+    actions = [
+        a for a in available_actions(actor, nomination, task_id=task_id, owner_id=owner_id)
+        if a in ACTION_SERVICES
+    ]
     can_edit = allowed("edit", actor.roles_at(nomination.unit_id), nomination.state)
     assignees = []
     if "reassign" in actions:
