@@ -32,6 +32,7 @@ demo: $(STAMP_DEMO)
 
 # The whole suite against PostgreSQL and Redis on 127.0.0.1.
 test: $(STAMP_TEST)
+	$(VENV)/bin/ruff check .
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) $(PY) manage.py makemigrations --check --dry-run --settings=config.test_settings
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) $(VENV)/bin/pytest -q
 

@@ -290,6 +290,9 @@ class BulkJob(models.Model):
     class Meta:
         ordering = ["-id"]
 
+    def __str__(self):
+        return f"{self.action} × {self.total} ({self.get_status_display()})"
+
     @property
     def percent(self) -> int:
         return 100 if not self.total else int(100 * self.processed / self.total)

@@ -125,9 +125,13 @@ def nomination_in(org, people, state, **kwargs):
     for current in path:
         n = _step(people, n, current)
     if state == State.RETURNED:
-        n = services.nomination_return(user=people["reviewer"], nomination_id=n.pk, comment="Bổ sung")
+        n = services.nomination_return(
+            user=people["reviewer"], nomination_id=n.pk, comment="Bổ sung"
+        )
     elif state == State.REJECTED:
-        n = services.nomination_reject(user=people["reviewer"], nomination_id=n.pk, comment="Không đạt")
+        n = services.nomination_reject(
+            user=people["reviewer"], nomination_id=n.pk, comment="Không đạt"
+        )
     elif state == State.WITHDRAWN:
         n = services.nomination_withdraw(
             user=unit_person(people, n, "head"), nomination_id=n.pk, comment="Rút"

@@ -70,6 +70,9 @@ class AuditRecord(models.Model):
         verbose_name = _("bản ghi lịch sử")
         verbose_name_plural = _("lịch sử chuyển trạng thái")
 
+    def __str__(self):
+        return f"#{self.pk} {self.action} {self.from_state}→{self.to_state} ({self.actor_username})"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnlyError("audit records are append-only")
@@ -105,6 +108,9 @@ class AuditChainHead(models.Model):
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
     last_record_id = models.BigIntegerField(null=True)
 
+    def __str__(self):
+        return self.last_hash
+
 
 class SecurityEvent(models.Model):
     """A refused attempt (permission denied or object not visible), kept apart from the chain."""
@@ -121,3 +127,6 @@ class SecurityEvent(models.Model):
 
     class Meta:
         ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.outcome}: {self.action} #{self.nomination_id_attempted}"

@@ -11,6 +11,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_nominations=False, **options):
         logins = seed_demo(with_nominations=not no_nominations)
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, who in logins:
             self.stdout.write(f"  {username:<14} {who}")
