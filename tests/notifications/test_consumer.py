@@ -15,6 +15,18 @@ from workflow import services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
+@pytest.fixture(autouse=True)
+def in_memory_layer(settings):
+    """The consumer's own behaviour, on the in-memory layer.
+
+    The Redis layer is exercised end to end by test_multiprocess.py (two real
+    servers, and a Redis outage). Here a refused connection's consumer is left
+    blocked in a Redis receive when the test's event loop closes, and cancelling
+    that receive at loop shutdown can hang the run.
+    """
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
 ORIGIN = (b"origin", b"http://127.0.0.1")
 
 

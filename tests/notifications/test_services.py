@@ -1,7 +1,6 @@
 """Who hears about a transition: stored in its transaction, pushed after commit."""
 
 import logging
-import time
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -225,13 +224,11 @@ def test_after_commit_each_recipient_group_gets_the_notice_and_the_actor_a_count
 @pytest.mark.django_db(transaction=True)
 def test_a_dead_channel_layer_does_not_fail_the_transition(org, people, draft, settings, caplog):
     settings.CHANNEL_LAYERS = DEAD_LAYER
-    started = time.monotonic()
     with caplog.at_level(logging.WARNING, logger="notifications.services"):
         n = services.nomination_submit(user=people["head"], nomination_id=draft.pk)
     assert n.state == State.SUBMITTED
     assert Notification.objects.filter(recipient=people["reviewer"], nomination=n).count() == 1
     assert "notification push failed" in caplog.text
-    assert time.monotonic() - started < 10  # generous: it must not hang on the dead layer
 
 
 def test_push_reports_failure_instead_of_raising(settings):
