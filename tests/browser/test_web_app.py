@@ -248,3 +248,14 @@ def test_signing_in_through_the_login_form(people, new_context, screenshot):
     expect(page.locator(".grants")).to_contain_text("Thủ trưởng đơn vị – Đơn vị A")
     page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_url("**/login/")
+
+
+def test_a_live_refresh_of_the_rows_keeps_what_the_user_ticked(nomination_in, login):
+    first = nomination_in(State.AWAITING_DIRECTOR, name="Cán bộ một")
+    director = login(None, "director")
+    director.check(f'#inbox-rows input[name="ids"][value="{first.pk}"]')
+    second = nomination_in(State.AWAITING_DIRECTOR, name="Cán bộ hai")
+    director.evaluate("document.dispatchEvent(new CustomEvent('vd:inbox-changed'))")
+    expect(director.locator(f'#inbox-rows tr[data-nomination="{second.pk}"]')).to_be_visible()
+    expect(director.locator(f'#inbox-rows input[name="ids"][value="{first.pk}"]')).to_be_checked()
+    expect(director.locator("[data-selected-count]")).to_have_text("1")

@@ -30,7 +30,6 @@
   function refreshRows() {
     var box = document.getElementById("inbox-rows");
     if (!box) { return; }
-    var keep = checkedIds();
     fetch(box.getAttribute("data-rows-url"), {
       credentials: "same-origin",
       headers: { "X-Requested-With": "fetch" }
@@ -38,6 +37,8 @@
       if (!response.ok) { throw new Error(String(response.status)); }
       return response.text();
     }).then(function (html) {
+      // Read the selection now, not before the fetch: ticks made while it ran are kept too.
+      var keep = checkedIds();
       box.innerHTML = html;
       keep.forEach(function (id) {
         var el = box.querySelector('input[name="ids"][value="' + id + '"]');
