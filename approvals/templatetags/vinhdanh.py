@@ -112,3 +112,12 @@ def header_info(context):
             "is_auditor": may_read_global_history(actor),
         }
     return request._vd_header
+
+
+@register.simple_tag
+def query_without_page(request) -> str:
+    """The current filters as a query string ending in "&", without the page number."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    encoded = query.urlencode()
+    return f"{encoded}&" if encoded else ""
