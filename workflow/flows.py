@@ -26,8 +26,13 @@ def _state_is(*states):
     from approvals.models import Nomination
 
     def check(activation):
-        pk = activation.process.artifact_object_id
-        return Nomination.objects.filter(pk=pk).values_list("state", flat=True).first() in states
+        # A Switch tries its cases in turn on one activation: read the state once.
+        if not hasattr(activation, "nomination_state"):
+            pk = activation.process.artifact_object_id
+            activation.nomination_state = (
+                Nomination.objects.filter(pk=pk).values_list("state", flat=True).first()
+            )
+        return activation.nomination_state in states
 
     return check
 

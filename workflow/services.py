@@ -111,6 +111,12 @@ def _complete_task(task, user) -> None:
         activation.execute()
 
 
+def _route_on(nomination, task, user) -> None:
+    """Write the new state, then finish the task: the Switch after it routes on that state."""
+    nomination.save()
+    _complete_task(task, user)
+
+
 def perform_transition(
     *,
     user,
@@ -264,8 +270,7 @@ def nomination_return(*, user, nomination_id, comment: str) -> Nomination:
     def apply(*, nomination, task, comment, **_ignored):
         _require_holder(task, user, auto_claim=nomination.state == State.AWAITING_DIRECTOR)
         nomination.return_for_changes(reason=comment)
-        nomination.save()
-        _complete_task(task, user)
+        _route_on(nomination, task, user)
 
     return perform_transition(
         user=user, nomination_id=nomination_id, action="return", comment=comment, apply=apply
@@ -290,8 +295,7 @@ def nomination_recommend(*, user, nomination_id, to: str, comment: str = "") -> 
             nomination.recommend_to_council()
         else:
             nomination.recommend_to_director()
-        nomination.save()
-        _complete_task(task, user)
+        _route_on(nomination, task, user)
 
     return perform_transition(
         user=user,
@@ -326,8 +330,7 @@ def nomination_record_vote(
                 votes_total=votes_total,
                 reason=comment or _("Hội đồng không thông qua."),
             )
-        nomination.save()
-        _complete_task(task, user)
+        _route_on(nomination, task, user)
 
     return perform_transition(
         user=user,
@@ -358,8 +361,7 @@ def nomination_approve(
     def apply(*, nomination, task, **_ignored):
         _require_holder(task, user, auto_claim=True)
         nomination.approve(decision_number=decision_number, decision_date=decision_date)
-        nomination.save()
-        _complete_task(task, user)
+        _route_on(nomination, task, user)
 
     return perform_transition(
         user=user,
@@ -377,8 +379,7 @@ def nomination_reject(*, user, nomination_id, comment: str) -> Nomination:
     def apply(*, nomination, task, comment, **_ignored):
         _require_holder(task, user, auto_claim=nomination.state == State.AWAITING_DIRECTOR)
         nomination.reject(reason=comment)
-        nomination.save()
-        _complete_task(task, user)
+        _route_on(nomination, task, user)
 
     return perform_transition(
         user=user, nomination_id=nomination_id, action="reject", comment=comment, apply=apply
@@ -391,8 +392,7 @@ def nomination_report(*, user, nomination_id, comment: str = "") -> Nomination:
     def apply(*, nomination, task, **_ignored):
         _require_holder(task, user, auto_claim=True)
         nomination.report()
-        nomination.save()
-        _complete_task(task, user)
+        _route_on(nomination, task, user)
 
     return perform_transition(
         user=user, nomination_id=nomination_id, action="report", comment=comment, apply=apply
