@@ -74,27 +74,35 @@ def load_actor(user) -> Actor:
     """Read the user's role grants from the guardian object permissions (two queries)."""
     if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
         return Actor(user=user, scopes={})
+    return load_actors([user])[user.pk]
+
+
+def load_actors(users) -> dict:
+    """user id -> Actor for many signed-in users: two queries, whatever their number."""
+    users = {u.pk: u for u in users}
     rows = list(
         UserObjectPermission.objects.filter(
-            user_id=user.pk,
+            user_id__in=list(users),
             content_type=ContentType.objects.get_for_model(Unit),
             permission__codename__startswith=_PREFIX,
-        ).values_list("permission__codename", "object_pk")
+        ).values_list("user_id", "permission__codename", "object_pk")
     )
-    if not rows:
-        return Actor(user=user, scopes={})
-    children = unit_tree()
+    children = unit_tree() if rows else {}
     valid = {r.value for r in Role}
-    scopes: dict = {}
-    for codename, unit_pk in rows:
+    scopes: dict = {pk: {} for pk in users}
+    for user_id, codename, unit_pk in rows:
         role = codename[len(_PREFIX) :]
         if role in valid:
-            scopes.setdefault(role, set()).update(_subtree(children, int(unit_pk)))
-    return Actor(
-        user=user,
-        scopes={r: frozenset(u) for r, u in scopes.items()},
-        roots=frozenset(children.get(None, ())),
-    )
+            scopes[user_id].setdefault(role, set()).update(_subtree(children, int(unit_pk)))
+    roots = frozenset(children.get(None, ()))
+    return {
+        pk: Actor(
+            user=users[pk],
+            scopes={r: frozenset(u) for r, u in scopes[pk].items()},
+            roots=roots if scopes[pk] else frozenset(),
+        )
+        for pk in users
+    }
 
 
 def get_nomination_for_actor(actor: Actor, nomination_id, *, for_update: bool = False):

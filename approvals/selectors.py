@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -114,7 +114,45 @@ def inbox(actor: Actor, *, tab: str = "queue", filters=None, order: str = "age")
 
 def inbox_counts(actor: Actor) -> dict:
     """Counts for the three tabs: three queries."""
-    return {tab: inbox(actor, tab=tab).count() for tab in TABS}
+    return inbox_counts_many([actor])[actor.user.pk]
+
+
+def inbox_counts_many(actors) -> dict:
+    """user id -> counts for the three tabs, for many actors at once.
+
+    People with the same role grants share one queue count and are counted
+    together for "mine" and "done": three queries per distinct set of grants,
+    whatever the number of people (a live push to a thousand reviewers who hold
+    the same role costs three queries, not three thousand).
+    """
+    by_grants: dict = {}
+    for actor in actors:
+        by_grants.setdefault((frozenset(actor.scopes.items()), actor.roots), []).append(actor)
+    counts = {}
+    for group in by_grants.values():
+        actor, ids = group[0], [a.user.pk for a in group]
+        queue = inbox(actor, tab="queue").count()
+        mine = dict(
+            _base(actor)
+            .filter(task_owner_id__in=ids)
+            .order_by()
+            .values("task_owner_id")
+            .annotate(n=Count("pk"))
+            .values_list("task_owner_id", "n")
+        )
+        done = dict(
+            AuditRecord.objects.filter(
+                actor_id__in=ids,
+                nomination__in=Nomination.objects.filter(actor.visible_filter()).values("pk"),
+            )
+            .order_by()
+            .values("actor_id")
+            .annotate(n=Count("nomination_id", distinct=True))
+            .values_list("actor_id", "n")
+        )
+        for pk in ids:
+            counts[pk] = {"mine": mine.get(pk, 0), "queue": queue, "done": done.get(pk, 0)}
+    return counts
 
 
 def nomination_list(actor: Actor, *, filters=None, order: str = "newest") -> QuerySet:

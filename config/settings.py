@@ -153,6 +153,9 @@ if REDIS_URL:
         # kills idle consumers at random; reads get more room than the blocking pop.
         {"address": REDIS_URL, "socket_connect_timeout": 0.5, "socket_timeout": 15}
     ]
+    # Each worker's notification hub re-joins its group every 30 s (notifications.hub), so a
+    # worker that died without leaving drops out of the group after two minutes.
+    CHANNEL_LAYERS["default"]["CONFIG"]["group_expiry"] = 120
 NOTIFICATION_DIGEST_AFTER_MINUTES = env.int("NOTIFICATION_DIGEST_AFTER_MINUTES", default=60)
 
 # --- REST API ---

@@ -3,7 +3,7 @@
 from django.db.models import Count, Max, Q, QuerySet
 
 from approvals.access import load_actor
-from approvals.selectors import inbox_counts
+from approvals.selectors import inbox_counts_many
 
 from . import events
 from .models import Notification
@@ -39,6 +39,29 @@ def counts_for(user, actor=None) -> dict:
     """The "counts" event: unread notices, inbox tab counts and the newest id.
 
     Four queries with a loaded Actor (the websocket keeps one), six without."""
-    bell = bell_state(user)
-    inbox = inbox_counts(actor or load_actor(user))
-    return events.counts_event(unread=bell["unread"], inbox=inbox, last_id=bell["last_id"])
+    return counts_for_many([actor or load_actor(user)])[user.pk]
+
+
+def counts_for_many(actors) -> dict:
+    """user id -> "counts" event, for many people at once (a live push to all of them).
+
+    One query for every unread count and newest id, then three per distinct set
+    of role grants (approvals.selectors.inbox_counts_many)."""
+    ids = [a.user.pk for a in actors]
+    bells = {
+        row["recipient_id"]: row
+        for row in Notification.objects.filter(recipient_id__in=ids)
+        .order_by()
+        .values("recipient_id")
+        .annotate(unread=Count("id", filter=Q(read_at__isnull=True)), last_id=Max("id"))
+    }
+    inboxes = inbox_counts_many(actors)
+    empty = {"unread": 0, "last_id": 0}
+    return {
+        pk: events.counts_event(
+            unread=bells.get(pk, empty)["unread"],
+            inbox=inboxes[pk],
+            last_id=bells.get(pk, empty)["last_id"] or 0,
+        )
+        for pk in ids
+    }

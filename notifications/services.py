@@ -2,10 +2,12 @@
 
 Durable first: `notify_transition` runs inside the transition's transaction
 and writes one Notification row per recipient, so a rolled-back transition
-notifies no one. After commit, the new notices and a "refresh your counts"
-nudge go to each recipient's group `user-<id>` on the channel layer. That push
-is best effort: if the layer (Redis) is down the transition still succeeds and
-clients replay the rows when they reconnect.
+notifies no one. After commit, one message carrying the new
+notices and the names of everyone whose counts changed goes to every worker's
+hub on the channel layer (notifications.hub), which hands each notice to its
+recipient's open connections in that process. That push is best effort: if
+the layer (Redis) is down the transition still succeeds and clients replay
+the rows when they reconnect.
 """
 
 import datetime
@@ -26,8 +28,7 @@ from approvals.roles import UNIT_ROLES, Role, permission_codename
 from approvals.states import State
 from workflow.policy import STATE_TASK, TASK_ROLES
 
-from . import events
-from .fanout import group_send_many
+from . import events, hub
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -44,10 +45,6 @@ UNIT_OUTCOMES = {
 }
 # Actions that change the dossier, not where the nomination stands: no one to tell.
 SILENT_ACTIONS = frozenset({"edit", "upload_document", "remove_document"})
-
-
-def user_group(user_id) -> str:
-    return f"user-{user_id}"
 
 
 @dataclass(frozen=True)
@@ -193,42 +190,29 @@ def notifications_mark_read(*, user, notification_ids=None) -> int:
 
 
 def push_on_commit(pushes: dict, nudged=()) -> None:
-    """After commit, send each user's events and a counts nudge to everyone else named."""
-    messages = [
-        (user_group(user_id), {"type": "notify", "event": event})
-        for user_id, user_events in pushes.items()
-        for event in user_events
-    ]
-    messages += [
-        (user_group(user_id), {"type": "counts.refresh"})
-        for user_id in sorted(set(nudged) - set(pushes))
-    ]
-    if messages:
-        transaction.on_commit(lambda: push(messages), robust=True)
+    """After commit, send each user's events, and a counts refresh to everyone else named."""
+    if pushes or nudged:
+        message = hub.push_message(pushes, nudged)
+        transaction.on_commit(lambda: push(message), robust=True)
 
 
-def push(messages) -> bool:
-    """Send (group, message) pairs on the channel layer; never raises (the rows are the truth)."""
+def push(message: dict) -> bool:
+    """Send one change's message to every worker's hub; never raises (the rows are the truth).
+
+    One channel-layer message however many people it reaches (notifications.hub)."""
     layer = get_channel_layer()
     if layer is None:
         return False
     try:
-        async_to_sync(_send_all)(layer, messages)
+        async_to_sync(layer.group_send)(hub.WORKERS_GROUP, message)
     except Exception:
         logger.warning(
-            "notification push failed for %d message(s); clients catch up on reconnect",
-            len(messages),
+            "notification push failed for %d notice(s); clients catch up on reconnect",
+            len(message["notices"]),
             exc_info=True,
         )
         return False
     return True
-
-
-async def _send_all(layer, messages) -> None:
-    dropped = await group_send_many(layer, messages)
-    if dropped:
-        # A full channel: that client catches up when the next "counts" shows a newer id.
-        logger.warning("%d notification message(s) dropped by full channels", dropped)
 
 
 # --- texts ------------------------------------------------------------------

@@ -15,7 +15,8 @@ from approvals.services import nomination_update, role_grant
 from approvals.states import State
 from notifications import events
 from notifications.models import Notification
-from notifications.services import notifications_mark_read, notify_transition, push, user_group
+from notifications.hub import WORKERS_GROUP, push_message
+from notifications.services import notifications_mark_read, notify_transition, push
 from tests.factories import PASSWORD
 from workflow import services
 from workflow.models import AuditRecord
@@ -182,7 +183,7 @@ def test_choosing_recipients_takes_the_same_queries_for_one_or_thirty_reviewers(
 def test_a_rolled_back_transaction_leaves_no_notice_and_pushes_nothing(org, people, draft):
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(user_group(people["reviewer"].pk), channel)
+    async_to_sync(layer.group_add)(WORKERS_GROUP, channel)
     Notification.objects.all().delete()
     record = AuditRecord(
         nomination=draft,
@@ -198,27 +199,42 @@ def test_a_rolled_back_transaction_leaves_no_notice_and_pushes_nothing(org, peop
         raise RuntimeError("the transition failed after choosing recipients")
     assert Notification.objects.count() == 0
     # Prove the channel works, then that the only message on it is this one.
-    async_to_sync(layer.group_send)(user_group(people["reviewer"].pk), {"type": "probe"})
+    async_to_sync(layer.group_send)(WORKERS_GROUP, {"type": "probe"})
     assert async_to_sync(layer.receive)(channel) == {"type": "probe"}
+    async_to_sync(layer.group_discard)(WORKERS_GROUP, channel)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_after_commit_each_recipient_group_gets_the_notice_and_the_actor_a_counts_nudge(
+def test_after_commit_one_message_to_every_worker_carries_the_notice_and_the_actors_nudge(
     org, people, draft
 ):
     layer = get_channel_layer()
-    reviewer_channel = async_to_sync(layer.new_channel)()
-    head_channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(user_group(people["reviewer"].pk), reviewer_channel)
-    async_to_sync(layer.group_add)(user_group(people["head"].pk), head_channel)
+    worker_a = async_to_sync(layer.new_channel)()
+    worker_b = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(WORKERS_GROUP, worker_a)
+    async_to_sync(layer.group_add)(WORKERS_GROUP, worker_b)
     services.nomination_submit(user=people["head"], nomination_id=draft.pk)
-    message = async_to_sync(layer.receive)(reviewer_channel)
-    assert message["type"] == "notify"
-    event = events.validate(message["event"])
     notice = Notification.objects.get(recipient=people["reviewer"])
-    assert event["id"] == notice.pk and event["nomination"] == draft.pk
-    assert event["url"] == f"/nominations/{draft.pk}/"
-    assert async_to_sync(layer.receive)(head_channel) == {"type": "counts.refresh"}
+    for channel in (worker_a, worker_b):
+        message = async_to_sync(layer.receive)(channel)
+        assert message["type"] == "hub.push"
+        [(user_id, body, notice_id)] = message["notices"]
+        event = events.validate({**message["bodies"][body], "id": notice_id})
+        assert (user_id, event["id"]) == (people["reviewer"].pk, notice.pk)
+        assert event["nomination"] == draft.pk and event["url"] == f"/nominations/{draft.pk}/"
+        assert message["nudge"] == [people["head"].pk]
+        async_to_sync(layer.group_discard)(WORKERS_GROUP, channel)
+
+
+def test_notices_to_many_people_send_their_common_body_once():
+    body = {"type": "notification", "kind": "task", "text_vi": "x", "read": False}
+    message = push_message(
+        {7: [{**body, "id": 70}], 8: [{**body, "id": 80}], 9: [{**body, "kind": "x", "id": 90}]},
+        {7, 3},
+    )
+    assert message["bodies"] == [body, {**body, "kind": "x"}]
+    assert message["notices"] == [[7, 0, 70], [8, 0, 80], [9, 1, 90]]
+    assert message["nudge"] == [3]  # 7 is counted anyway: it has a notice
 
 
 @pytest.mark.django_db(transaction=True)
@@ -233,7 +249,7 @@ def test_a_dead_channel_layer_does_not_fail_the_transition(org, people, draft, s
 
 def test_push_reports_failure_instead_of_raising(settings):
     settings.CHANNEL_LAYERS = DEAD_LAYER
-    assert push([("user-1", {"type": "counts.refresh"})]) is False
+    assert push(push_message({}, {1})) is False
 
 
 def test_marking_read_changes_only_the_users_own_notices(nomination_in, people):
