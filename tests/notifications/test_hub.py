@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from approvals import selectors as approvals_selectors
 from approvals.access import load_actor, load_actors
-from approvals.selectors import TABS
 from approvals.roles import Role
+from approvals.selectors import TABS
 from approvals.services import role_grant
 from approvals.states import State
 from notifications import hub, selectors

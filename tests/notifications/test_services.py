@@ -14,8 +14,8 @@ from approvals.roles import Role
 from approvals.services import nomination_update, role_grant
 from approvals.states import State
 from notifications import events
-from notifications.models import Notification
 from notifications.hub import WORKERS_GROUP, push_message
+from notifications.models import Notification
 from notifications.services import notifications_mark_read, notify_transition, push
 from tests.factories import PASSWORD
 from workflow import services
