@@ -57,27 +57,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_workers(count: int) -> list:
-    """Start `count` daphne processes; returns [(base_url, Popen)]."""
+def start_workers(count: int, server: str) -> list:
+    """Start the ASGI workers; returns [(base_url, Popen)], one entry per address.
+
+    uvicorn: one master with `count` worker processes sharing one address, as deployed
+    (docs/deploy.md). daphne: `count` processes, each on its own port (behind a proxy)."""
     ARTEFACTS.mkdir(exist_ok=True)
     env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "WARNING"}
+    if server == "uvicorn":
+        commands = [
+            ["uvicorn", "--host", "127.0.0.1", "--log-level", "warning", "--no-access-log",
+             "--workers", str(count)]
+        ]
+    else:
+        commands = [["daphne", "-v", "0", "-b", "127.0.0.1"] for _ in range(count)]
     workers = []
-    for i in range(count):
+    for i, command in enumerate(commands):
         port = free_port()
         log = open(ARTEFACTS / f"bench-worker-{i}.log", "wb")
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-v",
-                "0",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "config.asgi:application",
-            ],
+            [sys.executable, "-m", *command, "--port", str(port), "config.asgi:application"],
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -95,6 +94,23 @@ def start_workers(count: int) -> list:
                     raise RuntimeError(f"worker {url} did not start") from None
                 time.sleep(0.2)
     return workers
+
+
+def connections_per_process(workers) -> list[int]:
+    """Established client connections held by each server process (from `ss`), largest first."""
+    import re
+
+    per_pid: dict = {}
+    for url, _ in workers:
+        port = urlparse(url).port
+        out = subprocess.run(
+            ["ss", "-Htnp", "state", "established", f"( sport = :{port} )"],
+            capture_output=True,
+            text=True,
+        ).stdout
+        for pid in re.findall(r"pid=(\d+)", out):
+            per_pid[pid] = per_pid.get(pid, 0) + 1
+    return sorted(per_pid.values(), reverse=True)
 
 
 def stop_workers(workers) -> None:
@@ -179,7 +195,7 @@ async def run_round_set(n_clients, rounds, warmup, workers, session_keys, drafts
     current = {"nomination": None}
     original_push = notify_services.push
 
-    def timed_push(messages):
+    def timed_push(messages: dict):
         # Called by transaction.on_commit: the transaction has just committed.
         if current["nomination"] is not None:
             committed.setdefault(current["nomination"], time.perf_counter())
@@ -187,7 +203,7 @@ async def run_round_set(n_clients, rounds, warmup, workers, session_keys, drafts
         result = original_push(messages)
         if os.environ.get("BENCH_VERBOSE"):
             print(
-                f"  push of {len(messages)} messages took {(time.perf_counter() - t) * 1000:.1f} ms"
+                f"  push of {len(messages['notices'])} notices took {(time.perf_counter() - t) * 1000:.1f} ms"
             )
         return result
 
@@ -203,6 +219,8 @@ async def run_round_set(n_clients, rounds, warmup, workers, session_keys, drafts
             tasks.append(asyncio.create_task(c.run(last_id)))
         await asyncio.gather(*(c.ready.wait() for c in clients[batch : batch + 50]))
     connect_s = time.perf_counter() - started
+    print(f"  {n_clients} clients connected in {connect_s:.1f} s; per worker process: "
+          f"{connections_per_process(workers)}")
 
     counts_latencies: list[float] = []
     for number, draft in enumerate(drafts):  # the first `warmup` rounds are not counted
@@ -268,6 +286,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--server", choices=["uvicorn", "daphne"], default="uvicorn")
     args = parser.parse_args()
     raise_open_file_limit()
     admin_sql(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
@@ -284,8 +303,11 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         org = factories.make_org()
         people = factories.make_people(org)
-        workers = start_workers(args.workers)
-        print(f"workers: {args.workers} daphne processes, layer {os.environ['REDIS_URL']}")
+        workers = start_workers(args.workers, args.server)
+        print(
+            f"workers: {args.workers} {args.server} worker processes, "
+            f"{len(workers)} address(es), layer {os.environ['REDIS_URL']}"
+        )
         rows, session_keys = [], []
         for n in sorted(args.clients):
             # Exactly n reviewers exist during the run with n clients: each submission

@@ -175,7 +175,10 @@ class Hub:
                 await self._fail(f"channel layer receive failed ({error!r})")
                 return
             if message.get("type") == PUSH_TYPE:
-                await self.deliver(message)
+                try:
+                    await self.deliver(message)
+                except Exception:  # a bad message must not end delivery for everyone
+                    logger.exception("notification hub: could not deliver a push")
 
     async def _rejoin_forever(self) -> None:
         while True:
@@ -207,7 +210,7 @@ class Hub:
             if consumers:
                 event = {**bodies[index], "id": notice_id}
                 for consumer in list(consumers):
-                    await consumer.deliver(event)
+                    await self._send(consumer, consumer.deliver(event))
                 self.to_count.add(user_id)
         self.to_count.update(u for u in message["nudge"] if u in self.connections)
         if self.to_count and (self.counts_task is None or self.counts_task.done()):
@@ -230,4 +233,20 @@ class Hub:
                 continue
             for consumer in consumers:
                 if consumer.ready:  # it may have closed during the read
-                    await consumer.send_json(counts[consumer.user.pk])
+                    await self._send(consumer, consumer.send_json(counts[consumer.user.pk]))
+
+    async def _send(self, consumer, sending) -> None:
+        """Await one send; a connection whose client has gone is dropped, the others go on.
+
+        (uvicorn raises ClientDisconnected on a send to a closed socket; its disconnect
+        event reaches the consumer soon after.)"""
+        try:
+            await sending
+        except Exception:
+            logger.info("notification hub: dropping a connection that failed a send", exc_info=True)
+            consumer.sent = None
+            users = self.connections.get(consumer.user.pk)
+            if users is not None:
+                users.discard(consumer)
+                if not users:
+                    del self.connections[consumer.user.pk]

@@ -34,7 +34,7 @@ def test_database_url() -> str:
 
 @contextmanager
 def asgi_server(*, port: int | None = None, redis_url: str | None = None, name: str = "server"):
-    """Yield the base URL of a daphne process serving config.asgi on 127.0.0.1."""
+    """Yield the base URL of a uvicorn process (the production server) serving config.asgi."""
     port = port or free_port()
     ARTEFACTS.mkdir(exist_ok=True)
     log = open(ARTEFACTS / f"{name}-{port}.log", "wb")
@@ -51,7 +51,7 @@ def asgi_server(*, port: int | None = None, redis_url: str | None = None, name: 
         "MEDIA_ROOT": str(ARTEFACTS / "media"),
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+        [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port),
          "config.asgi:application"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )

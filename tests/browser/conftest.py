@@ -43,7 +43,7 @@ def browser():
 
 @pytest.fixture
 def server_url(transactional_db):
-    """A daphne process per test: a flush between tests re-creates content types and
+    """A server process per test: a flush between tests re-creates content types and
     permissions under new ids, which a longer-lived server would still hold in its caches."""
     with asgi_server(name="browser") as base:
         yield base

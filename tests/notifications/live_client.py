@@ -1,4 +1,4 @@
-"""A real HTTP session and a real websocket client, for tests against daphne processes."""
+"""A real HTTP session and a real websocket client, for tests against real server processes."""
 
 import asyncio
 import json

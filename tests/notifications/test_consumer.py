@@ -5,9 +5,11 @@ from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
+from approvals.roles import Role
+from approvals.services import role_grant
 from approvals.states import State
 from config.asgi import application
-from notifications import events
+from notifications import events, hub
 from notifications.models import Notification
 from notifications.services import notifications_mark_read
 from tests import factories
@@ -204,5 +206,71 @@ def test_a_malformed_hello_is_ignored(people, cookies):
         assert await ws.receive_nothing(timeout=0.5)
         assert await hello(ws, 0) == []
         await ws.disconnect()
+
+    run(scenario)
+
+
+def test_a_user_with_two_tabs_gets_each_notice_on_both(org, people, draft, cookies):
+    async def scenario():
+        tabs = [communicator(cookies["reviewer"]), communicator(cookies["reviewer"])]
+        last = await sync_to_async(lambda: Notification.objects.order_by("-id").first().pk)()
+        for tab in tabs:
+            assert (await tab.connect())[0]
+            assert await hello(tab, last) == []
+        await sync_to_async(services.nomination_submit)(user=people["head"], nomination_id=draft.pk)
+        for tab in tabs:
+            event = await receive(tab)
+            assert (event["type"], event["nomination"]) == ("notification", draft.pk)
+            assert (await receive(tab))["type"] == "counts"
+            assert await tab.receive_nothing(timeout=0.3)
+            await tab.disconnect()
+
+    run(scenario)
+
+
+def test_a_connection_whose_client_has_gone_does_not_stop_delivery_to_the_others(
+    org, people, cookies
+):
+    from uvicorn.protocols.utils import ClientDisconnected
+
+    drafts = [factories.new_draft(org, people, name=f"Người {i}") for i in range(2)]
+    second = factories.make_second_reviewer()
+    role_grant(user=second, role=Role.STANDING_REVIEWER)
+    second_cookie = session_cookie(second)
+
+    async def gone(message):
+        raise ClientDisconnected()  # what uvicorn does on a send to a closed socket
+
+    async def scenario():
+        first, other = communicator(cookies["reviewer"]), communicator(second_cookie)
+        last = await sync_to_async(lambda: Notification.objects.order_by("-id").first().pk)()
+        for ws in (first, other):
+            assert (await ws.connect())[0]
+            assert await hello(ws, last) == []
+        [vanished] = hub.hub().connections[people["reviewer"].pk]
+        vanished.base_send = gone
+        # The vanished client comes first (lower user id) in both pushes.
+        for n in drafts:
+            await sync_to_async(services.nomination_submit)(user=people["head"], nomination_id=n.pk)
+            event = await receive(other)
+            assert (event["type"], event["nomination"]) == ("notification", n.pk)
+            assert people["reviewer"].pk not in hub.hub().connections
+        await other.disconnect()
+        await first.disconnect()
+
+    run(scenario)
+
+
+def test_the_hub_leaves_the_layer_when_its_last_connection_closes(people, cookies):
+    async def scenario():
+        ws = communicator(cookies["reviewer"])
+        assert (await ws.connect())[0]
+        current = hub.hub()
+        assert current.channel in current.layer.groups[hub.WORKERS_GROUP]
+        await ws.disconnect()
+        assert current.stopped and current.channel not in current.layer.groups.get(
+            hub.WORKERS_GROUP, {}
+        )
+        assert all(task.done() for task in current.tasks)
 
     run(scenario)

@@ -1,4 +1,4 @@
-"""Two real daphne processes on loopback sharing the Redis channel layer.
+"""Two real ASGI server processes (uvicorn) on loopback sharing the Redis channel layer.
 
 An HTTP action handled by one process must reach a websocket held by the
 other; with Redis down, actions still succeed and the notices arrive, exactly
