@@ -202,9 +202,8 @@ async def run_round_set(n_clients, rounds, warmup, workers, session_keys, drafts
         t = time.perf_counter()
         result = original_push(messages)
         if os.environ.get("BENCH_VERBOSE"):
-            print(
-                f"  push of {len(messages['notices'])} notices took {(time.perf_counter() - t) * 1000:.1f} ms"
-            )
+            took = (time.perf_counter() - t) * 1000
+            print(f"  push of {len(messages['notices'])} notices took {took:.1f} ms")
         return result
 
     notify_services.push = timed_push
