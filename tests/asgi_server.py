@@ -49,6 +49,7 @@ def asgi_server(*, port: int | None = None, redis_url: str | None = None, name: 
         "DEBUG": "1",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "MEDIA_ROOT": str(ARTEFACTS / "media"),
+        "DATABASE_POOL_MAX_SIZE": "4",  # as deployed (docs/deploy.md)
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port),
