@@ -29,10 +29,19 @@ def missed_since(user, last_id: int, *, limit: int = CATCH_UP_BATCH) -> list[dic
 
 def bell_state(user) -> dict:
     """Unread count and newest notice id (one query)."""
-    agg = Notification.objects.filter(recipient=user).aggregate(
-        unread=Count("id", filter=Q(read_at__isnull=True)), last_id=Max("id")
+    return bell_states([user.pk])[user.pk]
+
+
+def bell_states(user_ids) -> dict:
+    """user id -> unread count and newest notice id, for many people (one query)."""
+    rows = (
+        Notification.objects.filter(recipient_id__in=list(user_ids))
+        .order_by()
+        .values("recipient_id")
+        .annotate(unread=Count("id", filter=Q(read_at__isnull=True)), last_id=Max("id"))
     )
-    return {"unread": agg["unread"], "last_id": agg["last_id"] or 0}
+    found = {r["recipient_id"]: {"unread": r["unread"], "last_id": r["last_id"]} for r in rows}
+    return {pk: found.get(pk, {"unread": 0, "last_id": 0}) for pk in user_ids}
 
 
 def counts_for(user, actor=None) -> dict:
@@ -48,20 +57,6 @@ def counts_for_many(actors) -> dict:
     One query for every unread count and newest id, then three per distinct set
     of role grants (approvals.selectors.inbox_counts_many)."""
     ids = [a.user.pk for a in actors]
-    bells = {
-        row["recipient_id"]: row
-        for row in Notification.objects.filter(recipient_id__in=ids)
-        .order_by()
-        .values("recipient_id")
-        .annotate(unread=Count("id", filter=Q(read_at__isnull=True)), last_id=Max("id"))
-    }
+    bells = bell_states(ids)
     inboxes = inbox_counts_many(actors)
-    empty = {"unread": 0, "last_id": 0}
-    return {
-        pk: events.counts_event(
-            unread=bells.get(pk, empty)["unread"],
-            inbox=inboxes[pk],
-            last_id=bells.get(pk, empty)["last_id"] or 0,
-        )
-        for pk in ids
-    }
+    return {pk: events.counts_event(inbox=inboxes[pk], **bells[pk]) for pk in ids}
