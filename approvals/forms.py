@@ -3,10 +3,13 @@
 import datetime
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from workflow.policy import POLICY
 
+from . import login_limits
 from .models import Award, Campaign, DocumentKind, Unit
 from .templatetags.vinhdanh import local_name
 
@@ -106,3 +109,33 @@ BULK_ACTIONS = [
 def bulk_choices(roles) -> list:
     """The bulk actions some role of the user may ever take."""
     return [(a, POLICY[a].label) for a in BULK_ACTIONS if POLICY[a].roles & set(roles)]
+
+
+class LimitedSignIn:
+    """Sign-in that refuses a username from an address after too many failures
+    (approvals/login_limits.py, shared with the API token login)."""
+
+    locked_out = False
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        if login_limits.locked_out(self.request, username):
+            self.locked_out = True
+            raise forms.ValidationError(
+                _("Đăng nhập sai quá nhiều lần; vui lòng thử lại sau."), code="too_many_attempts"
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            login_limits.record_failure(self.request, username)
+            raise
+        login_limits.record_success(self.request, username)
+        return cleaned
+
+
+class SignInForm(LimitedSignIn, AuthenticationForm):
+    pass
+
+
+class AdminSignInForm(LimitedSignIn, AdminAuthenticationForm):
+    pass

@@ -199,9 +199,9 @@ SPECTACULAR_SETTINGS = {
         "approvals.api.schema.add_error_responses",
     ],
 }
-# Failed API logins allowed per username and client address before a lockout.
-API_LOGIN_MAX_FAILURES = env.int("API_LOGIN_MAX_FAILURES", default=5)
-API_LOGIN_LOCKOUT_SECONDS = env.int("API_LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+# Failed sign-ins (web form and API token) per username and address: approvals/login_limits.py.
+LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
 # List pages: the largest page a client may ask for.
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=200)
 # --- end REST API ---

@@ -1,10 +1,7 @@
 """Token login and revocation, with failed logins rate-limited per username and address."""
 
-import hashlib
-
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
@@ -13,6 +10,8 @@ from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from approvals import login_limits
 
 from .serializers import TokenRequestSerializer, TokenSerializer
 from .views import validated
@@ -28,12 +27,6 @@ class BadCredentials(exceptions.AuthenticationFailed):
     default_code = "bad_credentials"
 
 
-def _failures_key(request, username: str) -> str:
-    # REMOTE_ADDR, not a forwarded header a client could forge; hashed to a safe cache key.
-    who = f"{username.casefold()}\n{request.META.get('REMOTE_ADDR', '')}"
-    return "api-login-failures:" + hashlib.sha256(who.encode()).hexdigest()
-
-
 class TokenView(APIView):
     """POST: exchange a username and password for a token. DELETE: revoke the caller's token."""
 
@@ -45,15 +38,13 @@ class TokenView(APIView):
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, auth=[])
     def post(self, request):
         data = validated(TokenRequestSerializer, request.data)
-        key = _failures_key(request, data["username"])
-        if cache.get(key, 0) >= settings.API_LOGIN_MAX_FAILURES:
-            raise TooManyAttempts(wait=settings.API_LOGIN_LOCKOUT_SECONDS)
+        if login_limits.locked_out(request, data["username"]):
+            raise TooManyAttempts(wait=settings.LOGIN_LOCKOUT_SECONDS)
         user = authenticate(request, username=data["username"], password=data["password"])
         if user is None:
-            cache.add(key, 0, timeout=settings.API_LOGIN_LOCKOUT_SECONDS)
-            cache.incr(key)
+            login_limits.record_failure(request, data["username"])
             raise BadCredentials()
-        cache.delete(key)
+        login_limits.record_success(request, data["username"])
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

@@ -63,7 +63,7 @@ def test_the_web_session_authenticates_the_api(people):
     assert client.get(f"{API}/me/").json()["username"] == "auditor"
 
 
-@override_settings(API_LOGIN_MAX_FAILURES=3)
+@override_settings(LOGIN_MAX_FAILURES=3)
 def test_after_too_many_failures_even_the_right_password_is_refused_for_a_while(people):
     client = APIClient()
     for _ in range(3):
@@ -76,7 +76,7 @@ def test_after_too_many_failures_even_the_right_password_is_refused_for_a_while(
     assert attempt(client, "liaison", PASSWORD).status_code == 200
 
 
-@override_settings(API_LOGIN_MAX_FAILURES=3)
+@override_settings(LOGIN_MAX_FAILURES=3)
 def test_a_successful_login_resets_the_failure_count(people):
     client = APIClient()
     for _ in range(2):
