@@ -20,3 +20,17 @@ def test_the_schema_and_the_docs_page_are_served(db):
     assert schema.json()["openapi"].startswith("3.")
     docs = APIClient().get(f"{API}/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
+
+
+def test_the_docs_page_loads_its_scripts_from_our_own_static_files_not_a_cdn(db):
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    page = APIClient().get(f"{API}/docs/").content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css|png))"', page)
+    assert assets, "the docs page names its scripts and styles"
+    for asset in assets:
+        assert asset.startswith("/static/"), asset
+        assert finders.find(asset.removeprefix("/static/")), asset
+    assert "cdn" not in page.lower()
