@@ -205,6 +205,10 @@ SPECTACULAR_SETTINGS = {
         "approvals.api.schema.add_error_responses",
     ],
 }
+# Secret keys for the history's hash chain (workflow/audit.py), comma-separated: the first
+# signs new records, all of them verify (rotation). Keep them out of the database's reach.
+AUDIT_CHAIN_KEYS = env.list("AUDIT_CHAIN_KEYS", default=[])
+
 # Failed sign-ins (web form and API token) per username and address: approvals/login_limits.py.
 LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)

@@ -5,6 +5,8 @@ import os
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/vinhdanh")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+# The suite signs the history as production does (workflow/audit.py).
+os.environ.setdefault("AUDIT_CHAIN_KEYS", "test-only-audit-chain-key")
 
 from config.settings import *  # noqa: E402,F403
 

@@ -1,12 +1,25 @@
 """Appending to and verifying the hash-chained history."""
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from .context import request_id_var
 from .models import GENESIS_HASH, AuditChainHead, AuditRecord, SecurityEvent
+
+
+def chain_keys() -> dict[str, bytes]:
+    """key id -> key, from AUDIT_CHAIN_KEYS; the first key signs new records, all verify."""
+    return {key_id(key): key.encode() for key in settings.AUDIT_CHAIN_KEYS}
+
+
+def key_id(key: str) -> str:
+    """A short public fingerprint of a key (it names the key without revealing it)."""
+    return hmac.new(key.encode(), b"vinhdanh audit chain key id", hashlib.sha256).hexdigest()[:12]
 
 
 def audit_append(
@@ -36,7 +49,9 @@ def audit_append(
         request_id=request_id_var.get(),
         prev_hash=head.last_hash,
     )
-    record.hash = record.compute_hash()
+    keys = chain_keys()
+    record.key_id = next(iter(keys), "")
+    record.hash = record.compute_hash(keys.get(record.key_id))
     record.save()
     AuditChainHead.objects.filter(pk=head.pk).update(
         last_hash=record.hash, last_record_id=record.pk
@@ -51,27 +66,43 @@ class ChainReport:
     first_broken_id: int | None = None
     reason: str = ""
     head_hash: str = GENESIS_HASH
+    key_ids: tuple = ()  # the keys the verified records are signed with
 
 
 def verify_chain() -> ChainReport:
-    """Recompute every hash in order; name the first record that does not fit."""
+    """Recompute every hash in order; name the first record that does not fit.
+
+    With AUDIT_CHAIN_KEYS set, every record must be signed with one of them: an
+    unsigned record (which anyone can compute) counts as broken."""
+    keys = chain_keys()
     prev = GENESIS_HASH
     count = 0
+    used: dict = {}
     for record in AuditRecord.objects.order_by("id").iterator(chunk_size=2000):
         count += 1
         if record.prev_hash != prev:
             return ChainReport(
                 False, count, record.pk, "prev_hash does not match the record before"
             )
-        if record.compute_hash() != record.hash:
+        if record.key_id and record.key_id not in keys:
+            return ChainReport(
+                False, count, record.pk,
+                f"signed with key {record.key_id}, which is not in AUDIT_CHAIN_KEYS",
+            )
+        if keys and not record.key_id:
+            return ChainReport(
+                False, count, record.pk, "not signed, although AUDIT_CHAIN_KEYS is set"
+            )
+        if not hmac.compare_digest(record.compute_hash(keys.get(record.key_id)), record.hash):
             return ChainReport(False, count, record.pk, "content does not match its hash")
+        used.setdefault(record.key_id, None)
         prev = record.hash
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and head.last_hash != prev:
         return ChainReport(
             False, count, head.last_record_id, "chain head is ahead: records removed"
         )
-    return ChainReport(True, count, head_hash=prev)
+    return ChainReport(True, count, head_hash=prev, key_ids=tuple(k for k in used if k))
 
 
 def security_log(*, actor, action: str, nomination_id, outcome: str, detail: str = "") -> None:

@@ -1,6 +1,7 @@
 """The append-only, tamper-evident history of every nomination."""
 
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -25,10 +26,13 @@ class AuditRecordQuerySet(models.QuerySet):
 class AuditRecord(models.Model):
     """One transition, claim, release, reassignment or dossier access.
 
-    Each record carries the SHA-256 of its own content and of the record
-    before it, so that editing, removing or inserting a record breaks the
-    chain that `manage.py verify_audit` recomputes. On PostgreSQL a trigger
-    also refuses UPDATE and DELETE on the table.
+    Each record carries a hash of its own content and of the record before
+    it, so that editing, removing or inserting a record breaks the chain that
+    `manage.py verify_audit` recomputes. With AUDIT_CHAIN_KEYS set (production)
+    the hash is an HMAC-SHA256 under a key kept outside the database, and
+    `key_id` names that key: someone who can write to the database but does not
+    hold the key cannot recompute a valid chain. Without a key (the demo) it is
+    plain SHA-256. On PostgreSQL a trigger also refuses UPDATE and DELETE.
     """
 
     nomination = models.ForeignKey(
@@ -57,6 +61,8 @@ class AuditRecord(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Fingerprint of the AUDIT_CHAIN_KEYS key whose HMAC `hash` is; "" for plain SHA-256.
+    key_id = models.CharField(max_length=16, blank=True, default="", db_default="")
 
     objects = AuditRecordQuerySet.as_manager()
 
@@ -96,9 +102,16 @@ class AuditRecord(models.Model):
             "request_id": self.request_id,
             "prev_hash": self.prev_hash,
         }
+        if self.key_id:
+            fields["key_id"] = self.key_id
         return json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str).encode()
 
-    def compute_hash(self) -> str:
+    def compute_hash(self, key: bytes | None = None) -> str:
+        """HMAC-SHA256 under `key` for a signed record (key_id set), else SHA-256."""
+        if self.key_id:
+            if key is None:
+                raise ValueError("a signed record needs its key")
+            return hmac.new(key, self.canonical_payload(), hashlib.sha256).hexdigest()
         return hashlib.sha256(self.canonical_payload()).hexdigest()
 
 

@@ -105,6 +105,21 @@ def test_the_chain_verification_page_reports_an_intact_chain(login, nomination_i
     assert "Chuỗi lịch sử nguyên vẹn" in response.content.decode()
 
 
+def test_the_verification_page_names_the_signing_key_and_cannot_pass_without_it(
+    login, nomination_in, settings
+):
+    from workflow.audit import key_id
+
+    nomination_in(State.SUBMITTED)  # signed with the suite's key (config/test_settings.py)
+    page = login("auditor").get(reverse("audit-verify")).content.decode()
+    assert key_id(settings.AUDIT_CHAIN_KEYS[0]) in page
+    assert 'data-testid="chain-unsigned"' not in page
+    settings.AUDIT_CHAIN_KEYS = []
+    page = login("auditor").get(reverse("audit-verify")).content.decode()
+    assert "Chuỗi lịch sử bị phá vỡ" in page  # signed records cannot be checked without the key
+    assert "which is not in AUDIT_CHAIN_KEYS" in page
+
+
 @pytest.fixture
 def superuser(db):
     return get_user_model().objects.create_superuser("root", "root@example.invalid", "pw-123456")

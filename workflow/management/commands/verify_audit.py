@@ -13,4 +13,7 @@ class Command(BaseCommand):
                 f"BROKEN at record {report.first_broken_id} "
                 f"({report.reason}); {report.records} records read"
             )
-        self.stdout.write(f"OK: {report.records} records, head {report.head_hash}")
+        signed = ", ".join(report.key_ids) or "none (plain SHA-256: AUDIT_CHAIN_KEYS is not set)"
+        self.stdout.write(
+            f"OK: {report.records} records, head {report.head_hash}, signing key(s): {signed}"
+        )
