@@ -4,13 +4,17 @@ import csv
 import tempfile
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import Paginator
 from django.http import FileResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from approvals.access import may_read_global_history
@@ -126,6 +130,16 @@ def audit_export_csv(request):
 def audit_export_xlsx(request):
     _require_auditor(request)
     qs = history(filters=_filters(request)).order_by("id")
+    rows = qs.count()
+    if rows > settings.AUDIT_XLSX_MAX_ROWS:
+        # A workbook is built whole before its first byte goes out: beyond this size the
+        # request outlives a proxy's timeout (and Excel stops at 1,048,576 rows). CSV streams.
+        messages.error(request, _(
+            "Kết quả lọc có %(rows)s bản ghi, quá %(max)s bản ghi cho một tệp XLSX. "
+            "Hãy thu hẹp bộ lọc (ví dụ theo khoảng ngày) hoặc xuất CSV."
+        ) % {"rows": f"{rows:,}".replace(",", "."),
+             "max": f"{settings.AUDIT_XLSX_MAX_ROWS:,}".replace(",", ".")})
+        return redirect(f"{reverse('audit-history')}?{request.GET.urlencode()}")
     workbook = Workbook(write_only=True)  # rows go to disk as they come
     sheet = workbook.create_sheet("lich-su")
     sheet.append(COLUMNS)

@@ -98,6 +98,24 @@ def test_the_xlsx_export_holds_the_same_rows(login, nomination_in):
     assert rows[0][0] == "id" and len(rows) == AuditRecord.objects.count() + 1
 
 
+def test_an_xlsx_export_too_large_for_one_workbook_is_refused_with_a_way_forward(
+    login, nomination_in, settings
+):
+    nomination_in(State.APPROVED)
+    total = AuditRecord.objects.count()
+    settings.AUDIT_XLSX_MAX_ROWS = total - 1
+    client = login("auditor")
+    response = client.get(reverse("audit-export-xlsx"), {"date_from": "01/01/2000"}, follow=True)
+    page = response.content.decode()
+    # Back on the history page, with the filters the auditor had chosen.
+    assert response.redirect_chain[-1][0] == reverse("audit-history") + "?date_from=01%2F01%2F2000"
+    assert f"Kết quả lọc có {total} bản ghi" in page and "xuất CSV" in page
+    # Narrower filters fit: the same request with an action filter gets its workbook.
+    response = client.get(reverse("audit-export-xlsx"), {"action": "approve"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    assert [r[4] for r in list(sheet.active.iter_rows(values_only=True))[1:]] == ["approve"]
+
+
 def test_the_chain_verification_page_reports_an_intact_chain(login, nomination_in):
     nomination_in(State.SUBMITTED)
     response = login("auditor").get(reverse("audit-verify"))
