@@ -32,6 +32,8 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=REFUSED)
             return
         self.user = user
+        session = self.scope.get("session")
+        self.session_fingerprint = hub.session_fingerprint(getattr(session, "session_key", None))
         self.sent = None  # ids sent on this connection; None until the client's hello
         self.actor = await database_sync_to_async(load_actor)(user)
         try:

@@ -21,6 +21,7 @@ which holds every notice. A new connection starts a new hub.
 """
 
 import asyncio
+import hashlib
 import logging
 import weakref
 
@@ -43,6 +44,7 @@ COUNTS_DELAY_SECONDS = 0.1
 # that the browsers reconnect and catch up. Role grants (for the counts) are re-read as often.
 REJOIN_SECONDS = 30
 CLOSE_LAYER_DOWN = 1011
+CLOSE_SIGNED_OUT = 4401  # the browser stops reconnecting (live.js)
 
 _hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
 
@@ -71,8 +73,14 @@ async def join(consumer) -> "Hub":
             continue  # it stopped under us: the next call makes a new one
 
 
-def push_message(pushes: dict, nudged) -> dict:
-    """The one message for a change: each user's notices, and who only needs new counts.
+def session_fingerprint(session_key: str | None) -> str:
+    """Names a session on the channel layer without putting its key there."""
+    return hashlib.sha256(f"vinhdanh-session:{session_key}".encode()).hexdigest()[:32]
+
+
+def push_message(pushes: dict, nudged=(), *, closed_sessions=()) -> dict:
+    """The one message for a change: each user's notices, who only needs new counts, and
+    the sessions that ended (their websockets close).
 
     Notices to many people differ only in their id, so each distinct body is sent
     once ("bodies") and each notice is [user id, body index, notice id].
@@ -89,6 +97,7 @@ def push_message(pushes: dict, nudged) -> dict:
         "bodies": [dict(key) for key in bodies],
         "notices": notices,
         "nudge": sorted(set(nudged) - set(pushes)),
+        "closed": [session_fingerprint(key) for key in closed_sessions],
     }
 
 
@@ -203,7 +212,10 @@ class Hub:
     # --- delivery
 
     async def deliver(self, message: dict) -> None:
-        """Send each local user's notices now; count everyone named a moment later."""
+        """Close ended sessions' sockets, send each local user's notices now, and count
+        everyone named a moment later."""
+        if message.get("closed"):
+            await self.close_sessions(set(message["closed"]))
         bodies = message["bodies"]
         for user_id, index, notice_id in message["notices"]:
             consumers = self.connections.get(user_id)
@@ -215,6 +227,19 @@ class Hub:
         self.to_count.update(u for u in message["nudge"] if u in self.connections)
         if self.to_count and (self.counts_task is None or self.counts_task.done()):
             self.counts_task = asyncio.ensure_future(self._count_later())
+
+    async def close_sessions(self, fingerprints: set) -> None:
+        """Close the websockets opened by sessions that have signed out."""
+        ended = [
+            c for users in self.connections.values() for c in users
+            if c.session_fingerprint in fingerprints
+        ]
+        for consumer in ended:
+            consumer.sent = None  # nothing more goes down this socket
+            self.connections[consumer.user.pk].discard(consumer)
+            if not self.connections[consumer.user.pk]:
+                del self.connections[consumer.user.pk]
+            await self._send(consumer, consumer.close(code=CLOSE_SIGNED_OUT))
 
     async def _count_later(self) -> None:
         await asyncio.sleep(COUNTS_DELAY_SECONDS)

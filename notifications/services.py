@@ -196,6 +196,13 @@ def push_on_commit(pushes: dict, nudged=()) -> None:
         transaction.on_commit(lambda: push(message), robust=True)
 
 
+def close_session_sockets(session_key: str | None) -> None:
+    """After commit, close the websockets this session opened, in every worker (sign-out)."""
+    if session_key:
+        message = hub.push_message({}, closed_sessions=[session_key])
+        transaction.on_commit(lambda: push(message), robust=True)
+
+
 def push(message: dict) -> bool:
     """Send one change's message to every worker's hub; never raises (the rows are the truth).
 

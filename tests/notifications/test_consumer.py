@@ -274,3 +274,25 @@ def test_the_hub_leaves_the_layer_when_its_last_connection_closes(people, cookie
         assert all(task.done() for task in current.tasks)
 
     run(scenario)
+
+
+def test_signing_out_closes_that_sessions_sockets_and_only_those(org, people, draft):
+    here, elsewhere = Client(), Client()  # the same person on two computers
+    for browser in (here, elsewhere):
+        browser.force_login(people["reviewer"])
+    cookie = {b: f"sessionid={b.cookies['sessionid'].value}".encode() for b in (here, elsewhere)}
+
+    async def scenario():
+        closing, staying = communicator(cookie[here]), communicator(cookie[elsewhere])
+        last = await sync_to_async(lambda: Notification.objects.order_by("-id").first().pk)()
+        for ws in (closing, staying):
+            assert (await ws.connect())[0]
+            assert await hello(ws, last) == []
+        assert (await sync_to_async(here.post)("/logout/")).status_code == 302
+        assert await closing.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
+        await sync_to_async(services.nomination_submit)(user=people["head"], nomination_id=draft.pk)
+        event = await receive(staying)
+        assert (event["type"], event["nomination"]) == ("notification", draft.pk)
+        await staying.disconnect()
+
+    run(scenario)
