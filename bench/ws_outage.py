@@ -3,7 +3,7 @@
 Starts its own redis-server on a spare port (never the shared one) and W uvicorn
 workers on it, connects N standing reviewers whose clients behave like the
 browser's live.js: on a closed socket they retry with backoff (0.5 s doubling
-to 30 s, with jitter) and on each (re)connect say hello with the newest id they
+to 30 s, times 0.75–1.25) and on each (re)connect say hello with the newest id they
 hold. Then Redis stops; the unit head commits K submissions (each notifies all
 N reviewers; the notices are stored, the pushes fail); Redis starts again. It
 prints how long after Redis came back every client held every notice, how many
@@ -115,7 +115,7 @@ class ReconnectingClient:
             except Exception:
                 pass
             self.open.clear()
-            await asyncio.sleep(delay * (0.5 + random.random()))
+            await asyncio.sleep(delay * (0.75 + random.random() * 0.5))  # as live.js
             delay = min(delay * 2, 30)
 
 
