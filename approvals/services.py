@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from notifications.services import grants_changed_on_commit
 from workflow.audit import audit_append, security_log
 from workflow.errors import InvalidInput, NotFound, PermissionRefused
 from workflow.flows import NominationFlow
@@ -77,6 +78,7 @@ def role_grant(*, user, role: str, unit: Unit | None = None, granted_by=None) ->
                 action="role_grant",
                 data={"user": user.username, "role": role, "unit": unit.code if unit else None},
             )
+            grants_changed_on_commit(user.pk)
     return grant
 
 
@@ -91,6 +93,7 @@ def role_revoke(*, user, role: str, unit: Unit | None = None, revoked_by=None) -
                 action="role_revoke",
                 data={"user": user.username, "role": role, "unit": unit.code if unit else None},
             )
+            grants_changed_on_commit(user.pk)
     return deleted
 
 

@@ -78,9 +78,9 @@ def session_fingerprint(session_key: str | None) -> str:
     return hashlib.sha256(f"vinhdanh-session:{session_key}".encode()).hexdigest()[:32]
 
 
-def push_message(pushes: dict, nudged=(), *, closed_sessions=()) -> dict:
-    """The one message for a change: each user's notices, who only needs new counts, and
-    the sessions that ended (their websockets close).
+def push_message(pushes: dict, nudged=(), *, closed_sessions=(), regranted=()) -> dict:
+    """The one message for a change: each user's notices, who only needs new counts, the
+    sessions that ended (their websockets close) and whose role grants changed.
 
     Notices to many people differ only in their id, so each distinct body is sent
     once ("bodies") and each notice is [user id, body index, notice id].
@@ -98,6 +98,7 @@ def push_message(pushes: dict, nudged=(), *, closed_sessions=()) -> dict:
         "notices": notices,
         "nudge": sorted(set(nudged) - set(pushes)),
         "closed": [session_fingerprint(key) for key in closed_sessions],
+        "regranted": sorted(set(regranted)),
     }
 
 
@@ -199,8 +200,12 @@ class Hub:
                 return
             await self.reload_actors()
 
-    async def reload_actors(self) -> None:
-        consumers = [c for users in self.connections.values() for c in users]
+    async def reload_actors(self, user_ids=None) -> None:
+        """Re-read the role grants of these local users (all when None): two queries."""
+        consumers = [
+            c for u, users in self.connections.items()
+            if user_ids is None or u in user_ids for c in users
+        ]
         try:
             actors = await database_sync_to_async(load_actors)([c.user for c in consumers])
         except Exception:
@@ -216,6 +221,10 @@ class Hub:
         everyone named a moment later."""
         if message.get("closed"):
             await self.close_sessions(set(message["closed"]))
+        regranted = [u for u in message.get("regranted", ()) if u in self.connections]
+        if regranted:  # their inbox covers other units now: re-read before counting
+            await self.reload_actors(regranted)
+            self.to_count.update(regranted)
         bodies = message["bodies"]
         for user_id, index, notice_id in message["notices"]:
             consumers = self.connections.get(user_id)

@@ -196,6 +196,12 @@ def push_on_commit(pushes: dict, nudged=()) -> None:
         transaction.on_commit(lambda: push(message), robust=True)
 
 
+def grants_changed_on_commit(user_id: int) -> None:
+    """After commit, the user's open websockets re-read their role grants and counts."""
+    message = hub.push_message({}, regranted=[user_id])
+    transaction.on_commit(lambda: push(message), robust=True)
+
+
 def close_session_sockets(session_key: str | None) -> None:
     """After commit, close the websockets this session opened, in every worker (sign-out)."""
     if session_key:

@@ -6,7 +6,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from approvals.roles import Role
-from approvals.services import role_grant
+from approvals.services import role_grant, role_revoke
 from approvals.states import State
 from config.asgi import application
 from notifications import events, hub
@@ -294,5 +294,26 @@ def test_signing_out_closes_that_sessions_sockets_and_only_those(org, people, dr
         event = await receive(staying)
         assert (event["type"], event["nomination"]) == ("notification", draft.pk)
         await staying.disconnect()
+
+    run(scenario)
+
+
+def test_a_granted_or_revoked_role_changes_the_open_inbox_counts_at_once(org, people, draft):
+    services.nomination_submit(user=people["head"], nomination_id=draft.pk)  # in the queue
+    newcomer = factories.make_second_reviewer()  # no role yet
+    cookie = session_cookie(newcomer)
+
+    async def scenario():
+        ws = communicator(cookie)
+        assert (await ws.connect())[0]
+        await ws.send_json_to({"type": "hello", "last_id": 0})
+        assert (await receive(ws))["inbox"]["queue"] == 0
+        await sync_to_async(role_grant)(user=newcomer, role=Role.STANDING_REVIEWER)
+        counts = await receive(ws)
+        assert (counts["type"], counts["inbox"]["queue"]) == ("counts", 1)
+        await sync_to_async(role_revoke)(user=newcomer, role=Role.STANDING_REVIEWER)
+        counts = await receive(ws)
+        assert (counts["type"], counts["inbox"]["queue"]) == ("counts", 0)
+        await ws.disconnect()
 
     run(scenario)
