@@ -296,3 +296,37 @@ class BulkJob(models.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total else int(100 * self.processed / self.total)
+
+
+class ExportJob(models.Model):
+    """An XLSX export of the history too large to build within one request."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang chạy")
+        DONE = "done", _("Hoàn thành")
+        FAILED = "failed", _("Không thành công")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filters = models.JSONField(default=dict, blank=True)  # the history filters, dates in ISO
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    written = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="exports/%Y/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"export #{self.pk} × {self.total} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, int(100 * self.written / self.total))
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

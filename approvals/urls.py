@@ -34,5 +34,8 @@ urlpatterns = [
     path("audit/", audit.audit_history, name="audit-history"),
     path("audit/export.csv", audit.audit_export_csv, name="audit-export-csv"),
     path("audit/export.xlsx", audit.audit_export_xlsx, name="audit-export-xlsx"),
+    path("audit/exports/<int:pk>/", audit.audit_export_detail, name="audit-export-detail"),
+    path("audit/exports/<int:pk>/lich-su.xlsx", audit.audit_export_download,
+         name="audit-export-download"),
     path("audit/verify/", audit.audit_verify, name="audit-verify"),
 ]

@@ -10,26 +10,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import Paginator
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
+from approvals import exports
 from approvals.access import may_read_global_history
 from approvals.forms import parse_date
-from approvals.models import Unit
+from approvals.models import ExportJob, Unit
 from approvals.selectors import history
 from workflow.audit import verify_chain
+from workflow.errors import WorkflowError
 from workflow.models import AuditRecord
 from workflow.policy import POLICY
 
 from .common import actor_of
 
-BATCH = 2000
-COLUMNS = ["id", "thoi_diem", "nguoi_thuc_hien", "vai_tro", "thao_tac", "de_nghi", "don_vi",
-           "tu_trang_thai", "sang_trang_thai", "y_kien", "hash"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ACTIONS = sorted(set(POLICY) | {"create", "document_download", "role_grant", "role_revoke"})
 
 
@@ -55,37 +52,10 @@ def audit_history(request):
     return render(request, "approvals/audit_history.html", {
         "page": page, "query": request.GET.urlencode(), "actions": ACTIONS,
         "units": Unit.objects.only("code", "name", "name_en"),
+        "my_exports": ExportJob.objects.filter(user_id=request.user.pk)[:5],
         "values": {k: request.GET.get(k, "") for k in ("actor", "action", "unit", "date_from",
                                                        "date_to")},
     })
-
-
-def _cell(value):
-    """Text that a spreadsheet would run as a formula is kept as text (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _row(record) -> list:
-    n = record.nomination
-    return [
-        record.pk,
-        timezone.localtime(record.created_at).strftime("%d/%m/%Y %H:%M:%S"),
-        _cell(record.actor_username), record.actor_role, record.action,
-        record.nomination_id or "", n.unit.code if n else "",
-        record.from_state, record.to_state, _cell(record.comment), record.hash,
-    ]
-
-
-def _batches(qs):
-    """Rows in id order, a batch at a time (keyset paging keeps memory flat)."""
-    last = 0
-    while True:
-        batch = [_row(r) for r in qs.filter(pk__gt=last)[:BATCH]]
-        if not batch:
-            return
-        last = batch[-1][0]
-        yield batch
 
 
 class _Echo:
@@ -99,16 +69,16 @@ def _csv_lines(batch) -> str:
 
 
 def _sync_stream(qs):
-    yield "\ufeff" + _csv_lines([COLUMNS])
-    for batch in _batches(qs):
+    yield "\ufeff" + _csv_lines([exports.COLUMNS])
+    for batch in exports.batches(qs):
         yield _csv_lines(batch)
 
 
 async def _async_stream(qs):
     # Under ASGI a synchronous iterator would be read whole before sending; this one
     # fetches one batch at a time from the database thread.
-    yield "\ufeff" + _csv_lines([COLUMNS])
-    batches = _batches(qs)
+    yield "\ufeff" + _csv_lines([exports.COLUMNS])
+    batches = exports.batches(qs)
     while True:
         batch = await sync_to_async(next)(batches, None)
         if batch is None:
@@ -129,30 +99,46 @@ def audit_export_csv(request):
 @login_required
 def audit_export_xlsx(request):
     _require_auditor(request)
-    qs = history(filters=_filters(request)).order_by("id")
+    filters = _filters(request)
+    qs = exports.history_rows(filters)
     rows = qs.count()
-    if rows > settings.AUDIT_XLSX_MAX_ROWS:
-        # A workbook is built whole before its first byte goes out: beyond this size the
-        # request outlives a proxy's timeout (and Excel stops at 1,048,576 rows). CSV streams.
-        messages.error(request, _(
-            "Kết quả lọc có %(rows)s bản ghi, quá %(max)s bản ghi cho một tệp XLSX. "
-            "Hãy thu hẹp bộ lọc (ví dụ theo khoảng ngày) hoặc xuất CSV."
-        ) % {"rows": f"{rows:,}".replace(",", "."),
-             "max": f"{settings.AUDIT_XLSX_MAX_ROWS:,}".replace(",", ".")})
-        return redirect(f"{reverse('audit-history')}?{request.GET.urlencode()}")
-    workbook = Workbook(write_only=True)  # rows go to disk as they come
-    sheet = workbook.create_sheet("lich-su")
-    sheet.append(COLUMNS)
-    for batch in _batches(qs):
-        for row in batch:
-            sheet.append(row)
+    if rows > settings.AUDIT_XLSX_INLINE_ROWS:
+        try:
+            job = exports.export_start(user=request.user, filters=filters)
+        except WorkflowError as error:
+            messages.error(request, error.message)
+            return redirect(f"{reverse('audit-history')}?{request.GET.urlencode()}")
+        return redirect("audit-export-detail", pk=job.pk)
     target = tempfile.NamedTemporaryFile(suffix=".xlsx")  # removed when the response closes
-    workbook.save(target)
+    exports.write_xlsx(qs, target)
     target.seek(0)
-    return FileResponse(
-        target, as_attachment=True, filename="lich-su.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return FileResponse(target, as_attachment=True, filename="lich-su.xlsx", content_type=XLSX)
+
+
+def _own_export(request, pk) -> ExportJob:
+    _require_auditor(request)
+    job = ExportJob.objects.filter(pk=pk, user_id=request.user.pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+def audit_export_detail(request, pk):
+    """An export job's progress, then its download link (only for the auditor who started it)."""
+    job = _own_export(request, pk)
+    partial = request.GET.get("partial")
+    return render(request, f"approvals/{'_export_progress' if partial else 'export'}.html",
+                  {"job": job})
+
+
+@login_required
+def audit_export_download(request, pk):
+    job = _own_export(request, pk)
+    if job.status != ExportJob.Status.DONE:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True,
+                        filename=f"lich-su-{job.pk}.xlsx", content_type=XLSX)
 
 
 @login_required

@@ -3,12 +3,16 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from approvals.models import BulkJob, Nomination
+from approvals import exports
+from approvals.exports import export_start, run_export
+from approvals.models import BulkJob, ExportJob, Nomination
 from approvals.states import State
+from workflow.errors import PermissionRefused
 from workflow.models import AuditRecord
 
 pytestmark = pytest.mark.usefixtures("consistent")
@@ -98,22 +102,98 @@ def test_the_xlsx_export_holds_the_same_rows(login, nomination_in):
     assert rows[0][0] == "id" and len(rows) == AuditRecord.objects.count() + 1
 
 
-def test_an_xlsx_export_too_large_for_one_workbook_is_refused_with_a_way_forward(
-    login, nomination_in, settings
+def xlsx_rows(data: bytes) -> list:
+    return list(load_workbook(io.BytesIO(data), read_only=True).active.iter_rows(values_only=True))
+
+
+def test_a_large_xlsx_export_is_built_in_the_background_for_its_auditor_only(
+    login, nomination_in, settings, django_capture_on_commit_callbacks
 ):
     nomination_in(State.APPROVED)
+    nomination_in(State.IN_REVIEW)
+    settings.AUDIT_XLSX_INLINE_ROWS = 1  # the two claims are "large"
+    everything = AuditRecord.objects.count()
+    auditor = login("auditor")
+    with django_capture_on_commit_callbacks() as started:
+        response = auditor.get(reverse("audit-export-xlsx"), {"action": "claim"})
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse("audit-export-detail",
+                                                                  args=[job.pk])
+    assert len(started) == 1  # the background thread starts after commit
+    assert (job.status, job.filters) == (ExportJob.Status.QUEUED, {"action": "claim"})
+    page = auditor.get(response.url).content.decode()
+    assert 'data-job-status="queued"' in page and "export-download" not in page
+
+    run_export(job.pk)  # what the thread does
+    page = auditor.get(response.url).content.decode()
+    assert 'data-job-status="done"' in page and "export-download" in page
+    download = auditor.get(reverse("audit-export-download", args=[job.pk]))
+    rows = xlsx_rows(b"".join(download.streaming_content))
+    assert rows[0][0] == "id" and {r[4] for r in rows[1:]} == {"claim"}
+    assert len(rows) - 1 == AuditRecord.objects.filter(action="claim").count() < everything
+    assert f'href="{response.url}"' in auditor.get(reverse("audit-history")).content.decode()
+
+    other = login("manager")  # may read the history, did not start this export
+    assert other.get(response.url).status_code == 404
+    assert other.get(reverse("audit-export-download", args=[job.pk])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_background_export_finishes_on_its_own_after_the_request(
+    login, nomination_in, settings
+):
+    import time
+
+    nomination_in(State.APPROVED)
+    settings.AUDIT_XLSX_INLINE_ROWS = 0
+    auditor = login("auditor")
+    response = auditor.get(reverse("audit-export-xlsx"))
+    job = ExportJob.objects.get()
+    assert response.url == reverse("audit-export-detail", args=[job.pk])
+    for _ in range(300):  # the thread started after commit; wait for it, at most 30 s
+        job.refresh_from_db()
+        if job.finished:
+            break
+        time.sleep(0.1)
+    assert job.status == ExportJob.Status.DONE
+    download = auditor.get(reverse("audit-export-download", args=[job.pk]))
+    assert len(xlsx_rows(b"".join(download.streaming_content))) == job.total + 1
+    assert job.total == AuditRecord.objects.count()
+
+
+def test_only_those_who_read_the_history_may_start_an_export(login, people, draft):
+    assert login("staff").get(reverse("audit-export-xlsx")).status_code == 403
+    with pytest.raises(PermissionRefused):
+        export_start(user=people["staff"], filters={})
+    assert not ExportJob.objects.exists()
+
+
+def test_an_export_beyond_what_excel_opens_is_refused_with_a_way_forward(
+    login, nomination_in, settings, monkeypatch
+):
+    nomination_in(State.SUBMITTED)
+    settings.AUDIT_XLSX_INLINE_ROWS = 0
+    monkeypatch.setattr(exports, "XLSX_MAX_RECORDS", 1)
     total = AuditRecord.objects.count()
-    settings.AUDIT_XLSX_MAX_ROWS = total - 1
-    client = login("auditor")
-    response = client.get(reverse("audit-export-xlsx"), {"date_from": "01/01/2000"}, follow=True)
-    page = response.content.decode()
-    # Back on the history page, with the filters the auditor had chosen.
+    response = login("auditor").get(
+        reverse("audit-export-xlsx"), {"date_from": "01/01/2000"}, follow=True
+    )
+    # Back on the history page, with the filters the auditor had chosen, and why.
     assert response.redirect_chain[-1][0] == reverse("audit-history") + "?date_from=01%2F01%2F2000"
+    page = response.content.decode()
     assert f"Kết quả lọc có {total} bản ghi" in page and "xuất CSV" in page
-    # Narrower filters fit: the same request with an action filter gets its workbook.
-    response = client.get(reverse("audit-export-xlsx"), {"action": "approve"})
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    assert [r[4] for r in list(sheet.active.iter_rows(values_only=True))[1:]] == ["approve"]
+    assert not ExportJob.objects.exists()
+
+
+def test_an_export_a_restart_interrupted_is_finished_by_run_bulk_jobs(people, nomination_in):
+    nomination_in(State.SUBMITTED)
+    job = export_start(user=people["auditor"], filters={})  # its thread never ran
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, written=3)
+    call_command("run_bulk_jobs")
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE and job.written == AuditRecord.objects.count()
+    with job.file.open("rb") as f:
+        assert len(xlsx_rows(f.read())) == job.written + 1
 
 
 def test_the_chain_verification_page_reports_an_intact_chain(login, nomination_in):

@@ -1,7 +1,7 @@
 /* Vinh Danh pages: small progressive enhancements, no build step.
  * - inbox: select all, selected count, bulk fields per action, rows re-fetched on
  *   the "vd:inbox-changed" event (sent by notifications/live.js);
- * - bulk job page: polls its progress until the job is done;
+ * - bulk job and export pages: poll their progress until the job is done (or failed);
  * - nomination form: shows the dossier checklist of the chosen award.
  */
 (function () {
@@ -52,7 +52,8 @@
     var holder = document.getElementById("job");
     if (!holder) { return; }
     var status = holder.querySelector("[data-job-status]");
-    if (status && status.getAttribute("data-job-status") === "done") { return; }
+    var state = status && status.getAttribute("data-job-status");
+    if (state === "done" || state === "failed") { return; }
     window.setTimeout(function () {
       fetch(holder.getAttribute("data-job-url"), { credentials: "same-origin" })
         .then(function (r) { return r.text(); })
