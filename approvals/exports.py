@@ -1,8 +1,8 @@
 """The global history as CSV rows or an XLSX workbook.
 
 A workbook is built whole before its first byte can be sent, so a large one
-would outlive a proxy's timeout (about 2,800 rows a second on 2 cores: 1,000,000
-rows take 6 minutes). Up to AUDIT_XLSX_INLINE_ROWS rows it is built in the
+would outlive a proxy's timeout (1,000,000 rows took 141 s on 2 cores,
+bench/export_memory.py). Up to AUDIT_XLSX_INLINE_ROWS rows it is built in the
 request; beyond that an ExportJob builds it in a background thread started
 after commit, and the auditor downloads it from the job's page. A job left
 unfinished by a restart is built again by `manage.py run_bulk_jobs`.

@@ -210,7 +210,8 @@ SPECTACULAR_SETTINGS = {
 AUDIT_CHAIN_KEYS = env.list("AUDIT_CHAIN_KEYS", default=[])
 
 # The history's XLSX export is built in the request up to this many rows, beyond it as a
-# background job (approvals/exports.py): at about 2,800 rows a second, 50,000 take 18 s.
+# background job (approvals/exports.py): 1,000,000 rows took 141 s on 2 cores (about 7,000
+# a second, bench/export_memory.py), so 50,000 take about 7 s in the request.
 AUDIT_XLSX_INLINE_ROWS = env.int("AUDIT_XLSX_INLINE_ROWS", default=50_000)
 
 # Failed sign-ins (web form and API token) per username and address: approvals/login_limits.py.
