@@ -148,3 +148,16 @@ def run_export(job_id: int) -> ExportJob:
         )
     job.refresh_from_db()
     return job
+
+
+def exports_purge(*, older_than) -> int:
+    """Delete finished exports (file and row) created before `older_than` ago; returns how many."""
+    cutoff = timezone.now() - older_than
+    old = list(ExportJob.objects.filter(
+        created_at__lt=cutoff, status__in=[ExportJob.Status.DONE, ExportJob.Status.FAILED]
+    ))
+    for job in old:
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+    return len(old)

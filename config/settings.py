@@ -213,6 +213,8 @@ AUDIT_CHAIN_KEYS = env.list("AUDIT_CHAIN_KEYS", default=[])
 # background job (approvals/exports.py): 1,000,000 rows took 141 s on 2 cores (about 7,000
 # a second, bench/export_memory.py), so 50,000 take about 7 s in the request.
 AUDIT_XLSX_INLINE_ROWS = env.int("AUDIT_XLSX_INLINE_ROWS", default=50_000)
+# `manage.py purge_exports` (daily, from cron) deletes export files older than this.
+AUDIT_EXPORT_KEEP_DAYS = env.int("AUDIT_EXPORT_KEEP_DAYS", default=7)
 
 # Failed sign-ins (web form and API token) per username and address: approvals/login_limits.py.
 LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)

@@ -1,5 +1,7 @@
 import csv
+import datetime
 import io
+import os
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -136,6 +138,19 @@ def test_a_large_xlsx_export_is_built_in_the_background_for_its_auditor_only(
     other = login("manager")  # may read the history, did not start this export
     assert other.get(response.url).status_code == 404
     assert other.get(reverse("audit-export-download", args=[job.pk])).status_code == 404
+
+
+def test_old_exports_are_purged_with_their_files_and_recent_ones_kept(people, nomination_in):
+    nomination_in(State.SUBMITTED)
+    old, recent = (run_export(export_start(user=people["auditor"], filters={}).pk)
+                   for _ in range(2))
+    ExportJob.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    old_file = old.file.path
+    call_command("purge_exports", "--days", "7")
+    assert list(ExportJob.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not os.path.exists(old_file) and os.path.exists(recent.file.path)
 
 
 @pytest.mark.django_db(transaction=True)
