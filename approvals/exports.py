@@ -10,10 +10,9 @@ unfinished by a restart is built again by `manage.py run_bulk_jobs`.
 
 import logging
 import tempfile
-import threading
 
 from django.core.files import File
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -21,6 +20,7 @@ from openpyxl import Workbook
 from workflow.errors import InvalidInput, PermissionRefused
 
 from .access import load_actor, may_read_global_history
+from .jobs import run_after_commit
 from .models import ExportJob
 from .selectors import history
 
@@ -104,20 +104,8 @@ def export_start(*, user, filters: dict) -> ExportJob:
     check_xlsx_size(total)
     with transaction.atomic():
         job = ExportJob.objects.create(user=user, filters=stored, total=total)
-        transaction.on_commit(lambda: _start_thread(job.pk))
+        run_after_commit(run_export, job.pk)
     return job
-
-
-def _start_thread(job_id: int) -> None:
-    threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True).start()
-
-
-def _run_in_thread(job_id: int) -> None:
-    close_old_connections()
-    try:
-        run_export(job_id)
-    finally:
-        close_old_connections()
 
 
 def run_export(job_id: int) -> ExportJob:

@@ -49,18 +49,22 @@ def bulk_start(*, user, action: str, nomination_ids, comment: str = "", params=N
         run_job(job.pk)
         job.refresh_from_db()
     else:
-        transaction.on_commit(lambda: _start_thread(job.pk))
+        run_after_commit(run_job, job.pk)
     return job
 
 
-def _start_thread(job_id: int) -> None:
-    threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True).start()
+def run_after_commit(work, job_id: int) -> None:
+    """After the current transaction commits, run `work(job_id)` in a background thread
+    with its own database connection (bulk jobs, history exports)."""
+    transaction.on_commit(lambda: threading.Thread(
+        target=_in_thread, args=(work, job_id), daemon=True
+    ).start())
 
 
-def _run_in_thread(job_id: int) -> None:
+def _in_thread(work, job_id: int) -> None:
     close_old_connections()
     try:
-        run_job(job_id)
+        work(job_id)
     finally:
         close_old_connections()
 
