@@ -125,11 +125,7 @@ class Hub:
         self.connections.setdefault(consumer.user.pk, set()).add(consumer)
 
     async def leave(self, consumer) -> None:
-        users = self.connections.get(consumer.user.pk)
-        if users is not None:
-            users.discard(consumer)
-            if not users:
-                del self.connections[consumer.user.pk]
+        self._drop(consumer)
         if not self.connections and not self.stopped:
             await self.stop()
 
@@ -244,10 +240,7 @@ class Hub:
             if c.session_fingerprint in fingerprints
         ]
         for consumer in ended:
-            consumer.sent = None  # nothing more goes down this socket
-            self.connections[consumer.user.pk].discard(consumer)
-            if not self.connections[consumer.user.pk]:
-                del self.connections[consumer.user.pk]
+            self._drop(consumer)
             await self._send(consumer, consumer.close(code=CLOSE_SIGNED_OUT))
 
     async def _count_later(self) -> None:
@@ -278,9 +271,13 @@ class Hub:
             await sending
         except Exception:
             logger.info("notification hub: dropping a connection that failed a send", exc_info=True)
-            consumer.sent = None
-            users = self.connections.get(consumer.user.pk)
-            if users is not None:
-                users.discard(consumer)
-                if not users:
-                    del self.connections[consumer.user.pk]
+            self._drop(consumer)
+
+    def _drop(self, consumer) -> None:
+        """Send nothing more to this connection (its disconnect, when it comes, is a no-op)."""
+        consumer.sent = None
+        users = self.connections.get(consumer.user.pk)
+        if users is not None:
+            users.discard(consumer)
+            if not users:
+                del self.connections[consumer.user.pk]
