@@ -2,10 +2,10 @@
 
 Durable first: `notify_transition` runs inside the transition's transaction
 and writes one Notification row per recipient, so a rolled-back transition
-notifies no one. After commit, one message carrying the new
-notices and the names of everyone whose counts changed goes to every worker's
-hub on the channel layer (notifications.hub), which hands each notice to its
-recipient's open connections in that process. That push is best effort: if
+notifies no one. After commit, one message carrying the new notices and the
+names of everyone whose counts changed goes to every worker's hub on the
+channel layer (notifications.hub), which hands each notice to its recipient's
+open connections in that process. That push is best effort: if
 the layer (Redis) is down the transition still succeeds and clients replay
 the rows when they reconnect.
 """
@@ -192,21 +192,22 @@ def notifications_mark_read(*, user, notification_ids=None) -> int:
 def push_on_commit(pushes: dict, nudged=()) -> None:
     """After commit, send each user's events, and a counts refresh to everyone else named."""
     if pushes or nudged:
-        message = hub.push_message(pushes, nudged)
-        transaction.on_commit(lambda: push(message), robust=True)
+        _send_on_commit(hub.push_message(pushes, nudged))
 
 
 def grants_changed_on_commit(user_id: int) -> None:
     """After commit, the user's open websockets re-read their role grants and counts."""
-    message = hub.push_message({}, regranted=[user_id])
-    transaction.on_commit(lambda: push(message), robust=True)
+    _send_on_commit(hub.push_message({}, regranted=[user_id]))
 
 
 def close_session_sockets(session_key: str | None) -> None:
     """After commit, close the websockets this session opened, in every worker (sign-out)."""
     if session_key:
-        message = hub.push_message({}, closed_sessions=[session_key])
-        transaction.on_commit(lambda: push(message), robust=True)
+        _send_on_commit(hub.push_message({}, closed_sessions=[session_key]))
+
+
+def _send_on_commit(message: dict) -> None:
+    transaction.on_commit(lambda: push(message), robust=True)
 
 
 def push(message: dict) -> bool:
