@@ -93,14 +93,17 @@ def _number(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def export_start(*, user, filters: dict) -> ExportJob:
-    """Queue an XLSX export of the filtered history; it runs after commit, in the background."""
+def export_start(*, user, filters: dict, total: int | None = None) -> ExportJob:
+    """Queue an XLSX export of the filtered history; it runs after commit, in the background.
+
+    `total` is the number of rows the filters select, when the caller has counted them."""
     if not may_read_global_history(load_actor(user)):
         raise PermissionRefused(
             _("Chỉ kiểm toán viên, quản lý và quản trị xem lịch sử toàn hệ thống.")
         )
     stored = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in filters.items()}
-    total = history_rows(stored).count()
+    if total is None:
+        total = history_rows(stored).count()
     check_xlsx_size(total)
     with transaction.atomic():
         job = ExportJob.objects.create(user=user, filters=stored, total=total)
@@ -147,5 +150,5 @@ def exports_purge(*, older_than) -> int:
     for job in old:
         if job.file:
             job.file.delete(save=False)
-        job.delete()
+    ExportJob.objects.filter(pk__in=[job.pk for job in old]).delete()
     return len(old)

@@ -89,7 +89,7 @@ async def _async_stream(qs):
 @login_required
 def audit_export_csv(request):
     _require_auditor(request)
-    qs = history(filters=_filters(request)).order_by("id")
+    qs = exports.history_rows(_filters(request))
     stream = _async_stream(qs) if isinstance(request, ASGIRequest) else _sync_stream(qs)
     response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="lich-su.csv"'
@@ -104,7 +104,7 @@ def audit_export_xlsx(request):
     rows = qs.count()
     if rows > settings.AUDIT_XLSX_INLINE_ROWS:
         try:
-            job = exports.export_start(user=request.user, filters=filters)
+            job = exports.export_start(user=request.user, filters=filters, total=rows)
         except WorkflowError as error:
             messages.error(request, error.message)
             return redirect(f"{reverse('audit-history')}?{request.GET.urlencode()}")
