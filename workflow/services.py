@@ -125,6 +125,7 @@ def perform_transition(
     comment: str = "",
     apply: Callable,
     data: dict | None = None,
+    within: Callable[[Nomination], None] | None = None,
 ) -> Nomination:
     """The shared frame of every transition (see STYLE.md, "How a transition is written")."""
     try:
@@ -150,6 +151,9 @@ def perform_transition(
                 data={**(data or {}), **extra},
             )
             notify_transition(nomination=nomination, record=record)
+            if within is not None:
+                # The caller's own write (a bulk job's item outcome) commits with the change.
+                within(nomination)
     except (PermissionRefused, NotFound) as exc:
         security_log(
             actor=user,
@@ -168,7 +172,7 @@ def perform_transition(
 # --- the unit ---------------------------------------------------------------
 
 
-def nomination_submit(*, user, nomination_id, comment: str = "") -> Nomination:
+def nomination_submit(*, user, nomination_id, within=None, comment: str = "") -> Nomination:
     """Thủ trưởng đơn vị trình: the unit head submits a draft or a returned proposal."""
 
     def apply(*, nomination, task, **_ignored):
@@ -185,11 +189,16 @@ def nomination_submit(*, user, nomination_id, comment: str = "") -> Nomination:
         _complete_task(task, user)
 
     return perform_transition(
-        user=user, nomination_id=nomination_id, action="submit", comment=comment, apply=apply
+        user=user,
+        nomination_id=nomination_id,
+        action="submit",
+        comment=comment,
+        apply=apply,
+        within=within,
     )
 
 
-def nomination_withdraw(*, user, nomination_id, comment: str) -> Nomination:
+def nomination_withdraw(*, user, nomination_id, within=None, comment: str) -> Nomination:
     """The unit head withdraws the proposal before a decision; its open task is cancelled."""
 
     def apply(*, nomination, **_ignored):
@@ -197,14 +206,19 @@ def nomination_withdraw(*, user, nomination_id, comment: str) -> Nomination:
         NominationFlow.instance.cancel(nomination.process)
 
     return perform_transition(
-        user=user, nomination_id=nomination_id, action="withdraw", comment=comment, apply=apply
+        user=user,
+        nomination_id=nomination_id,
+        action="withdraw",
+        comment=comment,
+        apply=apply,
+        within=within,
     )
 
 
 # --- claiming work ----------------------------------------------------------
 
 
-def nomination_claim(*, user, nomination_id, comment: str = "") -> Nomination:
+def nomination_claim(*, user, nomination_id, within=None, comment: str = "") -> Nomination:
     """Take the open task from the role's queue; the standing review then starts (in_review)."""
 
     def apply(*, nomination, task, **_ignored):
@@ -219,11 +233,16 @@ def nomination_claim(*, user, nomination_id, comment: str = "") -> Nomination:
         return {"task": task.flow_task.name}
 
     return perform_transition(
-        user=user, nomination_id=nomination_id, action="claim", comment=comment, apply=apply
+        user=user,
+        nomination_id=nomination_id,
+        action="claim",
+        comment=comment,
+        apply=apply,
+        within=within,
     )
 
 
-def nomination_release(*, user, nomination_id, comment: str = "") -> Nomination:
+def nomination_release(*, user, nomination_id, within=None, comment: str = "") -> Nomination:
     """Put a claimed task back in the queue; a review goes back to "submitted"."""
 
     def apply(*, nomination, task, **_ignored):
@@ -235,11 +254,18 @@ def nomination_release(*, user, nomination_id, comment: str = "") -> Nomination:
         return {"task": task.flow_task.name}
 
     return perform_transition(
-        user=user, nomination_id=nomination_id, action="release", comment=comment, apply=apply
+        user=user,
+        nomination_id=nomination_id,
+        action="release",
+        comment=comment,
+        apply=apply,
+        within=within,
     )
 
 
-def nomination_reassign(*, user, nomination_id, assignee_id, comment: str = "") -> Nomination:
+def nomination_reassign(
+    *, user, nomination_id, within=None, assignee_id, comment: str = ""
+) -> Nomination:
     """An admin or manager hands a claimed task to another holder of the task's role."""
     assignee = get_user_model().objects.filter(pk=assignee_id, is_active=True).first()
 
@@ -257,14 +283,19 @@ def nomination_reassign(*, user, nomination_id, assignee_id, comment: str = "") 
         return {"task": task.flow_task.name, "from": previous, "to": assignee.username}
 
     return perform_transition(
-        user=user, nomination_id=nomination_id, action="reassign", comment=comment, apply=apply
+        user=user,
+        nomination_id=nomination_id,
+        action="reassign",
+        comment=comment,
+        apply=apply,
+        within=within,
     )
 
 
 # --- standing review, council and Director ---------------------------------
 
 
-def nomination_return(*, user, nomination_id, comment: str) -> Nomination:
+def nomination_return(*, user, nomination_id, within=None, comment: str) -> Nomination:
     """Trả lại: the standing reviewer or the Director sends it back to the unit with a reason."""
 
     def apply(*, nomination, task, comment, **_ignored):
@@ -273,11 +304,18 @@ def nomination_return(*, user, nomination_id, comment: str) -> Nomination:
         _route_on(nomination, task, user)
 
     return perform_transition(
-        user=user, nomination_id=nomination_id, action="return", comment=comment, apply=apply
+        user=user,
+        nomination_id=nomination_id,
+        action="return",
+        comment=comment,
+        apply=apply,
+        within=within,
     )
 
 
-def nomination_recommend(*, user, nomination_id, to: str, comment: str = "") -> Nomination:
+def nomination_recommend(
+    *, user, nomination_id, within=None, to: str, comment: str = ""
+) -> Nomination:
     """The standing reviewer sends an appraised dossier to the council vote or to the Director."""
     if to not in ("council", "director"):
         raise InvalidInput(fields={"to": [_("Chọn “council” (Hội đồng) hoặc “director”.")]})
@@ -303,12 +341,20 @@ def nomination_recommend(*, user, nomination_id, to: str, comment: str = "") -> 
         action="recommend",
         comment=comment,
         apply=apply,
+        within=within,
         data={"to": to},
     )
 
 
 def nomination_record_vote(
-    *, user, nomination_id, votes_for: int, votes_total: int, passed: bool, comment: str = ""
+    *,
+    user,
+    nomination_id,
+    within=None,
+    votes_for: int,
+    votes_total: int,
+    passed: bool,
+    comment: str = "",
 ) -> Nomination:
     """The council secretary records the ballot outcome; a failed vote ends the proposal."""
     try:
@@ -338,12 +384,13 @@ def nomination_record_vote(
         action="record_vote",
         comment=comment,
         apply=apply,
+        within=within,
         data={"votes_for": votes_for, "votes_total": votes_total, "passed": bool(passed)},
     )
 
 
 def nomination_approve(
-    *, user, nomination_id, decision_number: str, decision_date, comment: str = ""
+    *, user, nomination_id, within=None, decision_number: str, decision_date, comment: str = ""
 ) -> Nomination:
     """The Director approves, recording the decision number and date."""
     decision_number = (decision_number or "").strip()
@@ -369,11 +416,12 @@ def nomination_approve(
         action="approve",
         comment=comment,
         apply=apply,
+        within=within,
         data={"decision_number": decision_number, "decision_date": decision_date.isoformat()},
     )
 
 
-def nomination_reject(*, user, nomination_id, comment: str) -> Nomination:
+def nomination_reject(*, user, nomination_id, within=None, comment: str) -> Nomination:
     """The standing reviewer (after appraisal) or the Director refuses, with a reason."""
 
     def apply(*, nomination, task, comment, **_ignored):
@@ -382,11 +430,16 @@ def nomination_reject(*, user, nomination_id, comment: str) -> Nomination:
         _route_on(nomination, task, user)
 
     return perform_transition(
-        user=user, nomination_id=nomination_id, action="reject", comment=comment, apply=apply
+        user=user,
+        nomination_id=nomination_id,
+        action="reject",
+        comment=comment,
+        apply=apply,
+        within=within,
     )
 
 
-def nomination_report(*, user, nomination_id, comment: str = "") -> Nomination:
+def nomination_report(*, user, nomination_id, within=None, comment: str = "") -> Nomination:
     """The liaison (or standing reviewer) reports the approved result to the provincial board."""
 
     def apply(*, nomination, task, **_ignored):
@@ -395,7 +448,12 @@ def nomination_report(*, user, nomination_id, comment: str = "") -> Nomination:
         _route_on(nomination, task, user)
 
     return perform_transition(
-        user=user, nomination_id=nomination_id, action="report", comment=comment, apply=apply
+        user=user,
+        nomination_id=nomination_id,
+        action="report",
+        comment=comment,
+        apply=apply,
+        within=within,
     )
 
 
@@ -412,8 +470,20 @@ def _parse_date(value):
 
 # The order in which actions are offered to a person: the lifecycle, then the content.
 ACTION_ORDER = [
-    "claim", "submit", "recommend", "record_vote", "approve", "report", "return", "reject",
-    "release", "reassign", "withdraw", "edit", "upload_document", "remove_document",
+    "claim",
+    "submit",
+    "recommend",
+    "record_vote",
+    "approve",
+    "report",
+    "return",
+    "reject",
+    "release",
+    "reassign",
+    "withdraw",
+    "edit",
+    "upload_document",
+    "remove_document",
 ]
 # Actions only the task's holder takes (an unclaimed task is taken on the way, or refused).
 HOLDER_ACTIONS = {"recommend", "record_vote", "approve", "report", "return", "reject"}
@@ -456,3 +526,17 @@ ACTION_SERVICES = {
     "reject": nomination_reject,
     "report": nomination_report,
 }
+
+
+def nomination_act(
+    *,
+    user,
+    nomination_id: int,
+    action: str,
+    inputs: dict,
+    within: Callable[[Nomination], None] | None = None,
+) -> Nomination:
+    """Take `action` with its parsed inputs (the comment among them): the one entry point
+    of the web, the API and bulk jobs. `within(nomination)` runs inside the transition's
+    transaction (a bulk job writes its item's outcome there)."""
+    return ACTION_SERVICES[action](user=user, nomination_id=nomination_id, within=within, **inputs)
