@@ -1,16 +1,23 @@
 """The one access helper: who a user is in the organisation, and what they may see."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.http import HttpRequest
 from guardian.models import UserObjectPermission
+from viewflow.workflow.models import Task
 
 from workflow.errors import NotFound
-from workflow.policy import may_view
+from workflow.policy import OPEN_TASK_STATUSES, may_view, offered_actions
 
-from .models import Nomination, Unit
+from .models import DossierDocument, Nomination, RoleGrant, Unit
 from .roles import UNIT_ROLES, Role
+from .states import State
 
 _PREFIX = "role_"
 
@@ -19,26 +26,22 @@ _PREFIX = "role_"
 class Actor:
     """A user with, for each role they hold, the set of unit ids that role covers."""
 
-    user: object
-    scopes: dict
+    user: Any
+    scopes: dict[str, frozenset[int]]
     roots: frozenset = frozenset()  # ids of the top units (the body)
 
-    def roles_at(self, unit_id: int) -> set:
+    def roles_at(self, unit_id: int) -> set[str]:
         return {role for role, units in self.scopes.items() if unit_id in units}
 
-    def units_for(self, *roles) -> frozenset:
+    def units_for(self, *roles: str) -> frozenset[int]:
         return frozenset().union(*(self.scopes.get(r, frozenset()) for r in roles))
 
     @property
-    def roles(self) -> set:
+    def roles(self) -> set[str]:
         return set(self.scopes)
 
-    def visible_filter(self):
+    def visible_filter(self) -> Q:
         """A Q selecting the nominations this actor may see (see workflow.policy.may_view)."""
-        from django.db.models import Q
-
-        from .states import State
-
         unit_side = self.units_for(*UNIT_ROLES)
         any_side = self.units_for(*self.scopes)
         return Q(unit_id__in=unit_side) | (Q(unit_id__in=any_side) & ~Q(state=State.DRAFT))
@@ -52,15 +55,15 @@ def may_read_global_history(actor: Actor) -> bool:
     return bool(actor.roots & actor.units_for(*HISTORY_ROLES))
 
 
-def unit_tree() -> dict:
+def unit_tree() -> dict[int | None, list[int]]:
     """parent id -> child ids, for the whole organisation (one query)."""
-    children: dict = {}
+    children: dict[int | None, list[int]] = {}
     for pk, parent in Unit.objects.values_list("id", "parent_id"):
         children.setdefault(parent, []).append(pk)
     return children
 
 
-def _subtree(children: dict, root: int) -> set:
+def _subtree(children: dict[int | None, list[int]], root: int) -> set[int]:
     seen, stack = set(), [root]
     while stack:
         pk = stack.pop()
@@ -70,14 +73,14 @@ def _subtree(children: dict, root: int) -> set:
     return seen
 
 
-def load_actor(user) -> Actor:
+def load_actor(user: Any) -> Actor:
     """Read the user's role grants from the guardian object permissions (two queries)."""
     if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
         return Actor(user=user, scopes={})
     return load_actors([user])[user.pk]
 
 
-def load_actors(users) -> dict:
+def load_actors(users: Iterable[Any]) -> dict[int, Actor]:
     """user id -> Actor for many signed-in users: two queries, whatever their number."""
     users = {u.pk: u for u in users}
     rows = list(
@@ -89,7 +92,7 @@ def load_actors(users) -> dict:
     )
     children = unit_tree() if rows else {}
     valid = {r.value for r in Role}
-    scopes: dict = {pk: {} for pk in users}
+    scopes: dict[int, dict[str, set[int]]] = {pk: {} for pk in users}
     for user_id, codename, unit_pk in rows:
         role = codename[len(_PREFIX) :]
         if role in valid:
@@ -105,7 +108,18 @@ def load_actors(users) -> dict:
     }
 
 
-def get_nomination_for_actor(actor: Actor, nomination_id, *, for_update: bool = False):
+def request_actor(request: HttpRequest) -> Actor:
+    """The signed-in person's Actor, loaded once per request (pages, API, templates)."""
+    actor = getattr(request, "_vd_actor", None)
+    if actor is None:
+        actor = load_actor(request.user)
+        request._vd_actor = actor  # type: ignore[attr-defined]
+    return actor
+
+
+def get_nomination_for_actor(
+    actor: Actor, nomination_id: int | str, *, for_update: bool = False
+) -> Nomination:
     """Return the nomination or raise NotFound; a missing one and a hidden one look the same."""
     try:
         pk = int(nomination_id)
@@ -118,3 +132,70 @@ def get_nomination_for_actor(actor: Actor, nomination_id, *, for_update: bool = 
     if nomination is None or not may_view(actor.roles_at(nomination.unit_id), nomination.state):
         raise NotFound()
     return nomination
+
+
+def open_task(nomination: Nomination) -> Task | None:
+    """The nomination's one open human task, or None once the process is over."""
+    if nomination.process_id is None:
+        return None
+    return (
+        Task.objects.filter(
+            process_id=nomination.process_id,
+            status__in=OPEN_TASK_STATUSES,
+            flow_task_type="HUMAN",
+        )
+        .select_related("owner")
+        .order_by("-id")
+        .first()
+    )
+
+
+def available_actions(
+    actor: Actor, nomination: Nomination, *, task_id: int | None, owner_id: int | None
+) -> list[str]:
+    """The lifecycle actions `actor` is offered now (workflow.policy.offered_actions); the web
+    page and the API show exactly these, and the services check the same rules again."""
+    return offered_actions(
+        actor.roles_at(nomination.unit_id),
+        nomination.state,
+        task_id=task_id,
+        owner_id=owner_id,
+        user_id=actor.user.pk,
+    )
+
+
+def _holders_q(nomination: Nomination, roles: Iterable[str]) -> Q:
+    """Grants of one of `roles` for the nomination's unit, one of its parents, or the body."""
+    ancestors, unit = [], nomination.unit
+    parents = dict(Unit.objects.values_list("id", "parent_id"))
+    pk: int | None = unit.pk
+    while pk is not None:
+        ancestors.append(pk)
+        pk = parents.get(pk)
+    return Q(role__in=list(roles)) & (Q(unit_id__in=ancestors) | Q(unit__isnull=True))
+
+
+def assignee_choices(nomination: Nomination, roles: Iterable[str]) -> list[Any]:
+    """The active people who may work a task of `roles` on this nomination, each once,
+    by name: the reassignment form offers exactly the people the service accepts."""
+    user_ids = RoleGrant.objects.filter(_holders_q(nomination, roles)).values("user_id")
+    return list(
+        get_user_model().objects.filter(pk__in=user_ids, is_active=True)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def assignee_for(nomination: Nomination, roles: Iterable[str], user_id: int) -> Any | None:
+    """The person `user_id` if they may work a task of `roles` on this nomination."""
+    user_ids = RoleGrant.objects.filter(_holders_q(nomination, roles)).values("user_id")
+    return get_user_model().objects.filter(pk=user_id, is_active=True, pk__in=user_ids).first()
+
+
+def get_document_for_actor(
+    actor: Actor, nomination: Nomination, document_id: int
+) -> DossierDocument:
+    """A live (not removed) document of a nomination the actor sees, or NotFound."""
+    doc = nomination.documents.filter(pk=document_id, removed_at__isnull=True).first()
+    if doc is None:
+        raise NotFound()
+    return doc

@@ -1,28 +1,15 @@
 """Web forms: they render fields and parse input; the services decide what is valid."""
 
-import datetime
-
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from workflow.policy import POLICY
+from workflow.policy import BULK_ACTIONS, POLICY, Rule
 
 from . import login_limits
 from .models import Award, Campaign, DocumentKind, Unit
 from .templatetags.vinhdanh import local_name
-
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-def parse_date(value) -> datetime.date | None:
-    for fmt in DATE_INPUT_FORMATS:
-        try:
-            return datetime.datetime.strptime(str(value or "").strip(), fmt).date()
-        except ValueError:
-            continue
-    return None
 
 
 class AwardSelect(forms.Select):
@@ -82,33 +69,9 @@ class DocumentForm(forms.Form):
     file = forms.FileField(label=_("Tệp (PDF, DOCX, XLSX, JPG, PNG)"))
 
 
-def action_params(action: str, data) -> dict:
-    """The service's keyword arguments for `action`, read from posted form data."""
-    params = {}
-    if action == "recommend":
-        params["to"] = data.get("to", "")
-    elif action == "record_vote":
-        params["votes_for"] = data.get("votes_for", "")
-        params["votes_total"] = data.get("votes_total", "")
-        params["passed"] = data.get("passed") == "1"
-    elif action == "approve":
-        params["decision_number"] = data.get("decision_number", "")
-        params["decision_date"] = data.get("decision_date", "")
-    elif action == "reassign":
-        params["assignee_id"] = data.get("assignee_id", "")
-    return params
-
-
-# Actions offered for bulk work, in the order of the pipeline.
-BULK_ACTIONS = [
-    "submit", "claim", "release", "recommend", "record_vote", "approve", "return", "reject",
-    "report",
-]
-
-
-def bulk_choices(roles) -> list:
-    """The bulk actions some role of the user may ever take."""
-    return [(a, POLICY[a].label) for a in BULK_ACTIONS if POLICY[a].roles & set(roles)]
+def bulk_choices(roles: set[str]) -> list[tuple[str, Rule]]:
+    """The bulk actions (declared in workflow.policy) that some role of the user may take."""
+    return [(a, POLICY[a]) for a in BULK_ACTIONS if POLICY[a].roles & set(roles)]
 
 
 class LimitedSignIn:

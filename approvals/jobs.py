@@ -12,24 +12,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflow.errors import InvalidInput, WorkflowError
-from workflow.services import ACTION_SERVICES
+from workflow.policy import BULK_ACTIONS
+from workflow.schemas import inputs_from_json, inputs_to_json
+from workflow.services import nomination_act
 
 from .models import BulkJob
 
 INLINE_LIMIT = 10
-MAX_ITEMS = 5000
-# Fields each action takes besides the comment.
-ACTION_FIELDS = {
-    "recommend": ("to",),
-    "record_vote": ("votes_for", "votes_total", "passed"),
-    "approve": ("decision_number", "decision_date"),
-    "reassign": ("assignee_id",),
-}
+MAX_ITEMS = 10_000
 
 
-def bulk_start(*, user, action: str, nomination_ids, comment: str = "", params=None) -> BulkJob:
+def bulk_start(*, user, action: str, nomination_ids: list[int], inputs: dict) -> BulkJob:
     """Create the job; run it now if small, else in the background."""
-    if action not in ACTION_SERVICES:
+    if action not in BULK_ACTIONS:
         raise InvalidInput(fields={"action": [_("Thao tác không tồn tại.")]})
     try:
         ids = list(dict.fromkeys(int(i) for i in nomination_ids))
@@ -40,9 +35,9 @@ def bulk_start(*, user, action: str, nomination_ids, comment: str = "", params=N
         raise InvalidInput(
             fields={"nomination_ids": [_("Chọn từ 1 đến %(n)d đề nghị.") % {"n": MAX_ITEMS}]}
         )
-    params = {k: v for k, v in (params or {}).items() if k in ACTION_FIELDS.get(action, ())}
     job = BulkJob.objects.create(
-        user=user, action=action, comment=comment or "", params=params,
+        user=user, action=action, comment=inputs.get("comment", ""),
+        params=inputs_to_json(action, inputs),
         nomination_ids=ids, total=len(ids),
     )
     if len(ids) <= INLINE_LIMIT:
@@ -76,12 +71,11 @@ def run_job(job_id: int) -> BulkJob:
         return job
     BulkJob.objects.filter(pk=job.pk).update(status=BulkJob.Status.RUNNING)
     done_ids = {r["id"] for r in job.results}
-    service = ACTION_SERVICES[job.action]
     results = list(job.results)
     for nomination_id in job.nomination_ids:
         if nomination_id in done_ids:
             continue
-        results.append(_one(service, job, nomination_id))
+        results.append(_one(job, nomination_id))
         ok = sum(1 for r in results if r["ok"])
         BulkJob.objects.filter(pk=job.pk).update(
             processed=len(results), succeeded=ok, failed=len(results) - ok, results=results
@@ -93,12 +87,12 @@ def run_job(job_id: int) -> BulkJob:
     return job
 
 
-def _one(service, job, nomination_id) -> dict:
-    kwargs = dict(job.params)
-    if job.comment or job.action in ("return", "reject", "withdraw"):
-        kwargs["comment"] = job.comment
+def _one(job, nomination_id) -> dict:
     try:
-        nomination = service(user=job.user, nomination_id=nomination_id, **kwargs)
+        nomination = nomination_act(
+            user=job.user, nomination_id=nomination_id, action=job.action,
+            inputs=inputs_from_json(job.action, job.params),
+        )
     except WorkflowError as exc:
         return {"id": nomination_id, "ok": False, "code": exc.code, "status": exc.status,
                 "message": str(exc.message), "reasons": [str(r) for r in exc.reasons],

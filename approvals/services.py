@@ -14,7 +14,7 @@ from notifications.services import grants_changed_on_commit
 from workflow.audit import audit_append, security_log
 from workflow.errors import InvalidInput, NotFound, PermissionRefused
 from workflow.flows import NominationFlow
-from workflow.services import perform_transition
+from workflow.services import Step, perform_transition
 
 from .access import load_actor
 from .models import Award, Campaign, Nomination, RoleGrant, Unit
@@ -188,13 +188,15 @@ def nomination_update(*, user, nomination_id, **fields) -> Nomination:
         raise InvalidInput(fields={k: [_("Trường không sửa được.")] for k in unknown})
     clean = _validated_content(fields=fields)
 
-    def apply(*, nomination, **_ignored):
-        changed = [k for k, v in clean.items() if getattr(nomination, k) != v]
+    def apply(step: Step) -> dict:
+        changed = [k for k, v in clean.items() if getattr(step.nomination, k) != v]
         for key in changed:
-            setattr(nomination, key, clean[key])
+            setattr(step.nomination, key, clean[key])
         return {"changed": sorted(changed)}
 
-    return perform_transition(user=user, nomination_id=nomination_id, action="edit", apply=apply)
+    return perform_transition(
+        user=user, nomination_id=nomination_id, action="edit", inputs={}, apply=apply
+    )
 
 
 __all__ = [

@@ -4,10 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
+from approvals.access import request_actor
 from approvals.models import BulkJob, Nomination
 from workflow.policy import POLICY
-
-from .common import actor_of
 
 
 @login_required
@@ -20,7 +19,7 @@ def job_detail(request, pk):
     if job.status == BulkJob.Status.DONE:
         ids = [r["id"] for r in job.results]
         names = dict(
-            Nomination.objects.filter(actor_of(request).visible_filter(), pk__in=ids)
+            Nomination.objects.filter(request_actor(request).visible_filter(), pk__in=ids)
             .values_list("pk", "nominee_name")
         )
         context["results"] = [{**r, "name": names.get(r["id"], "")} for r in job.results]
