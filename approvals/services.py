@@ -8,9 +8,9 @@ permissions in step.
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
-from notifications.services import grants_changed_on_commit
+from notifications.services import grants_changed_on_commit, notify_transition
 from workflow.audit import audit_append, security_log
 from workflow.errors import InvalidInput, NotFound, PermissionRefused
 from workflow.flows import NominationFlow
@@ -38,8 +38,6 @@ def _sync_role(user, role: str) -> None:
     wanted = {g.unit_id for g in grants if g.unit_id} | (
         {body_root().pk} if any(g.unit_id is None for g in grants) else set()
     )
-    from guardian.shortcuts import get_objects_for_user
-
     held = set(
         get_objects_for_user(
             user,
@@ -166,8 +164,6 @@ def nomination_create(
                 to_state=State.DRAFT,
                 data={"nominee_name": nomination.nominee_name},
             )
-            from notifications.services import notify_transition
-
             notify_transition(nomination=nomination, record=record)
     except PermissionRefused as exc:
         security_log(

@@ -110,14 +110,13 @@ class NominationAction(ActorContextMixin, generics.GenericAPIView):
 
     queryset = Nomination.objects.none()
     workflow_action: str = ""
-    serializer_class = None
 
     def get_serializer_class(self):
-        return self.serializer_class
+        return s.action_schema(self.workflow_action)
 
     @extend_schema(responses=s.NominationSerializer)
     def post(self, request, pk: int):
-        inputs = validated(self.serializer_class, request.data)
+        inputs = validated(self.get_serializer_class(), request.data)
         return self.render(nomination_act(
             user=request.user, nomination_id=pk, action=self.workflow_action, inputs=inputs
         ))
@@ -133,7 +132,7 @@ def action_view(action: str):
     view = type(
         f"{slug(action).title().replace('-', '')}Action", (NominationAction,), {"__doc__": doc}
     )
-    return view.as_view(workflow_action=action, serializer_class=s.action_schema(action))
+    return view.as_view(workflow_action=action)
 
 
 class BulkActions(APIView):
