@@ -5,6 +5,7 @@ import uuid
 
 import filetype
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -33,7 +34,9 @@ def _sniff(data: bytes) -> str | None:
     return kind.mime if kind and kind.mime in ALLOWED else None
 
 
-def document_upload(*, user, nomination_id, kind: str, name: str, data: bytes) -> DossierDocument:
+def document_upload(
+    *, user: User, nomination_id: int, kind: str, name: str, data: bytes
+) -> DossierDocument:
     """Add a file to the dossier while the unit may still edit it."""
     limit = settings.DOSSIER_MAX_UPLOAD_BYTES
     if kind not in DocumentKind.values:
@@ -74,7 +77,9 @@ def document_upload(*, user, nomination_id, kind: str, name: str, data: bytes) -
     return created["doc"]
 
 
-def document_remove(*, user, nomination_id, document_id, comment: str = "") -> None:
+def document_remove(
+    *, user: User, nomination_id: int, document_id: int, comment: str = ""
+) -> None:
     """Take a file out of the dossier (it stays on record, marked removed)."""
 
     def apply(step: Step) -> dict:
@@ -87,7 +92,9 @@ def document_remove(*, user, nomination_id, document_id, comment: str = "") -> N
                        inputs={"comment": comment}, apply=apply)
 
 
-def document_for_download(*, user, nomination_id, document_id) -> DossierDocument:
+def document_for_download(
+    *, user: User, nomination_id: int, document_id: int
+) -> DossierDocument:
     """Return the document if the user may see the nomination; the download is audited."""
     actor = load_actor(user)
     try:

@@ -1,5 +1,7 @@
 """Web forms: they render fields and parse input; the services decide what is valid."""
 
+from typing import Any
+
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
@@ -42,9 +44,13 @@ class NominationForm(forms.Form):
 
     def __init__(self, *args, unit_ids=(), editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(pk__in=unit_ids)
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        unit_field.queryset = Unit.objects.filter(pk__in=unit_ids)
         for name in ("unit", "award"):
-            self.fields[name].label_from_instance = local_name
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.label_from_instance = local_name  # type: ignore[method-assign]
         if editing:
             del self.fields["unit"]
 
@@ -74,13 +80,13 @@ def bulk_choices(roles: set[str]) -> list[tuple[str, Rule]]:
     return [(a, POLICY[a]) for a in BULK_ACTIONS if POLICY[a].roles & set(roles)]
 
 
-class LimitedSignIn:
+class LimitedSignIn(AuthenticationForm):
     """Sign-in that refuses a username from an address after too many failures
     (approvals/login_limits.py, shared with the API token login)."""
 
     locked_out = False
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
         if login_limits.locked_out(self.request, username):
             self.locked_out = True
@@ -96,7 +102,7 @@ class LimitedSignIn:
         return cleaned
 
 
-class SignInForm(LimitedSignIn, AuthenticationForm):
+class SignInForm(LimitedSignIn):
     pass
 
 

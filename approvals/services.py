@@ -5,7 +5,9 @@ proposal itself and keep role grants, Django groups and guardian object
 permissions in step.
 """
 
-from django.contrib.auth.models import Group
+from typing import Any
+
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
@@ -31,7 +33,7 @@ def body_root() -> Unit:
     return root
 
 
-def _sync_role(user, role: str) -> None:
+def _sync_role(user: User, role: str) -> None:
     """Make the group and guardian permissions of one role match the user's grants."""
     grants = list(RoleGrant.objects.filter(user=user, role=role).select_related("unit"))
     perm = f"approvals.{permission_codename(role)}"
@@ -63,7 +65,10 @@ def _sync_role(user, role: str) -> None:
         user.save(update_fields=["is_staff"])
 
 
-def role_grant(*, user, role: str, unit: Unit | None = None, granted_by=None) -> RoleGrant:
+def role_grant(
+    *, user: User, role: str, unit: Unit | None = None,
+    granted_by: User | None = None,
+) -> RoleGrant:
     """Grant `role` for `unit` (and its sub-units), or for the whole body when unit is None."""
     if role not in Role.values:
         raise InvalidInput(fields={"role": [_("Vai trò không tồn tại: %(r)s") % {"r": role}]})
@@ -80,7 +85,10 @@ def role_grant(*, user, role: str, unit: Unit | None = None, granted_by=None) ->
     return grant
 
 
-def role_revoke(*, user, role: str, unit: Unit | None = None, revoked_by=None) -> int:
+def role_revoke(
+    *, user: User, role: str, unit: Unit | None = None,
+    revoked_by: User | None = None,
+) -> int:
     """Revoke one grant; returns how many grants were removed (0 if there was none)."""
     with transaction.atomic(durable=True):
         deleted, _details = RoleGrant.objects.filter(user=user, role=role, unit=unit).delete()
@@ -95,8 +103,9 @@ def role_revoke(*, user, role: str, unit: Unit | None = None, revoked_by=None) -
     return deleted
 
 
-def _validated_content(*, fields: dict) -> dict:
-    errors, clean = {}, {}
+def _validated_content(*, fields: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, Any] = {}
     if "nominee_name" in fields:
         name = (fields["nominee_name"] or "").strip()
         if not name or len(name) > 200:
@@ -109,12 +118,12 @@ def _validated_content(*, fields: dict) -> dict:
     if "achievements" in fields:
         clean["achievements"] = (fields["achievements"] or "").strip()
     if "award_id" in fields:
-        award = Award.objects.filter(pk=_int_or_none(fields["award_id"])).first()
+        award = Award.objects.filter(pk=fields["award_id"]).first()
         if award is None:
             errors["award"] = [_("Chọn danh hiệu / hình thức khen thưởng.")]
         clean["award_id"] = award.pk if award else None
     if "campaign_id" in fields:
-        campaign = Campaign.objects.filter(pk=_int_or_none(fields["campaign_id"])).first()
+        campaign = Campaign.objects.filter(pk=fields["campaign_id"]).first()
         if campaign is None:
             errors["campaign"] = [_("Chọn đợt thi đua.")]
         clean["campaign_id"] = campaign.pk if campaign else None
@@ -123,21 +132,21 @@ def _validated_content(*, fields: dict) -> dict:
     return clean
 
 
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def nomination_create(
-    *, user, unit_id, campaign_id, award_id, nominee_name, nominee_title="", achievements=""
+    *,
+    user: User,
+    unit_id: int,
+    campaign_id: int,
+    award_id: int,
+    nominee_name: str,
+    nominee_title: str = "",
+    achievements: str = "",
 ) -> Nomination:
     """Unit staff (or the head) draft a proposal for their unit; its viewflow process starts."""
     try:
         with transaction.atomic(durable=True):
             actor = load_actor(user)
-            unit = Unit.objects.filter(pk=_int_or_none(unit_id)).first()
+            unit = Unit.objects.filter(pk=unit_id).first()
             if unit is None:
                 raise InvalidInput(fields={"unit": [_("Chọn đơn vị đề nghị.")]})
             roles = actor.roles_at(unit.pk) & UNIT_ROLES
@@ -177,7 +186,9 @@ def nomination_create(
     return nomination
 
 
-def nomination_update(*, user, nomination_id, **fields) -> Nomination:
+def nomination_update(
+    *, user: User, nomination_id: int, **fields: str | int
+) -> Nomination:
     """Edit the proposal's content while the unit still holds it (draft or returned)."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:

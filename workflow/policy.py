@@ -102,7 +102,7 @@ def _states(*states: str) -> frozenset[str]:
 
 
 _EDITABLE = frozenset(EDITABLE_STATES)
-_UNIT = {R.UNIT_STAFF: _EDITABLE, R.UNIT_HEAD: _EDITABLE}
+_UNIT: dict[str, frozenset[str]] = {R.UNIT_STAFF: _EDITABLE, R.UNIT_HEAD: _EDITABLE}
 RECOMMEND_TO = (("director", _("Thủ trưởng cơ quan")), ("council", _("Hội đồng bỏ phiếu")))
 
 

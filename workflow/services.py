@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +40,7 @@ Within = Callable[[Nomination], None]
 class Step:
     """What an action's own code sees: taken after the lock and the checks."""
 
-    user: AbstractBaseUser
+    user: User
     actor: Actor
     nomination: Nomination
     task: Task | None
@@ -70,7 +70,7 @@ def acting_role(actor: Actor, nomination: Nomination, action: str) -> str:
     )
 
 
-def _check_task(rule: Rule, task: Task | None, user: AbstractBaseUser, state: str) -> None:
+def _check_task(rule: Rule, task: Task | None, user: User, state: str) -> None:
     """Rule.holder, enforced after the lock (workflow.policy.task_allows offers the same)."""
     if rule.holder is Holder.NONE:
         return
@@ -116,13 +116,15 @@ def _check_values(rule: Rule, inputs: Mapping[str, Any]) -> None:
             value = value.strip()
         if spec.required and value in (None, ""):
             errors[spec.name] = [_("Vui lòng nhập “%(label)s”.") % {"label": spec.label}]
-        elif spec.not_future and value is not None and value > timezone.localdate():
+        elif spec.not_future and isinstance(value, datetime.date) and (
+            value > timezone.localdate()
+        ):
             errors[spec.name] = [_("Ngày văn bản không được ở tương lai.")]
     if errors:
         raise InvalidInput(fields=errors)
 
 
-def _complete_task(task: Task, user: AbstractBaseUser) -> None:
+def _complete_task(task: Task, user: User) -> None:
     """Finish the human task as `user`; viewflow then creates the next stage's task."""
     with task.activation() as activation:
         if activation.assign.can_proceed():
@@ -142,7 +144,7 @@ def _route_on(step: Step) -> None:
 
 def nomination_act(
     *,
-    user: AbstractBaseUser,
+    user: User,
     nomination_id: int,
     action: str,
     inputs: Mapping[str, Any],
@@ -161,7 +163,7 @@ def nomination_act(
 
 def perform_transition(
     *,
-    user: AbstractBaseUser,
+    user: User,
     nomination_id: int,
     action: str,
     inputs: Mapping[str, Any],
@@ -384,7 +386,7 @@ assert set(APPLY) == {a for a, r in POLICY.items() if not r.content}, "an action
 
 def _named(action: str) -> Callable[..., Nomination]:
     def service(
-        *, user: AbstractBaseUser, nomination_id: int, within: Within | None = None,
+        *, user: User, nomination_id: int, within: Within | None = None,
         **inputs: InputValue,
     ) -> Nomination:
         return nomination_act(

@@ -165,7 +165,7 @@ class JobResultSerializer(serializers.Serializer):
     status = serializers.IntegerField(required=False)
     message = serializers.CharField(required=False)
     reasons = serializers.ListField(child=serializers.CharField(), required=False)
-    fields = serializers.DictField(
+    fields = serializers.DictField(  # type: ignore[assignment]  # the API field is named so
         child=serializers.ListField(child=serializers.CharField()), required=False
     )
 
@@ -201,7 +201,7 @@ class JobSerializer(serializers.ModelSerializer):
 class HistoryRecordSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor_username")
     role = serializers.CharField(source="actor_role")
-    data = serializers.DictField()
+    data = serializers.DictField()  # type: ignore[assignment]  # the record's own data field
 
     class Meta:
         model = AuditRecord
@@ -244,7 +244,7 @@ class InboxSerializer(serializers.Serializer):
 
 class RoleGrantSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the role's display label
     unit = UnitBrief(allow_null=True, help_text="Null: the whole body.")
 
 

@@ -5,6 +5,8 @@ approvals.services, approvals.dossier, approvals.jobs) and the policy table;
 errors they raise become the shared JSON error contract in errors.py.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
@@ -45,8 +47,8 @@ def validated(serializer_class, data, **kwargs) -> dict:
     return serializer.validated_data
 
 
-class ActorContextMixin:
-    def get_serializer_context(self):
+class ActorContextMixin(generics.GenericAPIView):
+    def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "actor": request_actor(self.request)}
 
     def render(self, nomination, code=status.HTTP_200_OK):
@@ -129,7 +131,7 @@ def action_view(action: str):
         f"{role} from {', '.join(sorted(states))}" for role, states in rule.by_role.items()
     )
     doc = f"{APPLY[action].__doc__}\n\nAllowed: {who}. Returns the nomination."
-    view = type(
+    view: type[NominationAction] = type(
         f"{slug(action).title().replace('-', '')}Action", (NominationAction,), {"__doc__": doc}
     )
     return view.as_view(workflow_action=action)
@@ -213,7 +215,7 @@ class Inbox(ActorContextMixin, generics.GenericAPIView):
         order, limit = filters.pop("order"), filters.pop("limit")
         filters.pop("tab")
         actor = request_actor(request)
-        groups = {}
+        groups: dict[str, Any] = {}
         for tab in ("mine", "queue"):
             qs = selectors.inbox(actor, tab=tab, filters=filters, order=order)
             groups[tab] = {"count": qs.count(), "results": list(qs[:limit])}

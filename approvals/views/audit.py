@@ -72,13 +72,17 @@ def _sync_stream(qs):
         yield _csv_lines(batch)
 
 
+def next_batch(batches):
+    return next(batches, None)
+
+
 async def _async_stream(qs):
     # Under ASGI a synchronous iterator would be read whole before sending; this one
     # fetches one batch at a time from the database thread.
     yield "\ufeff" + _csv_lines([exports.COLUMNS])
     batches = exports.batches(qs)
     while True:
-        batch = await sync_to_async(next)(batches, None)
+        batch = await sync_to_async(next_batch)(batches)
         if batch is None:
             return
         yield _csv_lines(batch)

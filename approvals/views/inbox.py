@@ -116,8 +116,9 @@ def nomination_list_page(request: HttpRequest) -> HttpResponse:
 def bulk(request: HttpRequest) -> HttpResponse:
     data = request.POST.copy()
     data.setlist("nomination_ids", request.POST.getlist("ids"))
-    if data.get("action") in BULK_ACTIONS:
-        data["action"] = slug(data["action"])
+    action = data.get("action", "")
+    if action in BULK_ACTIONS:
+        data["action"] = slug(action)
     try:
         chosen = parse(bulk_schema(), data)
         action = ACTION_SLUGS[chosen["action"]]
