@@ -213,9 +213,10 @@ def seed_demo(*, with_nominations: bool = True) -> list[tuple[str, str]]:
     User = get_user_model()
     logins = []
     for username, full_name, title, unit_code, grants in PEOPLE:
-        first, _, last = full_name.rpartition(" ")
+        # Django's first_name is the given name (tên), last_name the family and middle names.
+        family, _, given = full_name.rpartition(" ")
         user, created = User.objects.get_or_create(
-            username=username, defaults=dict(first_name=last, last_name=first)
+            username=username, defaults=dict(first_name=given, last_name=family)
         )
         if created:
             user.set_password(DEMO_PASSWORD)

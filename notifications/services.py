@@ -24,6 +24,7 @@ from django.utils import timezone
 from guardian.models import UserObjectPermission
 
 from approvals.models import Nomination, Unit
+from approvals.names import full_name
 from approvals.roles import UNIT_ROLES, Role, permission_codename
 from approvals.states import State
 from workflow.policy import STATE_TASK, TASK_ROLES
@@ -299,7 +300,7 @@ def _texts(kind: str, nomination: Nomination, record) -> dict:
 def _display_name(user) -> str | None:
     if user is None:
         return None
-    return user.get_full_name() or user.username
+    return full_name(user)
 
 
 # --- e-mail digest ----------------------------------------------------------

@@ -21,6 +21,7 @@ from approvals.access import get_nomination_for_actor, load_actor
 from approvals.dossier import ALLOWED, document_for_download, document_remove, document_upload
 from approvals.jobs import bulk_start
 from approvals.models import Award, BulkJob, Campaign, Nomination, RoleGrant, Unit
+from approvals.names import full_name
 from approvals.services import nomination_create, nomination_update
 from workflow.errors import NotFound, PermissionRefused
 from workflow.models import AuditRecord
@@ -237,7 +238,7 @@ class Me(APIView):
         me = {
             "id": user.pk,
             "username": user.username,
-            "full_name": user.get_full_name(),
+            "full_name": full_name(user),
             "email": user.email,
             "unit": profile.unit if profile else None,
             "roles": [

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.access import load_actor, may_read_global_history
 from approvals.models import DocumentKind, RoleGrant
+from approvals.names import full_name as _full_name
 from approvals.roles import UNIT_ROLES, Role
 from approvals.states import State
 from workflow.policy import POLICY
@@ -51,6 +52,12 @@ def action_label(value):
     if value in POLICY:
         return POLICY[value].label
     return EXTRA_ACTIONS.get(value, value)
+
+
+@register.filter
+def full_name(user):
+    """A person's name, family name first (approvals.names)."""
+    return _full_name(user)
 
 
 @register.filter

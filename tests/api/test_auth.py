@@ -93,3 +93,11 @@ def test_a_malformed_login_is_400_with_field_errors(people, body):
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_input"
     assert response.json()["fields"]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_me_gives_the_full_name_family_name_first(people, login, language):
+    people["reviewer"].last_name, people["reviewer"].first_name = "Nguyễn Thị Thanh", "Hương"
+    people["reviewer"].save()
+    me = login("reviewer").get(f"{API}/me/", HTTP_ACCEPT_LANGUAGE=language).json()
+    assert me["full_name"] == "Nguyễn Thị Thanh Hương"
