@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, DateTimeField, F, When
 from django.db.models.functions import Cast
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from approvals.forms import action_params, bulk_choices
@@ -18,7 +19,7 @@ from workflow.errors import WorkflowError
 from workflow.policy import allowed
 from workflow.sla import STAGE_BUDGET
 
-from .common import actor_of, mark_deadlines, render_error
+from .common import actor_of, login_required_back_to, mark_deadlines, render_error
 
 PAGE_SIZE = 100
 FILTER_KEYS = ("campaign", "unit", "award", "state", "overdue", "q")
@@ -101,7 +102,13 @@ def nomination_list_page(request):
     return render(request, "approvals/nomination_list.html", context)
 
 
-@login_required
+def _inbox_page(request) -> str:
+    """The inbox with the filters the bulk form was posted from (they ride on its URL)."""
+    query = request.GET.urlencode()
+    return f"{reverse('inbox')}?{query}" if query else reverse("inbox")
+
+
+@login_required_back_to(_inbox_page)
 @require_POST
 def bulk(request):
     action = request.POST.get("action", "")

@@ -18,7 +18,22 @@ from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.policy import POLICY, TASK_ROLES, allowed
 from workflow.services import ACTION_SERVICES, available_actions, open_task
 
-from .common import actor_of, mark_deadlines, nomination_or_404, render_error, safe_next
+from .common import (
+    actor_of,
+    login_required_back_to,
+    mark_deadlines,
+    nomination_or_404,
+    render_error,
+    safe_next,
+)
+
+
+def _detail_page(request, pk, **_ignored) -> str:
+    return reverse("nomination-detail", args=[pk])
+
+
+def _this_page(request, *args, **kwargs) -> str:
+    return request.path
 
 
 def _detail_context(request, nomination) -> dict:
@@ -63,7 +78,7 @@ def nomination_detail(request, pk):
     return render(request, "approvals/nomination_detail.html", _detail_context(request, nomination))
 
 
-@login_required
+@login_required_back_to(_detail_page)
 @require_POST
 def nomination_action(request, pk, action):
     if action not in ACTION_SERVICES:
@@ -90,7 +105,7 @@ def _unit_ids(request):
     return sorted(actor_of(request).units_for(*UNIT_ROLES))
 
 
-@login_required
+@login_required_back_to(_this_page)
 def nomination_create_page(request):
     form = NominationForm(request.POST or None, unit_ids=_unit_ids(request))
     if request.method == "POST":
@@ -108,7 +123,7 @@ def nomination_create_page(request):
     return render(request, "approvals/nomination_form.html", {"form": form})
 
 
-@login_required
+@login_required_back_to(_this_page)
 def nomination_edit_page(request, pk):
     nomination = nomination_or_404(request, pk)
     initial = {"campaign": nomination.campaign_id, "award": nomination.award_id,
@@ -133,7 +148,7 @@ def nomination_edit_page(request, pk):
     return render(request, "approvals/nomination_form.html", context)
 
 
-@login_required
+@login_required_back_to(_detail_page)
 @require_POST
 def document_upload(request, pk):
     nomination = nomination_or_404(request, pk)
@@ -159,7 +174,7 @@ def raise_invalid(form):
     raise InvalidInput(fields={k: [str(m) for m in v] for k, v in form.errors.items()})
 
 
-@login_required
+@login_required_back_to(_detail_page)
 @require_POST
 def document_remove(request, pk, doc_pk):
     nomination = nomination_or_404(request, pk)
