@@ -2,7 +2,18 @@
 
 import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -68,11 +79,12 @@ def filter_nominations(qs: QuerySet, *, filters: dict | None = None) -> QuerySet
                 **{f"{key}__code": value}
             )
     if f.get("q"):
-        text = str(f["q"]).strip()
+        # Accents and case aside: "Huong" finds "Hương", "đức" finds "Duc" (approvals.search).
+        text = Func(Value(str(f["q"]).strip()), function="UNACCENT", output_field=CharField())
         qs = qs.filter(
-            Q(nominee_name__icontains=text)
-            | Q(achievements__icontains=text)
-            | Q(decision_number__icontains=text)
+            Q(nominee_name__unaccent__icontains=text)
+            | Q(achievements__unaccent__icontains=text)
+            | Q(decision_number__unaccent__icontains=text)
         )
     if str(f.get("overdue", "")).lower() in ("1", "true", "yes", "on"):
         qs = qs.filter(overdue_q())

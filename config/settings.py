@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # unaccent: search ignores accents (approvals.search)
     "guardian",
     "viewflow.workflow",
     "rest_framework",
