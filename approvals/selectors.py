@@ -24,7 +24,8 @@ from workflow.sla import overdue_cutoffs
 
 from .access import Actor
 from .models import Nomination
-from .states import State
+from .roles import UNIT_ROLES
+from .states import EDITABLE_STATES, State
 
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 TABS = ("mine", "queue", "done")
@@ -102,12 +103,27 @@ def overdue_q(today: datetime.date | None = None) -> Q:
     return q
 
 
+def _unit_work_filter(actor: Actor) -> Q:
+    """The prepare stage of the units where I hold a unit role: their drafts and returned
+    proposals. Nobody claims it (the unit works it together), so it is each member's own."""
+    units = actor.units_for(*UNIT_ROLES)
+    if not units:
+        return Q(pk__in=[])
+    return Q(state__in=EDITABLE_STATES, unit_id__in=units, task_owner_id__isnull=True)
+
+
 def inbox(actor: Actor, *, tab: str = "queue", filters=None, order: str = "age") -> QuerySet:
-    """The actor's work: "mine" (claimed by me), "queue" (I may claim), "done" (I acted on)."""
+    """The actor's work: "mine", "queue" (I may claim), "done" (I acted on).
+
+    "Mine" is what is mine to act on: the open tasks I hold, and, for the unit
+    roles (unit staff, unit head), the drafts and returned proposals of the units
+    where I hold such a role, whoever created them. Those stay in the unit's queue
+    too, as before.
+    """
     qs = _base(actor)
     user_id = actor.user.pk
     if tab == "mine":
-        qs = qs.filter(task_owner_id=user_id)
+        qs = qs.filter(Q(task_owner_id=user_id) | _unit_work_filter(actor))
     elif tab == "queue":
         qs = qs.filter(_queue_filter(actor), task_owner_id__isnull=True, task_id__isnull=False)
     elif tab == "done":
@@ -144,9 +160,10 @@ def inbox_counts_many(actors) -> dict:
     for group in by_grants.values():
         actor, ids = group[0], [a.user.pk for a in group]
         queue = inbox(actor, tab="queue").count()
+        # One query: tasks held per person, and (owner None) the unit work they share.
         mine = dict(
             _base(actor)
-            .filter(task_owner_id__in=ids)
+            .filter(Q(task_owner_id__in=ids) | _unit_work_filter(actor))
             .order_by()
             .values("task_owner_id")
             .annotate(n=Count("pk"))
@@ -163,7 +180,11 @@ def inbox_counts_many(actors) -> dict:
             .values_list("actor_id", "n")
         )
         for pk in ids:
-            counts[pk] = {"mine": mine.get(pk, 0), "queue": queue, "done": done.get(pk, 0)}
+            counts[pk] = {
+                "mine": mine.get(pk, 0) + mine.get(None, 0),
+                "queue": queue,
+                "done": done.get(pk, 0),
+            }
     return counts
 
 

@@ -237,3 +237,11 @@ def test_odd_filter_values_give_a_page_not_an_error(login, nomination_in, params
     client = login("reviewer")
     assert client.get(reverse("inbox"), params).status_code == 200
     assert client.get(reverse("nomination-list"), params).status_code == 200
+
+
+def test_the_inbox_page_lists_the_returned_nomination_under_mine(login, nomination_in):
+    n = nomination_in(State.RETURNED)
+    response = login("staff").get(reverse("inbox"), {"tab": "mine"})
+    assert [r.pk for r in response.context["rows"]] == [n.pk]
+    assert response.context["counts"]["mine"] == 1
+    assert f'data-nomination="{n.pk}"' in response.content.decode()
