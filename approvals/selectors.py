@@ -1,7 +1,9 @@
 """Reads: inboxes, lists and histories. Each runs a fixed number of queries, whatever the data."""
 
 import datetime
+from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     CharField,
     Count,
@@ -23,7 +25,8 @@ from workflow.policy import STATE_TASK, TASK_ROLES
 from workflow.sla import overdue_cutoffs
 
 from .access import Actor
-from .models import Nomination
+from .models import Nomination, Unit
+from .names import full_name
 from .roles import UNIT_ROLES
 from .states import EDITABLE_STATES, State
 
@@ -198,10 +201,12 @@ def nomination_history(nomination: Nomination) -> QuerySet:
     return AuditRecord.objects.filter(nomination=nomination).select_related("actor").order_by("id")
 
 
-def history(*, filters=None) -> QuerySet:
+def history(*, filters=None, newest_first: bool = False) -> QuerySet:
     """The global history for auditors; filters: actor, action, unit, date_from, date_to."""
     f = filters or {}
-    qs = AuditRecord.objects.select_related("nomination__unit").order_by("id")
+    qs = AuditRecord.objects.select_related("nomination__unit", "actor").order_by(
+        "-id" if newest_first else "id"
+    )
     if f.get("actor"):
         qs = qs.filter(actor_username=f["actor"])
     if f.get("action"):
@@ -213,3 +218,48 @@ def history(*, filters=None) -> QuerySet:
     if f.get("date_to"):
         qs = qs.filter(created_at__date__lte=f["date_to"])
     return qs
+
+
+ROLE_ACTIONS = ("role_grant", "role_revoke")
+
+
+@dataclass(frozen=True)
+class RoleChange:
+    """Whose role a role_grant / role_revoke record changed, which role, for which unit."""
+
+    username: str
+    user: object  # None once the account is gone
+    role: str
+    unit_code: str  # "" for the whole body
+    unit: Unit | None
+
+    @property
+    def person(self) -> str:
+        """"Lý Thị Ngọc (cb.kv1)", or the bare username of an account that is gone."""
+        return f"{full_name(self.user)} ({self.username})" if self.user else self.username
+
+
+def with_role_changes(records) -> list:
+    """The records, each with `role_change` (a RoleChange for role_grant / role_revoke
+    records, else None): two queries at most, whatever the number of records."""
+    records = list(records)
+    changes = [r for r in records if r.action in ROLE_ACTIONS]
+    usernames = {r.data.get("user") for r in changes} - {None, ""}
+    codes = {r.data.get("unit") for r in changes} - {None, ""}
+    users = (
+        {u.username: u for u in get_user_model().objects.filter(username__in=usernames)}
+        if usernames else {}
+    )
+    units = {u.code: u for u in Unit.objects.filter(code__in=codes)} if codes else {}
+    for record in records:
+        record.role_change = None
+        if record.action in ROLE_ACTIONS:
+            username, code = record.data.get("user") or "", record.data.get("unit") or ""
+            record.role_change = RoleChange(
+                username=username,
+                user=users.get(username),
+                role=record.data.get("role") or "",
+                unit_code=code,
+                unit=units.get(code),
+            )
+    return records

@@ -18,7 +18,7 @@ from approvals import exports
 from approvals.access import may_read_global_history
 from approvals.forms import parse_date
 from approvals.models import ExportJob, Unit
-from approvals.selectors import history
+from approvals.selectors import history, with_role_changes
 from workflow.audit import verify_chain
 from workflow.errors import WorkflowError
 from workflow.models import AuditRecord
@@ -48,9 +48,12 @@ def _filters(request) -> dict:
 def audit_history(request):
     _require_auditor(request)
     filters = _filters(request)
-    page = Paginator(history(filters=filters), 50).get_page(request.GET.get("page"))
+    page = Paginator(history(filters=filters, newest_first=True), 50).get_page(
+        request.GET.get("page")
+    )
     return render(request, "approvals/audit_history.html", {
-        "page": page, "query": request.GET.urlencode(), "actions": ACTIONS,
+        "page": page, "records": with_role_changes(page.object_list),
+        "query": request.GET.urlencode(), "actions": ACTIONS,
         "units": Unit.objects.only("code", "name", "name_en"),
         "my_exports": ExportJob.objects.filter(user_id=request.user.pk)[:5],
         "values": {k: request.GET.get(k, "") for k in ("actor", "action", "unit", "date_from",
