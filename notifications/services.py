@@ -242,23 +242,24 @@ _TASK_TEXTS = {
         "Nomination {ref} was submitted and awaits review.",
     ),
     "vote": (
-        "Đề nghị {ref} chờ Hội đồng bỏ phiếu: cần ghi kết quả.",
-        "Nomination {ref} awaits the council vote: record the result.",
+        "Đề nghị {ref} chờ Hội đồng Thi đua - Khen thưởng bỏ phiếu: cần ghi kết quả.",
+        "Nomination {ref} awaits the Emulation and Commendation Council's vote: record the result.",
     ),
     "decide": (
         "Đề nghị {ref} chờ Thủ trưởng phê duyệt.",
         "Nomination {ref} awaits the Director's decision.",
     ),
     "report": (
-        "Đề nghị {ref} đã được phê duyệt: cần báo cáo Ban Thi đua tỉnh.",
-        "Nomination {ref} was approved: report it to the provincial board.",
+        "Đề nghị {ref} đã được phê duyệt: cần báo cáo Ban Thi đua - Khen thưởng tỉnh.",
+        "Nomination {ref} was approved: report it to the Provincial Emulation and Commendation"
+        " Board.",
     ),
 }
 _KIND_TEXTS = {
     Kind.ASSIGNED: ("Bạn được giao xử lý đề nghị {ref}.", "You were assigned nomination {ref}."),
     Kind.VOTE_OPENED: (
-        "Hội đồng mở bỏ phiếu đề nghị {ref}.",
-        "The council vote is open for nomination {ref}.",
+        "Hội đồng Thi đua - Khen thưởng mở bỏ phiếu đề nghị {ref}.",
+        "The Emulation and Commendation Council's vote is open for nomination {ref}.",
     ),
     Kind.RETURNED: (
         "Đề nghị {ref} bị trả lại để bổ sung: {reason}",
@@ -273,8 +274,8 @@ _KIND_TEXTS = {
         "Nomination {ref} was rejected: {reason}",
     ),
     Kind.REPORTED: (
-        "Đề nghị {ref} đã được báo cáo Ban Thi đua tỉnh.",
-        "Nomination {ref} was reported to the provincial board.",
+        "Đề nghị {ref} đã được báo cáo Ban Thi đua - Khen thưởng tỉnh.",
+        "Nomination {ref} was reported to the Provincial Emulation and Commendation Board.",
     ),
 }
 

@@ -1,7 +1,7 @@
 """Labels and the page header's view of the signed-in user."""
 
 from django import template
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -23,10 +23,10 @@ EXTRA_ACTIONS = {
 }
 TASK_LABELS = {
     "prepare": _("Đơn vị chuẩn bị hồ sơ"),
-    "review": _("Thường trực Hội đồng thẩm định"),
-    "vote": _("Hội đồng bỏ phiếu"),
+    "review": _("Thường trực Hội đồng Thi đua - Khen thưởng thẩm định"),
+    "vote": _("Hội đồng Thi đua - Khen thưởng bỏ phiếu"),
     "decide": _("Thủ trưởng cơ quan quyết định"),
-    "report": _("Báo cáo Ban Thi đua tỉnh"),
+    "report": _("Báo cáo Ban Thi đua - Khen thưởng tỉnh"),
 }
 
 
@@ -79,6 +79,23 @@ def local_name(obj):
     if english and (get_language() or "vi").startswith("en"):
         return english
     return getattr(obj, "name_vi", None) or getattr(obj, "name", "") or str(obj)
+
+
+@register.filter
+def file_size(size):
+    """A file's size in KB or MB (1 KB = 1,024 bytes), never a raw count of bytes:
+    "0,4 KB", "18 KB", "2,5 MB" (the decimal mark of the page language)."""
+    try:
+        size = int(size)
+    except (TypeError, ValueError):
+        return ""
+    unit, scale = next(
+        ((u, s) for u, s in (("GB", 1024**3), ("MB", 1024**2)) if size >= s), ("KB", 1024)
+    )
+    value = size / scale
+    digits = 1 if value < 10 else 0
+    shown = max(round(value, digits), 0.1) if size else 0  # a few bytes read "0,1 KB"
+    return f"{formats.number_format(shown, digits if size else 0)} {unit}"
 
 
 @register.filter

@@ -22,7 +22,11 @@ def test_a_correct_password_returns_a_token_that_authenticates(people, login):
     assert response.status_code == 200
     assert response.json()["username"] == "reviewer"
     assert response.json()["roles"] == [
-        {"role": "standing_reviewer", "label": "Thường trực Hội đồng (thẩm định)", "unit": None}
+        {
+            "role": "standing_reviewer",
+            "label": "Thường trực Hội đồng Thi đua - Khen thưởng (thẩm định)",
+            "unit": None,
+        }
     ]
 
 
