@@ -111,14 +111,16 @@ def test_marking_a_notice_read_leads_back_to_the_notification_list(login, draft,
     assert Notification.objects.get(pk=notice.pk).read_at is None
 
 
-def test_the_new_proposal_form_leads_back_to_itself(login, org):
+@pytest.mark.parametrize("form", ["nomination-create", "nomination-edit"])
+def test_the_proposal_forms_lead_back_to_themselves(login, draft, form):
     client = login("staff")
     expire_sessions()
-    page = reverse("nomination-create")
-    response = client.post(page, {"nominee_name": "Nguyễn Văn An"})
+    page = reverse(form, args=[draft.pk] if form == "nomination-edit" else [])
+    response = client.post(page, {"nominee_name": "Nguyễn Văn Bình"})
     assert response["Location"] == login_url(page)
     sign_in_again(client, "staff", page)
     assert EXPIRED in client.get(page).content.decode()
+    assert draft.__class__.objects.get(pk=draft.pk).nominee_name == "Nguyễn Văn An"
 
 
 def test_an_ordinary_sign_in_says_nothing_about_an_expired_session(client, people):
