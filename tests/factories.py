@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from approvals.catalogue import load_catalogue
-from approvals.models import Award, Campaign, Unit
+from approvals.deadline_data import load_deadline_data
+from approvals.models import Award, CalendarDay, Campaign, DeadlineRulesVersion, TimeLimit, Unit
 from approvals.roles import Role
 from approvals.services import nomination_create, role_grant
 from approvals.states import State
@@ -33,8 +34,10 @@ PEOPLE = {
 
 
 def make_org():
-    # A transactional test's flush empties the catalogue the data migration loaded.
+    # A transactional test's flush empties the catalogue and the deadline rules the data
+    # migrations loaded.
     load_catalogue(Award)
+    load_deadline_data(TimeLimit, CalendarDay, DeadlineRulesVersion)
     body = Unit.objects.create(
         code="co-quan", name="Cơ quan thử nghiệm", kind="body", has_legal_personality=True
     )
