@@ -4,12 +4,13 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermission
 
 from workflow.errors import NotFound
 from workflow.policy import may_view
 
-from .models import Nomination, Unit
+from .models import BulkJob, ExportJob, Nomination, Unit
 from .roles import UNIT_ROLES, Role
 
 _PREFIX = "role_"
@@ -118,3 +119,28 @@ def get_nomination_for_actor(actor: Actor, nomination_id, *, for_update: bool = 
     if nomination is None or not may_view(actor.roles_at(nomination.unit_id), nomination.state):
         raise NotFound()
     return nomination
+
+
+def get_bulk_job_for_user(user, job_id) -> BulkJob:
+    """The bulk job if `user` started it, else NotFound: a missing job and someone else's
+    look the same."""
+    return _own_job(BulkJob, user, job_id)
+
+
+def get_export_job_for_user(user, job_id) -> ExportJob:
+    """The history export if `user` asked for it, else NotFound (as for a missing one)."""
+    return _own_job(ExportJob, user, job_id)
+
+
+def _own_job(model, user, job_id):
+    try:
+        pk = int(job_id)
+    except (TypeError, ValueError):
+        pk = 0
+    # An id beyond bigint would be a database error, not a missing job.
+    job = None
+    if 0 < pk < 2**63:
+        job = model.objects.filter(pk=pk, user_id=getattr(user, "pk", None)).first()
+    if job is None:
+        raise NotFound(_("Không tìm thấy."))
+    return job

@@ -12,7 +12,7 @@ from workflow.policy import STATE_TASK, TASK_ROLES
 from workflow.sla import overdue_cutoffs
 
 from .access import Actor
-from .models import Nomination
+from .models import BulkJob, Nomination
 from .states import State
 
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -180,3 +180,14 @@ def history(*, filters=None) -> QuerySet:
     if f.get("date_to"):
         qs = qs.filter(created_at__date__lte=f["date_to"])
     return qs
+
+
+def job_results(actor: Actor, job: BulkJob) -> list[dict]:
+    """Each item's outcome (its BulkJobItem row) with the nominee's name where the actor
+    may see it: two queries, however many items."""
+    results = job.results
+    names = dict(
+        Nomination.objects.filter(actor.visible_filter(), pk__in=[r["id"] for r in results])
+        .values_list("pk", "nominee_name")
+    )
+    return [{**r, "name": names.get(r["id"], "")} for r in results]

@@ -9,7 +9,7 @@ from django.db.models.functions import Cast
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from approvals.forms import action_params, bulk_choices
+from approvals.forms import action_params, bulk_choices, parse_date
 from approvals.jobs import bulk_start
 from approvals.models import Award, Campaign, Unit
 from approvals.selectors import TABS, inbox, inbox_counts, nomination_list
@@ -105,13 +105,15 @@ def nomination_list_page(request):
 @require_POST
 def bulk(request):
     action = request.POST.get("action", "")
+    params = action_params(action, request.POST)
+    if "decision_date" in params:  # the job stores typed inputs (workflow.schemas)
+        params["decision_date"] = parse_date(params["decision_date"])
     try:
         job = bulk_start(
             user=request.user,
             action=action,
             nomination_ids=request.POST.getlist("ids"),
-            comment=request.POST.get("comment", ""),
-            params=action_params(action, request.POST),
+            inputs={"comment": request.POST.get("comment", ""), **params},
         )
     except WorkflowError as exc:
         context = _inbox_context(request)

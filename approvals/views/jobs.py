@@ -4,7 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
-from approvals.models import BulkJob, Nomination
+from approvals.access import get_bulk_job_for_user
+from approvals.selectors import job_results
+from workflow.errors import NotFound
 from workflow.policy import POLICY
 
 from .common import actor_of
@@ -12,18 +14,14 @@ from .common import actor_of
 
 @login_required
 def job_detail(request, pk):
-    job = BulkJob.objects.filter(pk=pk, user_id=request.user.pk).first()
-    if job is None:
-        raise Http404
+    try:
+        job = get_bulk_job_for_user(request.user, pk)
+    except NotFound:
+        raise Http404 from None
     context = {"job": job, "action_label": POLICY[job.action].label if job.action in POLICY
                else job.action}
-    if job.status == BulkJob.Status.DONE:
-        ids = [r["id"] for r in job.results]
-        names = dict(
-            Nomination.objects.filter(actor_of(request).visible_filter(), pk__in=ids)
-            .values_list("pk", "nominee_name")
-        )
-        context["results"] = [{**r, "name": names.get(r["id"], "")} for r in job.results]
+    if job.finished:
+        context["results"] = job_results(actor_of(request), job)
         context["failures"] = [r for r in context["results"] if not r["ok"]]
     partial = request.GET.get("partial")
     return render(request, f"approvals/{'_job_progress' if partial else 'job'}.html", context)
