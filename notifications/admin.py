@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Notification
+from .models import DigestMail, Notification
 
 
 @admin.register(Notification)
@@ -10,6 +10,18 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ("recipient__username", "text_vi")
     raw_id_fields = ("recipient", "nomination", "actor")
     readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(DigestMail)
+class DigestMailAdmin(admin.ModelAdmin):
+    """The digest outbox: an unsent row with an error is a mail the server refused so far."""
+
+    list_display = ("id", "to", "notices", "created_at", "sent_at", "attempts", "last_error")
+    list_filter = (("sent_at", admin.EmptyFieldListFilter),)
+    readonly_fields = [f.name for f in DigestMail._meta.fields]
 
     def has_add_permission(self, request):
         return False
