@@ -1,45 +1,49 @@
 """The one access helper: who a user is in the organisation, and what they may see."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermission
+from viewflow.workflow.models import Task
 
 from workflow.errors import NotFound
-from workflow.policy import may_view
+from workflow.policy import OPEN_TASK_STATUSES, may_view, offered_actions
 
-from .models import BulkJob, ExportJob, Nomination, Unit
+from .models import BulkJob, DossierDocument, ExportJob, Nomination, RoleGrant, Unit
 from .roles import UNIT_ROLES, Role
+from .states import State
 
 _PREFIX = "role_"
+_Job = TypeVar("_Job", BulkJob, ExportJob)
 
 
 @dataclass(frozen=True)
 class Actor:
     """A user with, for each role they hold, the set of unit ids that role covers."""
 
-    user: object
-    scopes: dict
+    user: Any
+    scopes: dict[str, frozenset[int]]
     roots: frozenset = frozenset()  # ids of the top units (the body)
 
-    def roles_at(self, unit_id: int) -> set:
+    def roles_at(self, unit_id: int) -> set[str]:
         return {role for role, units in self.scopes.items() if unit_id in units}
 
-    def units_for(self, *roles) -> frozenset:
+    def units_for(self, *roles: str) -> frozenset[int]:
         return frozenset().union(*(self.scopes.get(r, frozenset()) for r in roles))
 
     @property
-    def roles(self) -> set:
+    def roles(self) -> set[str]:
         return set(self.scopes)
 
-    def visible_filter(self):
+    def visible_filter(self) -> Q:
         """A Q selecting the nominations this actor may see (see workflow.policy.may_view)."""
-        from django.db.models import Q
-
-        from .states import State
-
         unit_side = self.units_for(*UNIT_ROLES)
         any_side = self.units_for(*self.scopes)
         return Q(unit_id__in=unit_side) | (Q(unit_id__in=any_side) & ~Q(state=State.DRAFT))
@@ -53,15 +57,15 @@ def may_read_global_history(actor: Actor) -> bool:
     return bool(actor.roots & actor.units_for(*HISTORY_ROLES))
 
 
-def unit_tree() -> dict:
+def unit_tree() -> dict[int | None, list[int]]:
     """parent id -> child ids, for the whole organisation (one query)."""
-    children: dict = {}
+    children: dict[int | None, list[int]] = {}
     for pk, parent in Unit.objects.values_list("id", "parent_id"):
         children.setdefault(parent, []).append(pk)
     return children
 
 
-def _subtree(children: dict, root: int) -> set:
+def _subtree(children: dict[int | None, list[int]], root: int) -> set[int]:
     seen, stack = set(), [root]
     while stack:
         pk = stack.pop()
@@ -71,14 +75,14 @@ def _subtree(children: dict, root: int) -> set:
     return seen
 
 
-def load_actor(user) -> Actor:
+def load_actor(user: Any) -> Actor:
     """Read the user's role grants from the guardian object permissions (two queries)."""
     if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
         return Actor(user=user, scopes={})
     return load_actors([user])[user.pk]
 
 
-def load_actors(users) -> dict:
+def load_actors(users: Iterable[Any]) -> dict[int, Actor]:
     """user id -> Actor for many signed-in users: two queries, whatever their number."""
     users = {u.pk: u for u in users}
     rows = list(
@@ -90,7 +94,7 @@ def load_actors(users) -> dict:
     )
     children = unit_tree() if rows else {}
     valid = {r.value for r in Role}
-    scopes: dict = {pk: {} for pk in users}
+    scopes: dict[int, dict[str, set[int]]] = {pk: {} for pk in users}
     for user_id, codename, unit_pk in rows:
         role = codename[len(_PREFIX) :]
         if role in valid:
@@ -106,7 +110,18 @@ def load_actors(users) -> dict:
     }
 
 
-def get_nomination_for_actor(actor: Actor, nomination_id, *, for_update: bool = False):
+def request_actor(request: HttpRequest) -> Actor:
+    """The signed-in person's Actor, loaded once per request (pages, API, templates)."""
+    actor = getattr(request, "_vd_actor", None)
+    if actor is None:
+        actor = load_actor(request.user)
+        request._vd_actor = actor  # type: ignore[attr-defined]
+    return actor
+
+
+def get_nomination_for_actor(
+    actor: Actor, nomination_id: int | str, *, for_update: bool = False
+) -> Nomination:
     """Return the nomination or raise NotFound; a missing one and a hidden one look the same."""
     try:
         pk = int(nomination_id)
@@ -121,26 +136,93 @@ def get_nomination_for_actor(actor: Actor, nomination_id, *, for_update: bool = 
     return nomination
 
 
-def get_bulk_job_for_user(user, job_id) -> BulkJob:
+def open_task(nomination: Nomination) -> Task | None:
+    """The nomination's one open human task, or None once the process is over."""
+    if nomination.process_id is None:
+        return None
+    return (
+        Task.objects.filter(
+            process_id=nomination.process_id,
+            status__in=OPEN_TASK_STATUSES,
+            flow_task_type="HUMAN",
+        )
+        .select_related("owner")
+        .order_by("-id")
+        .first()
+    )
+
+
+def available_actions(
+    actor: Actor, nomination: Nomination, *, task_id: int | None, owner_id: int | None
+) -> list[str]:
+    """The lifecycle actions `actor` is offered now (workflow.policy.offered_actions); the web
+    page and the API show exactly these, and the services check the same rules again."""
+    return offered_actions(
+        actor.roles_at(nomination.unit_id),
+        nomination.state,
+        task_id=task_id,
+        owner_id=owner_id,
+        user_id=actor.user.pk,
+    )
+
+
+def _holders_q(nomination: Nomination, roles: Iterable[str]) -> Q:
+    """Grants of one of `roles` for the nomination's unit, one of its parents, or the body."""
+    ancestors, unit = [], nomination.unit
+    parents = dict(Unit.objects.values_list("id", "parent_id"))
+    pk: int | None = unit.pk
+    while pk is not None:
+        ancestors.append(pk)
+        pk = parents.get(pk)
+    return Q(role__in=list(roles)) & (Q(unit_id__in=ancestors) | Q(unit__isnull=True))
+
+
+def assignee_choices(nomination: Nomination, roles: Iterable[str]) -> list[Any]:
+    """The active people who may work a task of `roles` on this nomination, each once,
+    by name: the reassignment form offers exactly the people the service accepts."""
+    user_ids = RoleGrant.objects.filter(_holders_q(nomination, roles)).values("user_id")
+    return list(
+        get_user_model().objects.filter(pk__in=user_ids, is_active=True)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def assignee_for(nomination: Nomination, roles: Iterable[str], user_id: int) -> Any | None:
+    """The person `user_id` if they may work a task of `roles` on this nomination."""
+    user_ids = RoleGrant.objects.filter(_holders_q(nomination, roles)).values("user_id")
+    return get_user_model().objects.filter(pk=user_id, is_active=True, pk__in=user_ids).first()
+
+
+def get_document_for_actor(
+    actor: Actor, nomination: Nomination, document_id: int
+) -> DossierDocument:
+    """A live (not removed) document of a nomination the actor sees, or NotFound."""
+    doc = nomination.documents.filter(pk=document_id, removed_at__isnull=True).first()
+    if doc is None:
+        raise NotFound()
+    return doc
+
+
+def get_bulk_job_for_user(user: Any, job_id: int | str) -> BulkJob:
     """The bulk job if `user` started it, else NotFound: a missing job and someone else's
     look the same."""
     return _own_job(BulkJob, user, job_id)
 
 
-def get_export_job_for_user(user, job_id) -> ExportJob:
+def get_export_job_for_user(user: Any, job_id: int | str) -> ExportJob:
     """The history export if `user` asked for it, else NotFound (as for a missing one)."""
     return _own_job(ExportJob, user, job_id)
 
 
-def _own_job(model, user, job_id):
+def _own_job(model: type[_Job], user: Any, job_id: int | str) -> _Job:
     try:
         pk = int(job_id)
     except (TypeError, ValueError):
         pk = 0
     # An id beyond bigint would be a database error, not a missing job.
-    job = None
+    job: _Job | None = None
     if 0 < pk < 2**63:
-        job = model.objects.filter(pk=pk, user_id=getattr(user, "pk", None)).first()
+        job = model.objects.filter(pk=pk, user_id=user.pk).first()
     if job is None:
         raise NotFound(_("Không tìm thấy."))
     return job

@@ -37,10 +37,14 @@ class RoleGrantAdmin(admin.ModelAdmin):
     # The role services open their own durable transaction, so the admin's usual
     # wrapping transaction must not surround them.
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        return self._changeform_view(request, object_id, form_url, extra_context)
+        return self._changeform_view(  # type: ignore[attr-defined]  # Django's own, untyped
+            request, object_id, form_url, extra_context
+        )
 
     def delete_view(self, request, object_id, extra_context=None):
-        return self._delete_view(request, object_id, extra_context)
+        return self._delete_view(  # type: ignore[attr-defined]  # Django's own, untyped
+            request, object_id, extra_context
+        )
 
     def save_model(self, request, obj, form, change):
         grant = role_grant(user=obj.user, role=obj.role, unit=obj.unit, granted_by=request.user)

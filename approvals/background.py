@@ -23,20 +23,21 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Now
 from kombu.exceptions import OperationalError as BrokerError
 
-from config.celery import app
-
-from .models import BulkJob, ExportJob, LeasedJob
+from .models import BulkJob, ExportJob
 
 logger = logging.getLogger(__name__)
 
+# The kinds of job; each has the fields of models.LeasedJob and its own Status.
+JobModel = type[BulkJob] | type[ExportJob]
 # The task that runs each kind of job (approvals/tasks.py); task arguments: the job id.
-TASKS = {BulkJob: "approvals.bulk_job_run", ExportJob: "approvals.export_run"}
+TASKS: dict[JobModel, str] = {BulkJob: "approvals.bulk_job_run", ExportJob: "approvals.export_run"}
 
 
 class LeaseLost(Exception):
@@ -47,7 +48,7 @@ def _lease():
     return Now() + datetime.timedelta(seconds=settings.JOB_LEASE_SECONDS)
 
 
-def claim(model: type[LeasedJob], job_id: int) -> uuid.UUID | None:
+def claim(model: JobModel, job_id: int) -> uuid.UUID | None:
     """Take the job for this worker: its claim token, or None if another worker holds it,
     it is finished, or it does not exist."""
     token = uuid.uuid4()
@@ -59,7 +60,7 @@ def claim(model: type[LeasedJob], job_id: int) -> uuid.UUID | None:
     return token if changed == 1 else None
 
 
-def renew(model: type[LeasedJob], job_id: int, token: uuid.UUID, **changes) -> None:
+def renew(model: JobModel, job_id: int, token: uuid.UUID, **changes) -> None:
     """Write `changes` and extend the lease if this worker still holds the job; else LeaseLost.
 
     Called inside an item's transaction, the check and the item commit or roll back together."""
@@ -67,24 +68,27 @@ def renew(model: type[LeasedJob], job_id: int, token: uuid.UUID, **changes) -> N
         raise LeaseLost(f"{model.__name__} {job_id}")
 
 
-def release(model: type[LeasedJob], job_id: int, token: uuid.UUID, **changes) -> bool:
+def release(model: JobModel, job_id: int, token: uuid.UUID, **changes) -> bool:
     """Finish holding the job, writing `changes` (its final status); False if it was lost."""
     return bool(_held(model, job_id, token).update(claim_token=None, lease_until=None, **changes))
 
 
-def _held(model: type[LeasedJob], job_id: int, token: uuid.UUID):
+def _held(model: JobModel, job_id: int, token: uuid.UUID):
     return model.objects.filter(pk=job_id, claim_token=token, status=model.Status.RUNNING)
 
 
-def nudge_on_commit(model: type[LeasedJob], job_id: int) -> None:
+def nudge_on_commit(model: JobModel, job_id: int) -> None:
     """After commit, ask a worker to run the job (with no broker, the demo: run it here)."""
     transaction.on_commit(functools.partial(nudge, model, job_id), robust=True)
 
 
-def nudge(model: type[LeasedJob], job_id: int) -> bool:
-    """Send the job's task; never raises for a broker outage (the sweep sends it again)."""
+def nudge(model: JobModel, job_id: int) -> bool:
+    """Send the job's task; never raises for a broker outage (the sweep sends it again).
+
+    By name, through the process's Celery app (config/celery.py, loaded with the settings):
+    the tasks are delivery code, which this module does not import."""
     try:
-        app.signature(TASKS[model], args=(job_id,)).apply_async()
+        current_app.signature(TASKS[model], args=(job_id,)).apply_async()
     except BrokerError:
         logger.warning("could not nudge %s %s; the sweep will", model.__name__, job_id,
                        exc_info=True)
@@ -101,10 +105,10 @@ class SweepReport:
 
 def sweep() -> dict[str, SweepReport]:
     """Hand on what dead workers left and nudge what waits; job kind -> what was done."""
-    return {model._meta.verbose_name: _sweep(model) for model in TASKS}
+    return {str(model._meta.verbose_name): _sweep(model) for model in TASKS}
 
 
-def _sweep(model: type[LeasedJob]) -> SweepReport:
+def _sweep(model: JobModel) -> SweepReport:
     report = SweepReport()
     stale_nudge = Now() - datetime.timedelta(seconds=settings.JOB_LEASE_SECONDS)
     with transaction.atomic():

@@ -5,6 +5,7 @@ import uuid
 
 import filetype
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -13,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from workflow.audit import audit_append, security_log
 from workflow.errors import InvalidInput, NotFound
-from workflow.services import perform_transition
+from workflow.services import Step, perform_transition
 
-from .access import get_nomination_for_actor, load_actor
+from .access import get_document_for_actor, get_nomination_for_actor, load_actor
 from .models import DocumentKind, DossierDocument
 
 # Accepted content, recognised from the file's bytes, never from its name.
@@ -33,7 +34,9 @@ def _sniff(data: bytes) -> str | None:
     return kind.mime if kind and kind.mime in ALLOWED else None
 
 
-def document_upload(*, user, nomination_id, kind: str, name: str, data: bytes) -> DossierDocument:
+def document_upload(
+    *, user: User, nomination_id: int, kind: str, name: str, data: bytes
+) -> DossierDocument:
     """Add a file to the dossier while the unit may still edit it."""
     limit = settings.DOSSIER_MAX_UPLOAD_BYTES
     if kind not in DocumentKind.values:
@@ -57,9 +60,9 @@ def document_upload(*, user, nomination_id, kind: str, name: str, data: bytes) -
     digest = hashlib.sha256(data).hexdigest()
     created = {}
 
-    def apply(*, nomination, **_ignored):
+    def apply(step: Step) -> dict:
         created["doc"] = DossierDocument.objects.create(
-            nomination=nomination, kind=kind, file=stored, original_name=safe_name,
+            nomination=step.nomination, kind=kind, file=stored, original_name=safe_name,
             content_type=mime, size=len(data), sha256=digest, uploaded_by=user,
         )
         return {"document": created["doc"].pk, "name": safe_name, "kind": kind,
@@ -67,37 +70,37 @@ def document_upload(*, user, nomination_id, kind: str, name: str, data: bytes) -
 
     try:
         perform_transition(user=user, nomination_id=nomination_id, action="upload_document",
-                           apply=apply)
+                           inputs={}, apply=apply)
     except Exception:
         default_storage.delete(stored)
         raise
     return created["doc"]
 
 
-def document_remove(*, user, nomination_id, document_id, comment: str = "") -> None:
+def document_remove(
+    *, user: User, nomination_id: int, document_id: int, comment: str = ""
+) -> None:
     """Take a file out of the dossier (it stays on record, marked removed)."""
 
-    def apply(*, nomination, **_ignored):
-        doc = nomination.documents.filter(pk=document_id, removed_at__isnull=True).first()
-        if doc is None:
-            raise NotFound(_("Không tìm thấy tài liệu."))
+    def apply(step: Step) -> dict:
+        doc = get_document_for_actor(step.actor, step.nomination, document_id)
         doc.removed_at = timezone.now()
         doc.save(update_fields=["removed_at"])
         return {"document": doc.pk, "name": doc.original_name}
 
     perform_transition(user=user, nomination_id=nomination_id, action="remove_document",
-                       comment=comment, apply=apply)
+                       inputs={"comment": comment}, apply=apply)
 
 
-def document_for_download(*, user, nomination_id, document_id) -> DossierDocument:
+def document_for_download(
+    *, user: User, nomination_id: int, document_id: int
+) -> DossierDocument:
     """Return the document if the user may see the nomination; the download is audited."""
     actor = load_actor(user)
     try:
         with transaction.atomic(durable=True):
             nomination = get_nomination_for_actor(actor, nomination_id)
-            doc = nomination.documents.filter(pk=document_id).first()
-            if doc is None:
-                raise NotFound(_("Không tìm thấy tài liệu."))
+            doc = get_document_for_actor(actor, nomination, document_id)
             # actor_role holds one role (40 chars); a holder of many keeps them all in data.
             roles = sorted(actor.roles_at(nomination.unit_id))
             audit_append(
@@ -110,9 +113,3 @@ def document_for_download(*, user, nomination_id, document_id) -> DossierDocumen
                      outcome=exc.code, detail=str(exc.message))
         raise
     return doc
-
-
-def missing_documents(nomination) -> list[str]:
-    """The checklist kinds the dossier still lacks, in checklist order."""
-    have = {d.kind for d in nomination.documents.all() if d.removed_at is None}
-    return [k for k in nomination.award.required_documents if k not in have]

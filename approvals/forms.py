@@ -1,28 +1,17 @@
 """Web forms: they render fields and parse input; the services decide what is valid."""
 
-import datetime
+from typing import Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from workflow.policy import POLICY
+from workflow.policy import BULK_ACTIONS, POLICY, Rule
 
 from . import login_limits
 from .models import Award, Campaign, DocumentKind, Unit
 from .templatetags.vinhdanh import local_name
-
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-def parse_date(value) -> datetime.date | None:
-    for fmt in DATE_INPUT_FORMATS:
-        try:
-            return datetime.datetime.strptime(str(value or "").strip(), fmt).date()
-        except ValueError:
-            continue
-    return None
 
 
 class AwardSelect(forms.Select):
@@ -55,9 +44,13 @@ class NominationForm(forms.Form):
 
     def __init__(self, *args, unit_ids=(), editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(pk__in=unit_ids)
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        unit_field.queryset = Unit.objects.filter(pk__in=unit_ids)
         for name in ("unit", "award"):
-            self.fields[name].label_from_instance = local_name
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.label_from_instance = local_name  # type: ignore[method-assign]
         if editing:
             del self.fields["unit"]
 
@@ -82,42 +75,18 @@ class DocumentForm(forms.Form):
     file = forms.FileField(label=_("Tệp (PDF, DOCX, XLSX, JPG, PNG)"))
 
 
-def action_params(action: str, data) -> dict:
-    """The service's keyword arguments for `action`, read from posted form data."""
-    params = {}
-    if action == "recommend":
-        params["to"] = data.get("to", "")
-    elif action == "record_vote":
-        params["votes_for"] = data.get("votes_for", "")
-        params["votes_total"] = data.get("votes_total", "")
-        params["passed"] = data.get("passed") == "1"
-    elif action == "approve":
-        params["decision_number"] = data.get("decision_number", "")
-        params["decision_date"] = data.get("decision_date", "")
-    elif action == "reassign":
-        params["assignee_id"] = data.get("assignee_id", "")
-    return params
+def bulk_choices(roles: set[str]) -> list[tuple[str, Rule]]:
+    """The bulk actions (declared in workflow.policy) that some role of the user may take."""
+    return [(a, POLICY[a]) for a in BULK_ACTIONS if POLICY[a].roles & set(roles)]
 
 
-# Actions offered for bulk work, in the order of the pipeline.
-BULK_ACTIONS = [
-    "submit", "claim", "release", "recommend", "record_vote", "approve", "return", "reject",
-    "report",
-]
-
-
-def bulk_choices(roles) -> list:
-    """The bulk actions some role of the user may ever take."""
-    return [(a, POLICY[a].label) for a in BULK_ACTIONS if POLICY[a].roles & set(roles)]
-
-
-class LimitedSignIn:
+class LimitedSignIn(AuthenticationForm):
     """Sign-in that refuses a username from an address after too many failures
     (approvals/login_limits.py, shared with the API token login)."""
 
     locked_out = False
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
         if login_limits.locked_out(self.request, username):
             self.locked_out = True
@@ -133,7 +102,7 @@ class LimitedSignIn:
         return cleaned
 
 
-class SignInForm(LimitedSignIn, AuthenticationForm):
+class SignInForm(LimitedSignIn):
     pass
 
 

@@ -22,8 +22,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from workflow.errors import InvalidInput, WorkflowError
+from workflow.policy import BULK_ACTIONS
 from workflow.schemas import inputs_from_json, inputs_to_json
-from workflow.services import ACTION_SERVICES, nomination_act
+from workflow.services import nomination_act
 
 from . import background
 from .models import BulkJob, BulkJobItem
@@ -31,13 +32,13 @@ from .models import BulkJob, BulkJobItem
 logger = logging.getLogger(__name__)
 
 INLINE_LIMIT = 10
-MAX_ITEMS = 5000
+MAX_ITEMS = 10_000
 
 
 def bulk_start(*, user, action: str, nomination_ids: list[int], inputs: dict) -> BulkJob:
     """Create the job with the action's parsed inputs (the comment among them); do it now if
     small, else queue it for a worker after commit."""
-    if action not in ACTION_SERVICES:
+    if action not in BULK_ACTIONS:
         raise InvalidInput(fields={"action": [_("Thao tác không tồn tại.")]})
     try:
         ids = list(dict.fromkeys(int(i) for i in nomination_ids))

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
@@ -146,6 +147,8 @@ class Nomination(models.Model):
 
     state = FSMField(_("trạng thái"), default=State.DRAFT, choices=State.choices, protected=True)
     state_changed_at = models.DateTimeField(_("chuyển trạng thái lúc"), auto_now_add=True)
+    # The latest submission (trình): a decision or report cannot be dated before it.
+    submitted_at = models.DateTimeField(_("trình lúc"), null=True, blank=True)
 
     decision_number = models.CharField(_("số quyết định"), max_length=60, blank=True)
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
@@ -180,6 +183,7 @@ class Nomination(models.Model):
     @transition(field=state, source=[State.DRAFT, State.RETURNED], target=State.SUBMITTED)
     def submit(self):
         self.last_reason = ""
+        self.submitted_at = timezone.now()
 
     @transition(field=state, source=State.SUBMITTED, target=State.IN_REVIEW)
     def claim_review(self):

@@ -1,30 +1,61 @@
 """Reads: inboxes, lists and histories. Each runs a fixed number of queries, whatever the data."""
 
 import datetime
+from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
 from workflow.models import AuditRecord
-from workflow.policy import STATE_TASK, TASK_ROLES
-from workflow.sla import overdue_cutoffs
+from workflow.policy import OPEN_TASK_STATUSES, STATE_TASK, TASK_ROLES
+from workflow.sla import STAGE_BUDGET, overdue_cutoffs
 
 from .access import Actor
 from .models import BulkJob, Nomination
 from .states import State
 
-OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 TABS = ("mine", "queue", "done")
-ORDERINGS = {
+ORDERINGS: dict[str, tuple[Any, ...]] = {
     "age": ("state_changed_at", "id"),
     "-age": ("-state_changed_at", "-id"),
     "newest": ("-created_at", "-id"),
+    "deadline": (F("due_key").asc(nulls_last=True), "id"),
 }
+ORDERS = tuple(ORDERINGS)
 
 
-def _open_task():
+def _due_key() -> Case:
+    """A sortable due moment: every stage budget is whole weeks of working days (5 = 7 days)."""
+    whens = [When(state=State.DRAFT, then=Cast("campaign__submission_deadline", DateTimeField()))]
+    whens += [
+        When(state=state, then=F("state_changed_at") + datetime.timedelta(days=days // 5 * 7))
+        for state, days in STAGE_BUDGET.items()
+    ]
+    return Case(*whens, default=None, output_field=DateTimeField())
+
+
+def _ordered(qs: QuerySet, order: str, default: str) -> QuerySet:
+    order = order if order in ORDERINGS else default
+    if order == "deadline":
+        qs = qs.annotate(due_key=_due_key())
+    return qs.order_by(*ORDERINGS[order])
+
+
+def _open_task() -> QuerySet:
     return Task.objects.filter(
         process_id=OuterRef("process_id"), status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN"
     ).order_by("-id")
@@ -54,7 +85,7 @@ def _queue_filter(actor: Actor) -> Q:
     return q
 
 
-def filter_nominations(qs: QuerySet, *, filters: dict | None = None) -> QuerySet:
+def filter_nominations(qs: QuerySet, *, filters: dict[str, Any] | None = None) -> QuerySet:
     """Apply the list filters shared by the inbox, the web list and the API."""
     f = filters or {}
     if f.get("state"):
@@ -74,7 +105,7 @@ def filter_nominations(qs: QuerySet, *, filters: dict | None = None) -> QuerySet
             | Q(achievements__icontains=text)
             | Q(decision_number__icontains=text)
         )
-    if str(f.get("overdue", "")).lower() in ("1", "true", "yes", "on"):
+    if f.get("overdue"):
         qs = qs.filter(overdue_q())
     return qs
 
@@ -90,7 +121,9 @@ def overdue_q(today: datetime.date | None = None) -> Q:
     return q
 
 
-def inbox(actor: Actor, *, tab: str = "queue", filters=None, order: str = "age") -> QuerySet:
+def inbox(
+    actor: Actor, *, tab: str = "queue", filters: dict[str, Any] | None = None, order: str = "age"
+) -> QuerySet:
     """The actor's work: "mine" (claimed by me), "queue" (I may claim), "done" (I acted on)."""
     qs = _base(actor)
     user_id = actor.user.pk
@@ -109,15 +142,15 @@ def inbox(actor: Actor, *, tab: str = "queue", filters=None, order: str = "age")
             )
     else:
         raise ValueError(f"unknown inbox tab {tab!r}")
-    return filter_nominations(qs, filters=filters).order_by(*ORDERINGS.get(order, ORDERINGS["age"]))
+    return _ordered(filter_nominations(qs, filters=filters), order, "age")
 
 
-def inbox_counts(actor: Actor) -> dict:
+def inbox_counts(actor: Actor) -> dict[str, int]:
     """Counts for the three tabs: three queries."""
     return inbox_counts_many([actor])[actor.user.pk]
 
 
-def inbox_counts_many(actors) -> dict:
+def inbox_counts_many(actors: Iterable[Actor]) -> dict[int, dict[str, int]]:
     """user id -> counts for the three tabs, for many actors at once.
 
     People with the same role grants share one queue count and are counted
@@ -125,10 +158,10 @@ def inbox_counts_many(actors) -> dict:
     whatever the number of people (a live push to a thousand reviewers who hold
     the same role costs three queries, not three thousand).
     """
-    by_grants: dict = {}
+    by_grants: dict[tuple[frozenset[Any], frozenset[int]], list[Actor]] = {}
     for actor in actors:
         by_grants.setdefault((frozenset(actor.scopes.items()), actor.roots), []).append(actor)
-    counts = {}
+    counts: dict[int, dict[str, int]] = {}
     for group in by_grants.values():
         actor, ids = group[0], [a.user.pk for a in group]
         queue = inbox(actor, tab="queue").count()
@@ -155,20 +188,22 @@ def inbox_counts_many(actors) -> dict:
     return counts
 
 
-def nomination_list(actor: Actor, *, filters=None, order: str = "newest") -> QuerySet:
-    return filter_nominations(_base(actor), filters=filters).order_by(
-        *ORDERINGS.get(order, ORDERINGS["newest"])
-    )
+def nomination_list(
+    actor: Actor, *, filters: dict[str, Any] | None = None, order: str = "newest"
+) -> QuerySet:
+    return _ordered(filter_nominations(_base(actor), filters=filters), order, "newest")
 
 
 def nomination_history(nomination: Nomination) -> QuerySet:
     return AuditRecord.objects.filter(nomination=nomination).select_related("actor").order_by("id")
 
 
-def history(*, filters=None) -> QuerySet:
+def history(*, filters: dict[str, Any] | None = None, newest_first: bool = False) -> QuerySet:
     """The global history for auditors; filters: actor, action, unit, date_from, date_to."""
     f = filters or {}
-    qs = AuditRecord.objects.select_related("nomination__unit").order_by("id")
+    qs = AuditRecord.objects.select_related("nomination__unit").order_by(
+        "-id" if newest_first else "id"
+    )
     if f.get("actor"):
         qs = qs.filter(actor_username=f["actor"])
     if f.get("action"):

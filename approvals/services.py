@@ -5,16 +5,18 @@ proposal itself and keep role grants, Django groups and guardian object
 permissions in step.
 """
 
-from django.contrib.auth.models import Group
+from typing import Any
+
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
-from notifications.services import grants_changed_on_commit
+from notifications.services import grants_changed_on_commit, notify_transition
 from workflow.audit import audit_append, security_log
 from workflow.errors import InvalidInput, NotFound, PermissionRefused
 from workflow.flows import NominationFlow
-from workflow.services import perform_transition
+from workflow.services import Step, perform_transition
 
 from .access import load_actor
 from .models import Award, Campaign, Nomination, RoleGrant, Unit
@@ -31,15 +33,13 @@ def body_root() -> Unit:
     return root
 
 
-def _sync_role(user, role: str) -> None:
+def _sync_role(user: User, role: str) -> None:
     """Make the group and guardian permissions of one role match the user's grants."""
     grants = list(RoleGrant.objects.filter(user=user, role=role).select_related("unit"))
     perm = f"approvals.{permission_codename(role)}"
     wanted = {g.unit_id for g in grants if g.unit_id} | (
         {body_root().pk} if any(g.unit_id is None for g in grants) else set()
     )
-    from guardian.shortcuts import get_objects_for_user
-
     held = set(
         get_objects_for_user(
             user,
@@ -65,7 +65,10 @@ def _sync_role(user, role: str) -> None:
         user.save(update_fields=["is_staff"])
 
 
-def role_grant(*, user, role: str, unit: Unit | None = None, granted_by=None) -> RoleGrant:
+def role_grant(
+    *, user: User, role: str, unit: Unit | None = None,
+    granted_by: User | None = None,
+) -> RoleGrant:
     """Grant `role` for `unit` (and its sub-units), or for the whole body when unit is None."""
     if role not in Role.values:
         raise InvalidInput(fields={"role": [_("Vai trò không tồn tại: %(r)s") % {"r": role}]})
@@ -82,7 +85,10 @@ def role_grant(*, user, role: str, unit: Unit | None = None, granted_by=None) ->
     return grant
 
 
-def role_revoke(*, user, role: str, unit: Unit | None = None, revoked_by=None) -> int:
+def role_revoke(
+    *, user: User, role: str, unit: Unit | None = None,
+    revoked_by: User | None = None,
+) -> int:
     """Revoke one grant; returns how many grants were removed (0 if there was none)."""
     with transaction.atomic(durable=True):
         deleted, _details = RoleGrant.objects.filter(user=user, role=role, unit=unit).delete()
@@ -97,8 +103,9 @@ def role_revoke(*, user, role: str, unit: Unit | None = None, revoked_by=None) -
     return deleted
 
 
-def _validated_content(*, fields: dict) -> dict:
-    errors, clean = {}, {}
+def _validated_content(*, fields: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, Any] = {}
     if "nominee_name" in fields:
         name = (fields["nominee_name"] or "").strip()
         if not name or len(name) > 200:
@@ -111,12 +118,12 @@ def _validated_content(*, fields: dict) -> dict:
     if "achievements" in fields:
         clean["achievements"] = (fields["achievements"] or "").strip()
     if "award_id" in fields:
-        award = Award.objects.filter(pk=_int_or_none(fields["award_id"])).first()
+        award = Award.objects.filter(pk=fields["award_id"]).first()
         if award is None:
             errors["award"] = [_("Chọn danh hiệu / hình thức khen thưởng.")]
         clean["award_id"] = award.pk if award else None
     if "campaign_id" in fields:
-        campaign = Campaign.objects.filter(pk=_int_or_none(fields["campaign_id"])).first()
+        campaign = Campaign.objects.filter(pk=fields["campaign_id"]).first()
         if campaign is None:
             errors["campaign"] = [_("Chọn đợt thi đua.")]
         clean["campaign_id"] = campaign.pk if campaign else None
@@ -125,21 +132,21 @@ def _validated_content(*, fields: dict) -> dict:
     return clean
 
 
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def nomination_create(
-    *, user, unit_id, campaign_id, award_id, nominee_name, nominee_title="", achievements=""
+    *,
+    user: User,
+    unit_id: int,
+    campaign_id: int,
+    award_id: int,
+    nominee_name: str,
+    nominee_title: str = "",
+    achievements: str = "",
 ) -> Nomination:
     """Unit staff (or the head) draft a proposal for their unit; its viewflow process starts."""
     try:
         with transaction.atomic(durable=True):
             actor = load_actor(user)
-            unit = Unit.objects.filter(pk=_int_or_none(unit_id)).first()
+            unit = Unit.objects.filter(pk=unit_id).first()
             if unit is None:
                 raise InvalidInput(fields={"unit": [_("Chọn đơn vị đề nghị.")]})
             roles = actor.roles_at(unit.pk) & UNIT_ROLES
@@ -166,8 +173,6 @@ def nomination_create(
                 to_state=State.DRAFT,
                 data={"nominee_name": nomination.nominee_name},
             )
-            from notifications.services import notify_transition
-
             notify_transition(nomination=nomination, record=record)
     except PermissionRefused as exc:
         security_log(
@@ -181,20 +186,24 @@ def nomination_create(
     return nomination
 
 
-def nomination_update(*, user, nomination_id, **fields) -> Nomination:
+def nomination_update(
+    *, user: User, nomination_id: int, **fields: str | int
+) -> Nomination:
     """Edit the proposal's content while the unit still holds it (draft or returned)."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(fields={k: [_("Trường không sửa được.")] for k in unknown})
     clean = _validated_content(fields=fields)
 
-    def apply(*, nomination, **_ignored):
-        changed = [k for k, v in clean.items() if getattr(nomination, k) != v]
+    def apply(step: Step) -> dict:
+        changed = [k for k, v in clean.items() if getattr(step.nomination, k) != v]
         for key in changed:
-            setattr(nomination, key, clean[key])
+            setattr(step.nomination, key, clean[key])
         return {"changed": sorted(changed)}
 
-    return perform_transition(user=user, nomination_id=nomination_id, action="edit", apply=apply)
+    return perform_transition(
+        user=user, nomination_id=nomination_id, action="edit", inputs={}, apply=apply
+    )
 
 
 __all__ = [

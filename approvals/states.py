@@ -26,4 +26,3 @@ OPEN_STATES = [
 ]
 # States in which the unit may still edit the proposal and its dossier.
 EDITABLE_STATES = [State.DRAFT, State.RETURNED]
-FINAL_STATES = [State.REJECTED, State.WITHDRAWN, State.REPORTED]

@@ -68,7 +68,8 @@ def run(n_nominations: int) -> None:
         ("approve", lambda pk: services.nomination_approve(
             user=people["director"], nomination_id=pk, decision_number="1/QĐ",
             decision_date=today)),
-        ("report", lambda pk: services.nomination_report(user=people["liaison"], nomination_id=pk)),
+        ("report", lambda pk: services.nomination_report(
+            user=people["liaison"], nomination_id=pk, report_number="1/BC", report_date=today)),
     ]
     per_step = {name: [] for name, _ in steps}
     for draft in drafts:

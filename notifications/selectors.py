@@ -1,8 +1,11 @@
 """Reads for the notification centre and the websocket: each a fixed number of queries."""
 
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
 from django.db.models import Count, Max, Q, QuerySet
 
-from approvals.access import load_actor
+from approvals.access import Actor, load_actor
 from approvals.selectors import inbox_counts_many
 
 from . import events
@@ -13,11 +16,11 @@ from .models import Notification
 CATCH_UP_BATCH = 200
 
 
-def notifications_for(user) -> QuerySet:
+def notifications_for(user: User) -> QuerySet:
     return Notification.objects.filter(recipient=user).select_related("actor").order_by("-id")
 
 
-def missed_since(user, last_id: int, *, limit: int = CATCH_UP_BATCH) -> list[dict]:
+def missed_since(user: User, last_id: int, *, limit: int = CATCH_UP_BATCH) -> list[dict]:
     """The events for the user's notices after `last_id`, oldest first (one query)."""
     rows = (
         Notification.objects.filter(recipient=user, pk__gt=last_id)
@@ -27,12 +30,12 @@ def missed_since(user, last_id: int, *, limit: int = CATCH_UP_BATCH) -> list[dic
     return [events.notification_event(n) for n in rows]
 
 
-def bell_state(user) -> dict:
+def bell_state(user: User) -> dict:
     """Unread count and newest notice id (one query)."""
     return bell_states([user.pk])[user.pk]
 
 
-def bell_states(user_ids) -> dict:
+def bell_states(user_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     """user id -> unread count and newest notice id, for many people (one query)."""
     rows = (
         Notification.objects.filter(recipient_id__in=list(user_ids))
@@ -44,14 +47,14 @@ def bell_states(user_ids) -> dict:
     return {pk: found.get(pk, {"unread": 0, "last_id": 0}) for pk in user_ids}
 
 
-def counts_for(user, actor=None) -> dict:
+def counts_for(user: User, actor: Actor | None = None) -> dict:
     """The "counts" event: unread notices, inbox tab counts and the newest id.
 
     Four queries with a loaded Actor (the websocket keeps one), six without."""
     return counts_for_many([actor or load_actor(user)])[user.pk]
 
 
-def counts_for_many(actors) -> dict:
+def counts_for_many(actors: list[Actor]) -> dict[int, dict]:
     """user id -> "counts" event, for many people at once (a live push to all of them).
 
     One query for every unread count and newest id, then three per distinct set

@@ -157,27 +157,6 @@ def notify_transition(*, nomination: Nomination, record) -> list[Notification]:
     return rows
 
 
-def notify_users(*, user_ids, kind: str, text_vi: str, text_en: str, nomination=None, actor=None):
-    """The same durable path for notices that are not transitions (e.g. alerts to managers)."""
-    actor_id = getattr(actor, "pk", None)
-    rows = Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient_id=user_id,
-                kind=kind,
-                nomination=nomination,
-                actor_id=actor_id,
-                text_vi=text_vi[:TEXT_MAX],
-                text_en=text_en[:TEXT_MAX],
-            )
-            for user_id in sorted(set(user_ids) - {actor_id})
-        ]
-    )
-    name = _display_name(actor)
-    push_on_commit({n.recipient_id: [events.notification_event(n, actor_name=name)] for n in rows})
-    return rows
-
-
 def notifications_mark_read(*, user, notification_ids=None) -> int:
     """Mark the user's notices read (all unread ones when ids is None); returns how many changed."""
     with transaction.atomic():

@@ -107,7 +107,10 @@ def _step(people, n, state):
             decision_date=timezone.localdate(),
         )
     if state == State.APPROVED:
-        return services.nomination_report(user=p["liaison"], nomination_id=n.pk)
+        return services.nomination_report(
+            user=p["liaison"], nomination_id=n.pk, report_number="12/BC-THADS",
+            report_date=timezone.localdate(),
+        )
     raise ValueError(f"no forward step from {state}")
 
 

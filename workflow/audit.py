@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -24,8 +25,8 @@ def key_id(key: str) -> str:
 
 def audit_append(
     *,
-    nomination=None,
-    actor,
+    nomination: Any = None,
+    actor: Any,
     role: str = "",
     action: str,
     from_state: str = "",
@@ -105,7 +106,9 @@ def verify_chain() -> ChainReport:
     return ChainReport(True, count, head_hash=prev, key_ids=tuple(k for k in used if k))
 
 
-def security_log(*, actor, action: str, nomination_id, outcome: str, detail: str = "") -> None:
+def security_log(
+    *, actor: Any, action: str, nomination_id: Any, outcome: str, detail: str = ""
+) -> None:
     """Record a refused attempt in its own transaction, so the refusal itself is kept."""
     with transaction.atomic():
         SecurityEvent.objects.create(
@@ -118,7 +121,7 @@ def security_log(*, actor, action: str, nomination_id, outcome: str, detail: str
         )
 
 
-def _as_int(value):
+def _as_int(value: Any) -> int | None:
     """The attempted id if it fits the bigint column, else None (the refusal is still kept)."""
     try:
         number = int(value)

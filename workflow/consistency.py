@@ -2,15 +2,14 @@
 
 from django.db.models import OuterRef, Subquery
 from viewflow.workflow.models import Process, Task
-from viewflow.workflow.status import PROCESS, STATUS
+from viewflow.workflow.status import PROCESS
 
 from approvals.models import Nomination
 from approvals.states import State
 
 from .models import AuditRecord
-from .policy import STATE_TASK
+from .policy import OPEN_TASK_STATUSES, STATE_TASK
 
-_OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 _FINAL_PROCESS_STATUS = {
     State.REJECTED: PROCESS.DONE,
     State.REPORTED: PROCESS.DONE,
@@ -40,9 +39,8 @@ def find_inconsistencies(chunk: int = 2000) -> tuple[int, list[str]]:
         process_ids = [r[3] for r in rows if r[3]]
         statuses = dict(Process.objects.filter(pk__in=process_ids).values_list("pk", "status"))
         open_tasks: dict = {}
-        for task in Task.objects.filter(process_id__in=process_ids, status__in=_OPEN).only(
-            "process_id", "flow_task", "owner_id", "status"
-        ):
+        open_now = Task.objects.filter(process_id__in=process_ids, status__in=OPEN_TASK_STATUSES)
+        for task in open_now.only("process_id", "flow_task", "owner_id", "status"):
             open_tasks.setdefault(task.process_id, []).append(task)
         for pk, state, last_to, process_id in rows:
             problems.extend(

@@ -1,96 +1,297 @@
-"""Who may do what, from which state: the one policy table.
+"""Every action, declared once: who may take it from which state, what it asks for,
+who must hold the task, whether it needs a reason and whether it may run in bulk.
 
-Every service, the web pages, the API and the permission-matrix test read
-this table; nothing else decides who may act.
+The services check it, and everything a person is offered derives from it: the
+web's action forms and bulk form, the API's request bodies (hence its OpenAPI
+schema) and bulk body, the order in which actions are offered, and the services'
+holder checks. Adding an input to an action is one `Input(...)` line here.
 """
 
+import enum
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.status import STATUS
 
 from approvals.roles import UNIT_ROLES, Role
 from approvals.states import EDITABLE_STATES, OPEN_STATES, State
+
+MAX_COMMENT = 4000
+
+
+class Kind(enum.StrEnum):
+    """The type of an action's input; the schemas turn text into these Python types."""
+
+    TEXT = "text"  # str
+    INT = "int"  # int
+    DATE = "date"  # datetime.date
+    CHOICE = "choice"  # str, one of `choices`
+    BOOL = "bool"  # bool
+    USER = "user"  # int: a user id, offered from approvals.access.assignee_choices
+
+
+
+
+@dataclass(frozen=True)
+class Input:
+    name: str
+    kind: Kind
+    label: str | Promise
+    required: bool = True
+    max_length: int | None = None
+    min_value: int | None = None
+    max_value: int | None = None
+    choices: tuple[tuple[str, str | Promise], ...] = ()
+    help_text: str | Promise = ""
+    # Choices offered on a given nomination (a subset of `choices`); the service decides.
+    offered: Callable[[Any], tuple[tuple[str, str | Promise], ...]] | None = None
+    # A default shown in the web form: "today" for dates.
+    initial: str = ""
+    # A date that cannot be later than today (the date of a signed document).
+    not_future: bool = False
+
+
+class Holder(enum.StrEnum):
+    """What the action needs of the nomination's open viewflow task."""
+
+    NONE = "none"  # no rule on the task (editing, submitting, withdrawing)
+    QUEUED = "queued"  # an open task that nobody holds (claiming it)
+    CLAIMED = "claimed"  # an open task that somebody holds (handing it to another)
+    HOLDER = "holder"  # only the task's holder; from `claim_from` an unclaimed task is taken
 
 
 @dataclass(frozen=True)
 class Rule:
     action: str
-    label: str
+    label: str | Promise
     # role -> the states from which that role may take the action
-    by_role: dict = field(default_factory=dict)
-    # extra input the action needs (validated by the service)
-    needs_comment: bool = False
+    by_role: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    inputs: tuple[Input, ...] = ()
+    comment_required: bool = False
+    holder: Holder = Holder.NONE
+    # States in which an unclaimed task is claimed on the way (Holder.HOLDER only).
+    claim_from: frozenset[str] = frozenset()
+    bulk: bool = False
+    # The question asked before the action is taken in the web app ("" = none), and how
+    # its button looks: "primary" (moves the proposal on), "danger" (ends or refuses it).
+    confirm: str | Promise = ""
+    tone: str = ""
+    # Only offered as its own page or link, not as a lifecycle form (editing, documents).
+    content: bool = False
 
     @property
-    def roles(self) -> frozenset:
+    def roles(self) -> frozenset[str]:
         return frozenset(self.by_role)
 
-    def sources_for(self, roles) -> frozenset:
+    def sources_for(self, roles: set[str] | frozenset[str]) -> frozenset[str]:
         return frozenset(s for r in roles for s in self.by_role.get(r, ()))
+
+    def input(self, name: str) -> Input:
+        return next(i for i in self.inputs if i.name == name)
 
 
 S = State
 R = Role
-_UNIT = {R.UNIT_STAFF: set(EDITABLE_STATES), R.UNIT_HEAD: set(EDITABLE_STATES)}
 
+
+def _states(*states: str) -> frozenset[str]:
+    return frozenset(states)
+
+
+_EDITABLE = frozenset(EDITABLE_STATES)
+_UNIT: dict[str, frozenset[str]] = {R.UNIT_STAFF: _EDITABLE, R.UNIT_HEAD: _EDITABLE}
+RECOMMEND_TO = (("director", _("Thủ trưởng cơ quan")), ("council", _("Hội đồng bỏ phiếu")))
+
+
+def _recommend_offered(nomination: Any) -> tuple[tuple[str, str | Promise], ...]:
+    """An award that needs the council's vote is never sent straight to the Director."""
+    if nomination.award.requires_council_vote:
+        return tuple(c for c in RECOMMEND_TO if c[0] == "council")
+    return RECOMMEND_TO
+
+
+# The declaration order is the order in which actions are offered: the lifecycle first,
+# then handing work around, then the content.
 POLICY: dict[str, Rule] = {
     rule.action: rule
     for rule in [
-        Rule("edit", _("Sửa hồ sơ đề nghị"), dict(_UNIT)),
-        Rule("upload_document", _("Tải lên tài liệu hồ sơ"), dict(_UNIT)),
-        Rule("remove_document", _("Gỡ tài liệu hồ sơ"), dict(_UNIT)),
-        Rule("submit", _("Trình đề nghị"), {R.UNIT_HEAD: {S.DRAFT, S.RETURNED}}),
-        Rule("withdraw", _("Rút đề nghị"), {R.UNIT_HEAD: set(OPEN_STATES)}, needs_comment=True),
         Rule(
             "claim",
             _("Nhận xử lý"),
             {
-                R.STANDING_REVIEWER: {S.SUBMITTED, S.APPROVED},
-                R.COUNCIL_SECRETARY: {S.COUNCIL_VOTE},
-                R.DIRECTOR: {S.AWAITING_DIRECTOR},
-                R.LIAISON: {S.APPROVED},
+                R.STANDING_REVIEWER: _states(S.SUBMITTED, S.APPROVED),
+                R.COUNCIL_SECRETARY: _states(S.COUNCIL_VOTE),
+                R.DIRECTOR: _states(S.AWAITING_DIRECTOR),
+                R.LIAISON: _states(S.APPROVED),
             },
+            holder=Holder.QUEUED,
+            bulk=True,
+            tone="primary",
+        ),
+        Rule(
+            "submit",
+            _("Trình đề nghị"),
+            {R.UNIT_HEAD: _states(S.DRAFT, S.RETURNED)},
+            bulk=True,
+            tone="primary",
+        ),
+        Rule(
+            "recommend",
+            _("Đề xuất"),
+            {R.STANDING_REVIEWER: _states(S.IN_REVIEW)},
+            inputs=(
+                Input(
+                    "to",
+                    Kind.CHOICE,
+                    _("Đề xuất tới"),
+                    choices=RECOMMEND_TO,
+                    offered=_recommend_offered,
+                ),
+            ),
+            holder=Holder.HOLDER,
+            bulk=True,
+            tone="primary",
+        ),
+        Rule(
+            "record_vote",
+            _("Ghi kết quả bỏ phiếu"),
+            {R.COUNCIL_SECRETARY: _states(S.COUNCIL_VOTE)},
+            inputs=(
+                Input("votes_for", Kind.INT, _("Số phiếu đồng ý"), min_value=0, max_value=1000),
+                Input(
+                    "votes_total", Kind.INT, _("Tổng số thành viên"), min_value=1, max_value=1000
+                ),
+                Input("passed", Kind.BOOL, _("Thông qua"), required=False),
+            ),
+            holder=Holder.HOLDER,
+            claim_from=_states(S.COUNCIL_VOTE),
+            bulk=True,
+            tone="primary",
+        ),
+        Rule(
+            "approve",
+            _("Phê duyệt"),
+            {R.DIRECTOR: _states(S.AWAITING_DIRECTOR)},
+            inputs=(
+                Input("decision_number", Kind.TEXT, _("Số quyết định"), max_length=60),
+                Input(
+                    "decision_date",
+                    Kind.DATE,
+                    _("Ngày quyết định (dd/mm/yyyy)"),
+                    initial="today",
+                    not_future=True,
+                ),
+            ),
+            holder=Holder.HOLDER,
+            claim_from=_states(S.AWAITING_DIRECTOR),
+            bulk=True,
+            confirm=_("Phê duyệt đề nghị này? Quyết định sẽ được ghi vào lịch sử."),
+            tone="primary",
+        ),
+        Rule(
+            "report",
+            _("Báo cáo Ban Thi đua - Khen thưởng tỉnh"),
+            {R.LIAISON: _states(S.APPROVED), R.STANDING_REVIEWER: _states(S.APPROVED)},
+            inputs=(
+                Input("report_number", Kind.TEXT, _("Số văn bản báo cáo"), max_length=60),
+                Input(
+                    "report_date",
+                    Kind.DATE,
+                    _("Ngày văn bản báo cáo (dd/mm/yyyy)"),
+                    initial="today",
+                    not_future=True,
+                ),
+            ),
+            holder=Holder.HOLDER,
+            claim_from=_states(S.APPROVED),
+            bulk=True,
+            tone="primary",
+        ),
+        Rule(
+            "return",
+            _("Trả lại để bổ sung"),
+            {R.STANDING_REVIEWER: _states(S.IN_REVIEW), R.DIRECTOR: _states(S.AWAITING_DIRECTOR)},
+            comment_required=True,
+            holder=Holder.HOLDER,
+            claim_from=_states(S.AWAITING_DIRECTOR),
+            bulk=True,
+        ),
+        Rule(
+            "reject",
+            _("Không đề nghị / từ chối"),
+            {R.STANDING_REVIEWER: _states(S.IN_REVIEW), R.DIRECTOR: _states(S.AWAITING_DIRECTOR)},
+            comment_required=True,
+            holder=Holder.HOLDER,
+            claim_from=_states(S.AWAITING_DIRECTOR),
+            bulk=True,
+            confirm=_("Từ chối đề nghị này? Đề nghị sẽ kết thúc và không thể tiếp tục xử lý."),
+            tone="danger",
         ),
         Rule(
             "release",
             _("Trả lại hàng chờ"),
             {
-                R.STANDING_REVIEWER: {S.IN_REVIEW, S.APPROVED},
-                R.COUNCIL_SECRETARY: {S.COUNCIL_VOTE},
-                R.DIRECTOR: {S.AWAITING_DIRECTOR},
-                R.LIAISON: {S.APPROVED},
+                R.STANDING_REVIEWER: _states(S.IN_REVIEW, S.APPROVED),
+                R.COUNCIL_SECRETARY: _states(S.COUNCIL_VOTE),
+                R.DIRECTOR: _states(S.AWAITING_DIRECTOR),
+                R.LIAISON: _states(S.APPROVED),
             },
+            holder=Holder.HOLDER,
+            bulk=True,
         ),
         Rule(
             "reassign",
             _("Giao lại cho người khác"),
             {
-                R.ADMIN: {S.IN_REVIEW, S.COUNCIL_VOTE, S.AWAITING_DIRECTOR, S.APPROVED},
-                R.MANAGER: {S.IN_REVIEW, S.COUNCIL_VOTE, S.AWAITING_DIRECTOR, S.APPROVED},
+                role: _states(S.IN_REVIEW, S.COUNCIL_VOTE, S.AWAITING_DIRECTOR, S.APPROVED)
+                for role in (R.ADMIN, R.MANAGER)
             },
+            inputs=(
+                Input("assignee", Kind.USER, _("Giao cho"), help_text=_("Mã người được giao.")),
+            ),
+            holder=Holder.CLAIMED,
         ),
         Rule(
-            "return",
-            _("Trả lại để bổ sung"),
-            {R.STANDING_REVIEWER: {S.IN_REVIEW}, R.DIRECTOR: {S.AWAITING_DIRECTOR}},
-            needs_comment=True,
+            "withdraw",
+            _("Rút đề nghị"),
+            {R.UNIT_HEAD: frozenset(OPEN_STATES)},
+            comment_required=True,
+            confirm=_("Rút đề nghị này? Đề nghị sẽ kết thúc và không thể trình lại."),
+            tone="danger",
         ),
-        Rule("recommend", _("Đề xuất"), {R.STANDING_REVIEWER: {S.IN_REVIEW}}),
-        Rule("record_vote", _("Ghi kết quả bỏ phiếu"), {R.COUNCIL_SECRETARY: {S.COUNCIL_VOTE}}),
-        Rule("approve", _("Phê duyệt"), {R.DIRECTOR: {S.AWAITING_DIRECTOR}}),
+        Rule("edit", _("Sửa hồ sơ đề nghị"), dict(_UNIT), content=True),
+        Rule("upload_document", _("Tải lên tài liệu hồ sơ"), dict(_UNIT), content=True),
         Rule(
-            "reject",
-            _("Không đề nghị / từ chối"),
-            {R.STANDING_REVIEWER: {S.IN_REVIEW}, R.DIRECTOR: {S.AWAITING_DIRECTOR}},
-            needs_comment=True,
-        ),
-        Rule(
-            "report",
-            _("Báo cáo Ban Thi đua tỉnh"),
-            {R.LIAISON: {S.APPROVED}, R.STANDING_REVIEWER: {S.APPROVED}},
+            "remove_document",
+            _("Gỡ tài liệu hồ sơ"),
+            dict(_UNIT),
+            confirm=_("Gỡ tài liệu này khỏi hồ sơ?"),
+            content=True,
         ),
     ]
 }
+
+# History records that are not actions of this table, with their labels.
+OTHER_HISTORY_ACTIONS = {
+    "create": _("Lập dự thảo"),
+    "document_download": _("Tải xuống tài liệu"),
+    "role_grant": _("Cấp vai trò"),
+    "role_revoke": _("Thu hồi vai trò"),
+}
+HISTORY_ACTIONS: dict[str, str | Promise] = {
+    **{a: r.label for a, r in POLICY.items()},
+    **OTHER_HISTORY_ACTIONS,
+}
+
+# The lifecycle actions: each has a service, a web form and an API endpoint.
+LIFECYCLE_ACTIONS: tuple[str, ...] = tuple(a for a, r in POLICY.items() if not r.content)
+BULK_ACTIONS: tuple[str, ...] = tuple(a for a, r in POLICY.items() if r.bulk)
+
+# The statuses of an open viewflow task.
+OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 # The viewflow human task that holds a nomination in each open state.
 STATE_TASK = {
@@ -113,13 +314,40 @@ TASK_ROLES = {
 }
 
 
-def may_view(roles_here: set, state: str) -> bool:
+def may_view(roles_here: set[str], state: str) -> bool:
     """Anyone with a role covering the unit sees a nomination; only the unit sees its drafts."""
     if state == S.DRAFT:
         return bool(roles_here & UNIT_ROLES)
     return bool(roles_here)
 
 
-def allowed(action: str, roles_here: set, state: str) -> bool:
+def allowed(action: str, roles_here: set[str], state: str) -> bool:
     rule = POLICY[action]
     return state in rule.sources_for(roles_here & rule.roles)
+
+
+def task_allows(rule: Rule, *, state: str, task_id: int | None, owner_id: int | None,
+                user_id: int) -> bool:
+    """Whether the open task lets `user_id` take `rule`'s action now (Rule.holder)."""
+    if rule.holder is Holder.NONE:
+        return True
+    if task_id is None:
+        return False
+    if rule.holder is Holder.QUEUED:
+        return owner_id is None
+    if rule.holder is Holder.CLAIMED:
+        return owner_id is not None
+    return owner_id == user_id or (owner_id is None and state in rule.claim_from)
+
+
+def offered_actions(roles_here: set[str], state: str, *, task_id: int | None,
+                    owner_id: int | None, user_id: int) -> list[str]:
+    """The actions offered now, in the table's order; the services check the same."""
+    return [
+        action
+        for action in POLICY
+        if allowed(action, roles_here, state)
+        and task_allows(
+            POLICY[action], state=state, task_id=task_id, owner_id=owner_id, user_id=user_id
+        )
+    ]

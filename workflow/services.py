@@ -1,24 +1,27 @@
 """Every change of a nomination's lifecycle state, one function per action.
 
-Each service opens one durable transaction, locks the nomination row,
-re-checks permission and state after the lock, moves the FSM state and the
-viewflow task together, appends the hash-chained history record and queues
-notifications. Web views, the API, admin actions, commands and tests all call
-these functions and nothing else.
+Each action is declared once, in workflow/policy.py (roles, states, inputs,
+holder rule, reason); `nomination_act` takes any of them with inputs already
+parsed by workflow/schemas.py. It opens one durable transaction, locks the
+nomination row, re-checks the role, the state and the task's holder after the
+lock, moves the FSM state and the viewflow task together, appends the
+hash-chained history record (with the action's inputs) and queues
+notifications. Web views, the API, bulk jobs, commands and tests all come here.
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
-from approvals.access import Actor, get_nomination_for_actor, load_actor
+from approvals.access import Actor, assignee_for, get_nomination_for_actor, load_actor, open_task
 from approvals.models import Nomination
 from approvals.states import State
 from notifications.services import notify_transition
@@ -26,10 +29,23 @@ from notifications.services import notify_transition
 from .audit import audit_append, security_log
 from .errors import Conflict, InvalidInput, NotFound, PermissionRefused, RuleViolation
 from .flows import NominationFlow
-from .policy import POLICY, TASK_ROLES, allowed
+from .policy import MAX_COMMENT, POLICY, TASK_ROLES, Holder, Rule
+from .schemas import check_typed, inputs_to_json
 
-_OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
-MAX_COMMENT = 4000
+InputValue = str | int | bool | datetime.date
+Within = Callable[[Nomination], None]
+
+
+@dataclass
+class Step:
+    """What an action's own code sees: taken after the lock and the checks."""
+
+    user: User
+    actor: Actor
+    nomination: Nomination
+    task: Task | None
+    inputs: Mapping[str, Any]
+    comment: str
 
 
 def _state_label(state: str) -> str:
@@ -54,24 +70,34 @@ def acting_role(actor: Actor, nomination: Nomination, action: str) -> str:
     )
 
 
-def open_task(nomination: Nomination):
-    """The nomination's one open human task, or None once the process is over."""
-    if nomination.process_id is None:
-        return None
-    return (
-        Task.objects.filter(
-            process_id=nomination.process_id,
-            status__in=_OPEN_TASK_STATUSES,
-            flow_task_type="HUMAN",
-        )
-        .select_related("owner")
-        .order_by("-id")
-        .first()
-    )
+def _check_task(rule: Rule, task: Task | None, user: User, state: str) -> None:
+    """Rule.holder, enforced after the lock (workflow.policy.task_allows offers the same)."""
+    if rule.holder is Holder.NONE:
+        return
+    if task is None:
+        raise Conflict()
+    if rule.holder is Holder.QUEUED:
+        if task.owner_id is not None:
+            raise Conflict(_held_by(task))
+    elif rule.holder is Holder.CLAIMED:
+        if task.owner_id is None:
+            raise Conflict(_("Đề nghị chưa có người nhận xử lý; không có gì để giao lại."))
+    elif task.owner_id is None:
+        if state not in rule.claim_from:
+            raise Conflict(_("Cần nhận xử lý đề nghị trước khi thực hiện thao tác này."))
+    elif task.owner_id != user.pk:
+        raise Conflict(_held_by(task))
 
 
-def _clean_comment(comment, *, required: bool) -> str:
-    comment = (comment or "").strip()
+def _held_by(task: Task) -> str:
+    owner = task.owner
+    return _("Đề nghị đang do %(owner)s xử lý.") % {
+        "owner": owner.get_full_name() or owner.username
+    }
+
+
+def _clean_comment(comment: str, *, required: bool) -> str:
+    comment = comment.strip()
     if required and not comment:
         raise InvalidInput(fields={"comment": [_("Vui lòng nêu lý do.")]})
     if len(comment) > MAX_COMMENT:
@@ -81,26 +107,24 @@ def _clean_comment(comment, *, required: bool) -> str:
     return comment
 
 
-def _require_holder(task, user, *, auto_claim: bool):
-    """The task must be held by `user`; an unclaimed one is claimed if `auto_claim`."""
-    if task is None:
-        raise Conflict()
-    if task.owner_id is None:
-        if not auto_claim:
-            raise Conflict(_("Cần nhận xử lý đề nghị trước khi thực hiện thao tác này."))
-        return
-    if task.owner_id != user.pk:
-        raise Conflict(_held_by(task))
+def _check_values(rule: Rule, inputs: Mapping[str, Any]) -> None:
+    """The declared inputs' own limits, all reported at once (before any lock is taken)."""
+    errors: dict[str, list[str]] = {}
+    for spec in rule.inputs:
+        value = inputs.get(spec.name)
+        if isinstance(value, str):
+            value = value.strip()
+        if spec.required and value in (None, ""):
+            errors[spec.name] = [_("Vui lòng nhập “%(label)s”.") % {"label": spec.label}]
+        elif spec.not_future and isinstance(value, datetime.date) and (
+            value > timezone.localdate()
+        ):
+            errors[spec.name] = [_("Ngày văn bản không được ở tương lai.")]
+    if errors:
+        raise InvalidInput(fields=errors)
 
 
-def _held_by(task) -> str:
-    owner = task.owner
-    return _("Đề nghị đang do %(owner)s xử lý.") % {
-        "owner": owner.get_full_name() or owner.username
-    }
-
-
-def _complete_task(task, user) -> None:
+def _complete_task(task: Task, user: User) -> None:
     """Finish the human task as `user`; viewflow then creates the next stage's task."""
     with task.activation() as activation:
         if activation.assign.can_proceed():
@@ -111,32 +135,57 @@ def _complete_task(task, user) -> None:
         activation.execute()
 
 
-def _route_on(nomination, task, user) -> None:
+def _route_on(step: Step) -> None:
     """Write the new state, then finish the task: the Switch after it routes on that state."""
-    nomination.save()
-    _complete_task(task, user)
+    step.nomination.save()
+    assert step.task is not None  # Rule.holder guarantees an open task
+    _complete_task(step.task, step.user)
+
+
+def nomination_act(
+    *,
+    user: User,
+    nomination_id: int,
+    action: str,
+    inputs: Mapping[str, Any],
+    within: Within | None = None,
+) -> Nomination:
+    """Take the lifecycle `action` with its parsed inputs (the comment among them).
+
+    `within(nomination)` runs inside the transition's transaction, after the history
+    record: a bulk job writes its item's outcome there, so both commit or neither does.
+    """
+    return perform_transition(
+        user=user, nomination_id=nomination_id, action=action, inputs=inputs,
+        apply=APPLY[action], within=within,
+    )
 
 
 def perform_transition(
     *,
-    user,
-    nomination_id,
+    user: User,
+    nomination_id: int,
     action: str,
-    comment: str = "",
-    apply: Callable,
-    data: dict | None = None,
-    within: Callable[[Nomination], None] | None = None,
+    inputs: Mapping[str, Any],
+    apply: "Apply",
+    within: Within | None = None,
 ) -> Nomination:
-    """The shared frame of every transition (see STYLE.md, "How a transition is written")."""
+    """The shared frame of every change (STYLE.md, "How a transition is written"):
+    lifecycle actions and the unit's content changes (editing, documents) alike."""
+    rule = POLICY[action]
+    check_typed(rule, inputs)
+    _check_values(rule, inputs)
+    comment = _clean_comment(str(inputs.get("comment", "")), required=rule.comment_required)
+    recorded = {k: v for k, v in inputs_to_json(action, inputs).items() if k != "comment"}
     try:
         with transaction.atomic(durable=True):
             actor = load_actor(user)
             nomination = get_nomination_for_actor(actor, nomination_id, for_update=True)
             role = acting_role(actor, nomination, action)
-            comment = _clean_comment(comment, required=POLICY[action].needs_comment)
-            from_state = nomination.state
             task = open_task(nomination)
-            extra = apply(nomination=nomination, task=task, actor=actor, comment=comment) or {}
+            _check_task(rule, task, user, nomination.state)
+            from_state = nomination.state
+            extra = apply(Step(user, actor, nomination, task, inputs, comment)) or {}
             if nomination.state != from_state:
                 nomination.state_changed_at = timezone.now()
             nomination.save()
@@ -148,11 +197,10 @@ def perform_transition(
                 from_state=from_state,
                 to_state=nomination.state,
                 comment=comment,
-                data={**(data or {}), **extra},
+                data={**recorded, **extra},
             )
             notify_transition(nomination=nomination, record=record)
             if within is not None:
-                # The caller's own write (a bulk job's item outcome) commits with the change.
                 within(nomination)
     except (PermissionRefused, NotFound) as exc:
         security_log(
@@ -169,374 +217,195 @@ def perform_transition(
     return nomination
 
 
-# --- the unit ---------------------------------------------------------------
+# --- what each action does, after the frame's checks ------------------------
+
+Apply = Callable[[Step], dict[str, Any] | None]
+APPLY: dict[str, Apply] = {}
 
 
-def nomination_submit(*, user, nomination_id, within=None, comment: str = "") -> Nomination:
+def applies(action: str) -> Callable[[Apply], Apply]:
+    def register(fn: Apply) -> Apply:
+        APPLY[action] = fn
+        return fn
+
+    return register
+
+
+@applies("submit")
+def _submit(step: Step) -> None:
     """Thủ trưởng đơn vị trình: the unit head submits a draft or a returned proposal."""
-
-    def apply(*, nomination, task, **_ignored):
-        if nomination.state == State.DRAFT and nomination.campaign.submission_deadline < (
-            timezone.localdate()
-        ):
-            raise RuleViolation(
-                reasons=[
-                    _("Đã quá hạn nộp hồ sơ của đợt (%(date)s).")
-                    % {"date": nomination.campaign.submission_deadline.strftime("%d/%m/%Y")}
-                ]
-            )
-        nomination.submit()
-        _complete_task(task, user)
-
-    return perform_transition(
-        user=user,
-        nomination_id=nomination_id,
-        action="submit",
-        comment=comment,
-        apply=apply,
-        within=within,
-    )
+    nomination = step.nomination
+    deadline = nomination.campaign.submission_deadline
+    if nomination.state == State.DRAFT and deadline < timezone.localdate():
+        raise RuleViolation(
+            reasons=[
+                _("Đã quá hạn nộp hồ sơ của đợt (%(date)s).")
+                % {"date": deadline.strftime("%d/%m/%Y")}
+            ]
+        )
+    nomination.submit()
+    assert step.task is not None
+    _complete_task(step.task, step.user)
 
 
-def nomination_withdraw(*, user, nomination_id, within=None, comment: str) -> Nomination:
+@applies("withdraw")
+def _withdraw(step: Step) -> None:
     """The unit head withdraws the proposal before a decision; its open task is cancelled."""
-
-    def apply(*, nomination, **_ignored):
-        nomination.withdraw(reason=comment)
-        NominationFlow.instance.cancel(nomination.process)
-
-    return perform_transition(
-        user=user,
-        nomination_id=nomination_id,
-        action="withdraw",
-        comment=comment,
-        apply=apply,
-        within=within,
-    )
+    step.nomination.withdraw(reason=step.comment)
+    NominationFlow.instance.cancel(step.nomination.process)
 
 
-# --- claiming work ----------------------------------------------------------
-
-
-def nomination_claim(*, user, nomination_id, within=None, comment: str = "") -> Nomination:
+@applies("claim")
+def _claim(step: Step) -> dict[str, Any]:
     """Take the open task from the role's queue; the standing review then starts (in_review)."""
-
-    def apply(*, nomination, task, **_ignored):
-        if task is None:
-            raise Conflict()
-        if task.owner_id is not None:
-            raise Conflict(_held_by(task))
-        with task.activation() as activation:
-            activation.assign(user)
-        if nomination.state == State.SUBMITTED:
-            nomination.claim_review()
-        return {"task": task.flow_task.name}
-
-    return perform_transition(
-        user=user,
-        nomination_id=nomination_id,
-        action="claim",
-        comment=comment,
-        apply=apply,
-        within=within,
-    )
+    assert step.task is not None
+    with step.task.activation() as activation:
+        activation.assign(step.user)
+    if step.nomination.state == State.SUBMITTED:
+        step.nomination.claim_review()
+    return {"task": step.task.flow_task.name}
 
 
-def nomination_release(*, user, nomination_id, within=None, comment: str = "") -> Nomination:
+@applies("release")
+def _release(step: Step) -> dict[str, Any]:
     """Put a claimed task back in the queue; a review goes back to "submitted"."""
-
-    def apply(*, nomination, task, **_ignored):
-        _require_holder(task, user, auto_claim=False)
-        with task.activation() as activation:
-            activation.unassign()
-        if nomination.state == State.IN_REVIEW:
-            nomination.release_review()
-        return {"task": task.flow_task.name}
-
-    return perform_transition(
-        user=user,
-        nomination_id=nomination_id,
-        action="release",
-        comment=comment,
-        apply=apply,
-        within=within,
-    )
+    assert step.task is not None
+    with step.task.activation() as activation:
+        activation.unassign()
+    if step.nomination.state == State.IN_REVIEW:
+        step.nomination.release_review()
+    return {"task": step.task.flow_task.name}
 
 
-def nomination_reassign(
-    *, user, nomination_id, within=None, assignee_id, comment: str = ""
-) -> Nomination:
+@applies("reassign")
+def _reassign(step: Step) -> dict[str, Any]:
     """An admin or manager hands a claimed task to another holder of the task's role."""
-    assignee = get_user_model().objects.filter(pk=assignee_id, is_active=True).first()
-
-    def apply(*, nomination, task, **_ignored):
-        if task is None or task.owner_id is None:
-            raise Conflict(_("Đề nghị chưa có người nhận xử lý; không có gì để giao lại."))
-        roles = TASK_ROLES[task.flow_task.name]
-        if assignee is None or not (load_actor(assignee).roles_at(nomination.unit_id) & roles):
-            raise InvalidInput(
-                fields={"assignee": [_("Người được giao không có vai trò xử lý bước này.")]}
-            )
-        previous = task.owner.username
-        with task.activation() as activation:
-            activation.reassign(assignee)
-        return {"task": task.flow_task.name, "from": previous, "to": assignee.username}
-
-    return perform_transition(
-        user=user,
-        nomination_id=nomination_id,
-        action="reassign",
-        comment=comment,
-        apply=apply,
-        within=within,
-    )
+    task = step.task
+    assert task is not None
+    assignee = assignee_for(step.nomination, TASK_ROLES[task.flow_task.name],
+                            step.inputs["assignee"])
+    if assignee is None:
+        raise InvalidInput(
+            fields={"assignee": [_("Người được giao không có vai trò xử lý bước này.")]}
+        )
+    previous = task.owner.username
+    with task.activation() as activation:
+        activation.reassign(assignee)
+    return {"task": task.flow_task.name, "from": previous, "to": assignee.username}
 
 
-# --- standing review, council and Director ---------------------------------
-
-
-def nomination_return(*, user, nomination_id, within=None, comment: str) -> Nomination:
+@applies("return")
+def _return(step: Step) -> None:
     """Trả lại: the standing reviewer or the Director sends it back to the unit with a reason."""
-
-    def apply(*, nomination, task, comment, **_ignored):
-        _require_holder(task, user, auto_claim=nomination.state == State.AWAITING_DIRECTOR)
-        nomination.return_for_changes(reason=comment)
-        _route_on(nomination, task, user)
-
-    return perform_transition(
-        user=user,
-        nomination_id=nomination_id,
-        action="return",
-        comment=comment,
-        apply=apply,
-        within=within,
-    )
+    step.nomination.return_for_changes(reason=step.comment)
+    _route_on(step)
 
 
-def nomination_recommend(
-    *, user, nomination_id, within=None, to: str, comment: str = ""
-) -> Nomination:
+@applies("recommend")
+def _recommend(step: Step) -> None:
     """The standing reviewer sends an appraised dossier to the council vote or to the Director."""
-    if to not in ("council", "director"):
-        raise InvalidInput(fields={"to": [_("Chọn “council” (Hội đồng) hoặc “director”.")]})
-
-    def apply(*, nomination, task, **_ignored):
-        _require_holder(task, user, auto_claim=False)
-        if to == "director" and nomination.award.requires_council_vote:
-            raise RuleViolation(
-                reasons=[
-                    _("Danh hiệu “%(award)s” phải được Hội đồng bỏ phiếu trước khi trình.")
-                    % {"award": nomination.award.name_vi}
-                ]
-            )
-        if to == "council":
-            nomination.recommend_to_council()
-        else:
-            nomination.recommend_to_director()
-        _route_on(nomination, task, user)
-
-    return perform_transition(
-        user=user,
-        nomination_id=nomination_id,
-        action="recommend",
-        comment=comment,
-        apply=apply,
-        within=within,
-        data={"to": to},
-    )
+    nomination = step.nomination
+    if step.inputs["to"] == "director" and nomination.award.requires_council_vote:
+        raise RuleViolation(
+            reasons=[
+                _("Danh hiệu “%(award)s” phải được Hội đồng bỏ phiếu trước khi trình.")
+                % {"award": nomination.award.name_vi}
+            ]
+        )
+    if step.inputs["to"] == "council":
+        nomination.recommend_to_council()
+    else:
+        nomination.recommend_to_director()
+    _route_on(step)
 
 
-def nomination_record_vote(
-    *,
-    user,
-    nomination_id,
-    within=None,
-    votes_for: int,
-    votes_total: int,
-    passed: bool,
-    comment: str = "",
-) -> Nomination:
+@applies("record_vote")
+def _record_vote(step: Step) -> None:
     """The council secretary records the ballot outcome; a failed vote ends the proposal."""
-    try:
-        votes_for, votes_total = int(votes_for), int(votes_total)
-    except (TypeError, ValueError):
-        raise InvalidInput(fields={"votes_for": [_("Số phiếu phải là số nguyên.")]}) from None
-    if votes_total <= 0 or not 0 <= votes_for <= votes_total:
+    votes_for, votes_total = step.inputs["votes_for"], step.inputs["votes_total"]
+    if not 0 <= votes_for <= votes_total:
         raise InvalidInput(
             fields={"votes_for": [_("Số phiếu đồng ý phải từ 0 đến tổng số thành viên.")]}
         )
-
-    def apply(*, nomination, task, comment, **_ignored):
-        _require_holder(task, user, auto_claim=True)
-        if passed:
-            nomination.vote_passed(votes_for=votes_for, votes_total=votes_total)
-        else:
-            nomination.vote_failed(
-                votes_for=votes_for,
-                votes_total=votes_total,
-                reason=comment or _("Hội đồng không thông qua."),
-            )
-        _route_on(nomination, task, user)
-
-    return perform_transition(
-        user=user,
-        nomination_id=nomination_id,
-        action="record_vote",
-        comment=comment,
-        apply=apply,
-        within=within,
-        data={"votes_for": votes_for, "votes_total": votes_total, "passed": bool(passed)},
-    )
+    if step.inputs.get("passed"):
+        step.nomination.vote_passed(votes_for=votes_for, votes_total=votes_total)
+    else:
+        step.nomination.vote_failed(
+            votes_for=votes_for,
+            votes_total=votes_total,
+            reason=step.comment or _("Hội đồng không thông qua."),
+        )
+    _route_on(step)
 
 
-def nomination_approve(
-    *, user, nomination_id, within=None, decision_number: str, decision_date, comment: str = ""
-) -> Nomination:
+@applies("approve")
+def _approve(step: Step) -> None:
     """The Director approves, recording the decision number and date."""
-    decision_number = (decision_number or "").strip()
-    decision_date = _parse_date(decision_date)
-    errors = {}
-    if not decision_number or len(decision_number) > 60:
-        errors["decision_number"] = [_("Nhập số quyết định (tối đa 60 ký tự).")]
-    if decision_date is None:
-        errors["decision_date"] = [_("Nhập ngày quyết định hợp lệ (dd/mm/yyyy).")]
-    elif decision_date > timezone.localdate():
-        errors["decision_date"] = [_("Ngày quyết định không được ở tương lai.")]
-    if errors:
-        raise InvalidInput(fields=errors)
-
-    def apply(*, nomination, task, **_ignored):
-        _require_holder(task, user, auto_claim=True)
-        nomination.approve(decision_number=decision_number, decision_date=decision_date)
-        _route_on(nomination, task, user)
-
-    return perform_transition(
-        user=user,
-        nomination_id=nomination_id,
-        action="approve",
-        comment=comment,
-        apply=apply,
-        within=within,
-        data={"decision_number": decision_number, "decision_date": decision_date.isoformat()},
-    )
+    nomination, day = step.nomination, step.inputs["decision_date"]
+    number = step.inputs["decision_number"].strip()
+    _check_document_date("decision_date", day, nomination)
+    nomination.approve(decision_number=number, decision_date=day)
+    _route_on(step)
 
 
-def nomination_reject(*, user, nomination_id, within=None, comment: str) -> Nomination:
+@applies("report")
+def _report(step: Step) -> None:
+    """The liaison (or standing reviewer) reports the approved result to the provincial
+    board; the report's own number and date go into the history with the action."""
+    _check_document_date("report_date", step.inputs["report_date"], step.nomination)
+    step.nomination.report()
+    _route_on(step)
+
+
+@applies("reject")
+def _reject(step: Step) -> None:
     """The standing reviewer (after appraisal) or the Director refuses, with a reason."""
-
-    def apply(*, nomination, task, comment, **_ignored):
-        _require_holder(task, user, auto_claim=nomination.state == State.AWAITING_DIRECTOR)
-        nomination.reject(reason=comment)
-        _route_on(nomination, task, user)
-
-    return perform_transition(
-        user=user,
-        nomination_id=nomination_id,
-        action="reject",
-        comment=comment,
-        apply=apply,
-        within=within,
-    )
+    step.nomination.reject(reason=step.comment)
+    _route_on(step)
 
 
-def nomination_report(*, user, nomination_id, within=None, comment: str = "") -> Nomination:
-    """The liaison (or standing reviewer) reports the approved result to the provincial board."""
-
-    def apply(*, nomination, task, **_ignored):
-        _require_holder(task, user, auto_claim=True)
-        nomination.report()
-        _route_on(nomination, task, user)
-
-    return perform_transition(
-        user=user,
-        nomination_id=nomination_id,
-        action="report",
-        comment=comment,
-        apply=apply,
-        within=within,
-    )
+def _check_document_date(name: str, day: datetime.date, nomination: Nomination) -> None:
+    """A decision or report is not dated before the proposal's (latest) submission."""
+    submitted = nomination.submitted_at
+    if submitted is not None and day < timezone.localdate(submitted):
+        raise InvalidInput(
+            fields={
+                name: [
+                    _("Ngày văn bản không được trước ngày trình đề nghị (%(date)s).")
+                    % {"date": timezone.localdate(submitted).strftime("%d/%m/%Y")}
+                ]
+            }
+        )
 
 
-def _parse_date(value):
-    if isinstance(value, datetime.date):
-        return value
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.datetime.strptime(str(value).strip(), fmt).date()
-        except (TypeError, ValueError):
-            continue
-    return None
+assert set(APPLY) == {a for a, r in POLICY.items() if not r.content}, "an action lacks its code"
 
 
-# The order in which actions are offered to a person: the lifecycle, then the content.
-ACTION_ORDER = [
-    "claim",
-    "submit",
-    "recommend",
-    "record_vote",
-    "approve",
-    "report",
-    "return",
-    "reject",
-    "release",
-    "reassign",
-    "withdraw",
-    "edit",
-    "upload_document",
-    "remove_document",
-]
-# Actions only the task's holder takes (an unclaimed task is taken on the way, or refused).
-HOLDER_ACTIONS = {"recommend", "record_vote", "approve", "report", "return", "reject"}
+# --- the same, one named function per action (tests, commands, the admin) ---
 
 
-def available_actions(actor: Actor, nomination: Nomination, *, task_id, owner_id) -> list[str]:
-    """What `actor` may do now: the policy table plus who holds the open task.
+def _named(action: str) -> Callable[..., Nomination]:
+    def service(
+        *, user: User, nomination_id: int, within: Within | None = None,
+        **inputs: InputValue,
+    ) -> Nomination:
+        return nomination_act(
+            user=user, nomination_id=nomination_id, action=action, inputs=inputs, within=within
+        )
 
-    The web page and the API offer exactly these; the services check again when called.
-    """
-    roles_here = actor.roles_at(nomination.unit_id)
-    me = actor.user.pk
-    result = []
-    for action in ACTION_ORDER:
-        if not allowed(action, roles_here, nomination.state):
-            continue
-        if action == "claim" and (task_id is None or owner_id is not None):
-            continue
-        if action == "release" and owner_id != me:
-            continue
-        if action == "reassign" and owner_id is None:
-            continue
-        if action in HOLDER_ACTIONS and owner_id not in (None, me):
-            continue
-        result.append(action)
-    return result
+    service.__name__ = f"nomination_{action}"
+    service.__doc__ = APPLY[action].__doc__
+    return service
 
 
-# Action name -> service, for the API, bulk jobs and the web forms.
-ACTION_SERVICES = {
-    "submit": nomination_submit,
-    "withdraw": nomination_withdraw,
-    "claim": nomination_claim,
-    "release": nomination_release,
-    "reassign": nomination_reassign,
-    "return": nomination_return,
-    "recommend": nomination_recommend,
-    "record_vote": nomination_record_vote,
-    "approve": nomination_approve,
-    "reject": nomination_reject,
-    "report": nomination_report,
-}
-
-
-def nomination_act(
-    *,
-    user,
-    nomination_id: int,
-    action: str,
-    inputs: dict,
-    within: Callable[[Nomination], None] | None = None,
-) -> Nomination:
-    """Take `action` with its parsed inputs (the comment among them): the one entry point
-    of the web, the API and bulk jobs. `within(nomination)` runs inside the transition's
-    transaction (a bulk job writes its item's outcome there)."""
-    return ACTION_SERVICES[action](user=user, nomination_id=nomination_id, within=within, **inputs)
+nomination_submit = _named("submit")
+nomination_withdraw = _named("withdraw")
+nomination_claim = _named("claim")
+nomination_release = _named("release")
+nomination_reassign = _named("reassign")
+nomination_return = _named("return")
+nomination_recommend = _named("recommend")
+nomination_record_vote = _named("record_vote")
+nomination_approve = _named("approve")
+nomination_reject = _named("reject")
+nomination_report = _named("report")

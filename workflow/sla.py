@@ -35,7 +35,7 @@ def due_date(state: str, since: datetime.datetime, campaign_deadline: datetime.d
     """The date by which the current stage should be done, or None for final states."""
     if state == State.DRAFT:
         return campaign_deadline
-    budget = STAGE_BUDGET.get(state)
+    budget = STAGE_BUDGET.get(State(state))
     if budget is None:
         return None
     return add_working_days(timezone.localtime(since).date(), budget)

@@ -6,6 +6,8 @@ into the same body. The message follows the request language (Vietnamese by
 default, English with ``Accept-Language: en``).
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
@@ -18,8 +20,8 @@ from workflow.errors import InvalidInput, WorkflowError
 NOT_FOUND_MESSAGE = _("Không tìm thấy.")
 
 
-def error_body(code: str, message, *, reasons=None, fields=None) -> dict:
-    body = {"code": code, "message": str(message)}
+def error_body(code: str, message: Any, *, reasons: Any = None, fields: Any = None) -> dict:
+    body: dict[str, Any] = {"code": code, "message": str(message)}
     if reasons:
         body["reasons"] = [str(r) for r in reasons]
     if fields:
@@ -59,10 +61,11 @@ def exception_handler(exc, context):
     if not isinstance(exc, exceptions.APIException):
         return None
     headers = {}
-    if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header
-    if getattr(exc, "wait", None):
-        headers["Retry-After"] = str(int(exc.wait))
+    auth_header, wait = getattr(exc, "auth_header", None), getattr(exc, "wait", None)
+    if auth_header:
+        headers["WWW-Authenticate"] = auth_header
+    if wait:
+        headers["Retry-After"] = str(int(wait))
     if isinstance(exc, exceptions.ValidationError):
         body = error_body(InvalidInput.code, InvalidInput.default_message, fields=exc.detail)
     else:

@@ -40,7 +40,7 @@ def add_error_responses(result, generator, request, public):
     ref = {"$ref": "#/components/schemas/Error"}
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
-            codes = READ_ERRORS if method == "get" else WRITE_ERRORS
+            codes: tuple[str, ...] = READ_ERRORS if method == "get" else WRITE_ERRORS
             if path.endswith("/auth/token/"):
                 codes = codes + ("429",)
             responses = operation.setdefault("responses", {})

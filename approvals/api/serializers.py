@@ -1,28 +1,18 @@
 """Shapes of the API's input and output. Input serializers only parse types;
 the services decide permissions, states and business rules."""
 
-import functools
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from approvals.jobs import MAX_ITEMS
+from approvals.access import available_actions, open_task
+from approvals.filters import HistoryFilters, InboxFilters, NominationFilters
 from approvals.models import Award, BulkJob, Campaign, DocumentKind, DossierDocument, Unit
 from approvals.roles import Role
 from approvals.states import State
 from workflow.models import AuditRecord
-from workflow.policy import POLICY
-from workflow.services import ACTION_SERVICES, MAX_COMMENT, available_actions, open_task
+from workflow.schemas import MAX_ID, action_schema, bulk_schema, slug
 
-MAX_ID = 2**63 - 1
-
-
-def slug(action: str) -> str:
-    """Service name -> URL name: record_vote -> record-vote."""
-    return action.replace("_", "-")
-
-
-ACTION_SLUGS = {slug(a): a for a in ACTION_SERVICES}
+__all__ = ["HistoryFilters", "InboxFilters", "NominationFilters", "action_schema", "bulk_schema"]
 
 
 def Id(**kwargs):  # noqa: N802 - reads as a field type
@@ -136,24 +126,6 @@ class NominationSerializer(serializers.Serializer):
         return [slug(a) for a in available_actions(actor, obj, task_id=task_id, owner_id=owner_id)]
 
 
-class NominationFilterSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(choices=State.choices, required=False)
-    unit = serializers.SlugField(required=False, max_length=40, help_text="Unit id or code.")
-    campaign = serializers.SlugField(
-        required=False, max_length=40, help_text="Campaign id or code."
-    )
-    award = serializers.SlugField(required=False, max_length=40, help_text="Award id or code.")
-    overdue = serializers.BooleanField(required=False, default=False)
-    q = serializers.CharField(
-        required=False,
-        max_length=200,
-        help_text="Text search: nominee, achievements, decision number.",
-    )
-    order = serializers.ChoiceField(
-        choices=["newest", "age", "-age"], required=False, default="newest"
-    )
-
-
 class NominationCreateSerializer(serializers.Serializer):
     unit = Id()
     campaign = Id()
@@ -182,79 +154,7 @@ class NominationUpdateSerializer(serializers.Serializer):
         return data
 
 
-# --- actions ----------------------------------------------------------------
-
-
-def _comment(action: str):
-    if POLICY[action].needs_comment:
-        return serializers.CharField(
-            max_length=MAX_COMMENT, allow_blank=True, help_text="Required: the reason."
-        )
-    return serializers.CharField(
-        max_length=MAX_COMMENT, required=False, allow_blank=True, default=""
-    )
-
-
-class RecommendFields(serializers.Serializer):
-    to = serializers.ChoiceField(choices=["council", "director"])
-
-
-class RecordVoteFields(serializers.Serializer):
-    votes_for = serializers.IntegerField(min_value=0, max_value=100000)
-    votes_total = serializers.IntegerField(min_value=0, max_value=100000)
-    passed = serializers.BooleanField()
-
-
-class ApproveFields(serializers.Serializer):
-    decision_number = serializers.CharField(max_length=60)
-    decision_date = serializers.DateField()
-
-
-class ReassignFields(serializers.Serializer):
-    assignee = Id(help_text="User id of the new holder.")
-
-
-ACTION_FIELDS = {
-    "recommend": RecommendFields,
-    "record_vote": RecordVoteFields,
-    "approve": ApproveFields,
-    "reassign": ReassignFields,
-}
-
-
-@functools.cache
-def action_serializer(action: str) -> type[serializers.Serializer]:
-    """The request body of one action: a comment plus the action's own fields."""
-    base = ACTION_FIELDS.get(action, serializers.Serializer)
-    name = "".join(part.capitalize() for part in action.split("_")) + "Action"
-    return type(name, (base,), {"comment": _comment(action)})
-
-
-def service_kwargs(data: dict) -> dict:
-    """API field names -> service keyword names."""
-    data = dict(data)
-    if "assignee" in data:
-        data["assignee_id"] = data.pop("assignee")
-    if "decision_date" in data and data["decision_date"] is not None:
-        data["decision_date"] = data["decision_date"].isoformat()
-    return data
-
-
-class BulkActionSerializer(serializers.Serializer):
-    """One action, one comment, many nominations; the action's own fields as for one item."""
-
-    action = serializers.ChoiceField(choices=sorted(ACTION_SLUGS))
-    nomination_ids = serializers.ListField(child=Id(), min_length=1, max_length=MAX_ITEMS)
-    comment = serializers.CharField(
-        max_length=MAX_COMMENT, required=False, allow_blank=True, default=""
-    )
-    to = serializers.ChoiceField(choices=["council", "director"], required=False)
-    votes_for = serializers.IntegerField(min_value=0, max_value=100000, required=False)
-    votes_total = serializers.IntegerField(min_value=0, max_value=100000, required=False)
-    passed = serializers.BooleanField(required=False)
-    decision_number = serializers.CharField(max_length=60, required=False)
-    decision_date = serializers.DateField(required=False)
-    assignee = Id(required=False)
+# --- jobs -------------------------------------------------------------------
 
 
 class JobResultSerializer(serializers.Serializer):
@@ -265,7 +165,7 @@ class JobResultSerializer(serializers.Serializer):
     status = serializers.IntegerField(required=False)
     message = serializers.CharField(required=False)
     reasons = serializers.ListField(child=serializers.CharField(), required=False)
-    fields = serializers.DictField(
+    fields = serializers.DictField(  # type: ignore[assignment]  # the API field is named so
         child=serializers.ListField(child=serializers.CharField()), required=False
     )
 
@@ -301,7 +201,7 @@ class JobSerializer(serializers.ModelSerializer):
 class HistoryRecordSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor_username")
     role = serializers.CharField(source="actor_role")
-    data = serializers.DictField()
+    data = serializers.DictField()  # type: ignore[assignment]  # the record's own data field
 
     class Meta:
         model = AuditRecord
@@ -320,14 +220,6 @@ class HistoryRecordSerializer(serializers.ModelSerializer):
             "prev_hash",
             "hash",
         ]
-
-
-class HistoryFilterSerializer(serializers.Serializer):
-    actor = serializers.CharField(required=False, max_length=150, help_text="Username.")
-    action = serializers.CharField(required=False, max_length=40)
-    unit = serializers.SlugField(required=False, max_length=40, help_text="Unit code.")
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
 
 
 # --- inbox and me -----------------------------------------------------------
@@ -350,16 +242,9 @@ class InboxSerializer(serializers.Serializer):
     counts = InboxCountsSerializer(help_text="Unfiltered counts of the three inbox tabs.")
 
 
-class InboxFilterSerializer(NominationFilterSerializer):
-    order = serializers.ChoiceField(
-        choices=["age", "-age", "newest"], required=False, default="age"
-    )
-    limit = serializers.IntegerField(min_value=1, max_value=200, required=False, default=50)
-
-
 class RoleGrantSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the role's display label
     unit = UnitBrief(allow_null=True, help_text="Null: the whole body.")
 
 

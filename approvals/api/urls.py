@@ -1,9 +1,10 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from workflow.services import ACTION_SERVICES
+from workflow.policy import LIFECYCLE_ACTIONS
+from workflow.schemas import slug
 
-from . import serializers, views
+from . import views
 from .auth import TokenView
 from .errors import not_found_view
 
@@ -42,11 +43,11 @@ urlpatterns = [
 # One URL per lifecycle action (record_vote -> actions/record-vote/), each with its own body.
 urlpatterns += [
     path(
-        f"nominations/<int:pk>/actions/{serializers.slug(action)}/",
+        f"nominations/<int:pk>/actions/{slug(action)}/",
         views.action_view(action),
-        name=f"api-action-{serializers.slug(action)}",
+        name=f"api-action-{slug(action)}",
     )
-    for action in ACTION_SERVICES
+    for action in LIFECYCLE_ACTIONS
 ]
 
 # Anything else under /api/v1/ is the same JSON 404 as a hidden object.

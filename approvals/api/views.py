@@ -5,6 +5,8 @@ approvals.services, approvals.dossier, approvals.jobs) and the policy table;
 errors they raise become the shared JSON error contract in errors.py.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
@@ -17,18 +19,24 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from approvals import selectors
-from approvals.access import get_bulk_job_for_user, get_nomination_for_actor, load_actor
+from approvals.access import (
+    get_bulk_job_for_user,
+    get_nomination_for_actor,
+    may_read_global_history,
+    request_actor,
+)
 from approvals.dossier import ALLOWED, document_for_download, document_remove, document_upload
+from approvals.filters import parse_filters
 from approvals.jobs import bulk_start
 from approvals.models import Award, BulkJob, Campaign, Nomination, RoleGrant, Unit
 from approvals.services import nomination_create, nomination_update
 from workflow.errors import PermissionRefused
 from workflow.models import AuditRecord
 from workflow.policy import POLICY
-from workflow.services import ACTION_SERVICES
+from workflow.schemas import ACTION_SLUGS, parse_inputs, slug
+from workflow.services import APPLY, nomination_act
 
 from . import serializers as s
-from .permissions import may_read_global_history
 
 
 class Page(PageNumberPagination):
@@ -43,16 +51,9 @@ def validated(serializer_class, data, **kwargs) -> dict:
     return serializer.validated_data
 
 
-def actor_of(request):
-    """The caller's roles and scopes, read once per request."""
-    if not hasattr(request, "_vd_actor"):
-        request._vd_actor = load_actor(request.user)
-    return request._vd_actor
-
-
-class ActorContextMixin:
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "actor": actor_of(self.request)}
+class ActorContextMixin(generics.GenericAPIView):
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "actor": request_actor(self.request)}
 
     def render(self, nomination, code=status.HTTP_200_OK):
         return Response(
@@ -70,11 +71,11 @@ class NominationListCreate(ActorContextMixin, generics.ListCreateAPIView):
     pagination_class = Page
 
     def get_queryset(self):
-        filters = dict(validated(s.NominationFilterSerializer, self.request.query_params))
+        filters = parse_filters(s.NominationFilters, self.request.query_params)
         order = filters.pop("order")
-        return selectors.nomination_list(actor_of(self.request), filters=filters, order=order)
+        return selectors.nomination_list(request_actor(self.request), filters=filters, order=order)
 
-    @extend_schema(parameters=[s.NominationFilterSerializer])
+    @extend_schema(parameters=[s.NominationFilters])
     def get(self, request):
         return self.list(request)
 
@@ -98,7 +99,7 @@ class NominationDetail(ActorContextMixin, generics.GenericAPIView):
     serializer_class = s.NominationSerializer
 
     def get(self, request, pk: int):
-        return self.render(get_nomination_for_actor(actor_of(request), pk))
+        return self.render(get_nomination_for_actor(request_actor(request), pk))
 
     @extend_schema(request=s.NominationUpdateSerializer, responses=s.NominationSerializer)
     def patch(self, request, pk: int):
@@ -115,16 +116,16 @@ class NominationAction(ActorContextMixin, generics.GenericAPIView):
 
     queryset = Nomination.objects.none()
     workflow_action: str = ""
-    serializer_class = None
 
     def get_serializer_class(self):
-        return self.serializer_class
+        return s.action_schema(self.workflow_action)
 
     @extend_schema(responses=s.NominationSerializer)
     def post(self, request, pk: int):
-        data = s.service_kwargs(validated(self.serializer_class, request.data))
-        service = ACTION_SERVICES[self.workflow_action]
-        return self.render(service(user=request.user, nomination_id=pk, **data))
+        inputs = validated(self.get_serializer_class(), request.data)
+        return self.render(nomination_act(
+            user=request.user, nomination_id=pk, action=self.workflow_action, inputs=inputs
+        ))
 
 
 def action_view(action: str):
@@ -133,31 +134,30 @@ def action_view(action: str):
     who = "; ".join(
         f"{role} from {', '.join(sorted(states))}" for role, states in rule.by_role.items()
     )
-    doc = f"{ACTION_SERVICES[action].__doc__}\n\nAllowed: {who}. Returns the nomination."
-    view = type(
-        f"{s.slug(action).title().replace('-', '')}Action", (NominationAction,), {"__doc__": doc}
+    doc = f"{APPLY[action].__doc__}\n\nAllowed: {who}. Returns the nomination."
+    view: type[NominationAction] = type(
+        f"{slug(action).title().replace('-', '')}Action", (NominationAction,), {"__doc__": doc}
     )
-    return view.as_view(workflow_action=action, serializer_class=s.action_serializer(action))
+    return view.as_view(workflow_action=action)
 
 
 class BulkActions(APIView):
     @extend_schema(
-        request=s.BulkActionSerializer,
+        request=s.bulk_schema(),
         responses={200: s.JobSerializer, 202: s.JobSerializer},
         description="Small batches finish at once (200); larger ones run in the background "
         "(202): follow the job at /api/v1/jobs/{id}/.",
     )
     def post(self, request):
-        data = dict(validated(s.BulkActionSerializer, request.data))
-        action = s.ACTION_SLUGS[data.pop("action")]
-        ids = data.pop("nomination_ids")
-        # The action's own fields are parsed exactly as for a single nomination.
-        fields = dict(validated(s.action_serializer(action), data))
+        chosen = validated(s.bulk_schema(), request.data)
+        action = ACTION_SLUGS[chosen["action"]]
+        # The action's own inputs are parsed exactly as for a single nomination.
+        body = {k: v for k, v in request.data.items() if k not in ("action", "nomination_ids")}
         job = bulk_start(
             user=request.user,
             action=action,
-            nomination_ids=ids,
-            inputs={"comment": fields.pop("comment"), **s.service_kwargs(fields)},
+            nomination_ids=chosen["nomination_ids"],
+            inputs=parse_inputs(action, body),
         )
         done = job.status == BulkJob.Status.DONE
         return Response(
@@ -182,7 +182,7 @@ class NominationHistory(generics.ListAPIView):
     pagination_class = Page
 
     def get_queryset(self):
-        nomination = get_nomination_for_actor(actor_of(self.request), self.kwargs["pk"])
+        nomination = get_nomination_for_actor(request_actor(self.request), self.kwargs["pk"])
         return selectors.nomination_history(nomination)
 
 
@@ -194,12 +194,12 @@ class GlobalHistory(generics.ListAPIView):
     pagination_class = Page
 
     def get_queryset(self):
-        if not may_read_global_history(actor_of(self.request)):
+        if not may_read_global_history(request_actor(self.request)):
             raise PermissionRefused()
-        filters = validated(s.HistoryFilterSerializer, self.request.query_params)
+        filters = parse_filters(s.HistoryFilters, self.request.query_params)
         return selectors.history(filters=filters)
 
-    @extend_schema(parameters=[s.HistoryFilterSerializer])
+    @extend_schema(parameters=[s.HistoryFilters])
     def get(self, request):
         return self.list(request)
 
@@ -210,12 +210,13 @@ class GlobalHistory(generics.ListAPIView):
 class Inbox(ActorContextMixin, generics.GenericAPIView):
     serializer_class = s.InboxSerializer
 
-    @extend_schema(parameters=[s.InboxFilterSerializer], responses=s.InboxSerializer)
+    @extend_schema(parameters=[s.InboxFilters], responses=s.InboxSerializer)
     def get(self, request):
-        filters = dict(validated(s.InboxFilterSerializer, request.query_params))
+        filters = parse_filters(s.InboxFilters, request.query_params)
         order, limit = filters.pop("order"), filters.pop("limit")
-        actor = actor_of(request)
-        groups = {}
+        filters.pop("tab")
+        actor = request_actor(request)
+        groups: dict[str, Any] = {}
         for tab in ("mine", "queue"):
             qs = selectors.inbox(actor, tab=tab, filters=filters, order=order)
             groups[tab] = {"count": qs.count(), "results": list(qs[:limit])}
@@ -226,7 +227,7 @@ class Inbox(ActorContextMixin, generics.GenericAPIView):
 class Me(APIView):
     @extend_schema(responses=s.MeSerializer)
     def get(self, request):
-        user, actor = request.user, actor_of(request)
+        user, actor = request.user, request_actor(request)
         grants = RoleGrant.objects.filter(user=user).select_related("unit").order_by("role", "id")
         profile = getattr(user, "profile", None)
         me = {
@@ -268,7 +269,7 @@ class Documents(generics.GenericAPIView):
 
     @extend_schema(responses=s.DocumentSerializer(many=True))
     def get(self, request, pk: int):
-        nomination = get_nomination_for_actor(actor_of(request), pk)
+        nomination = get_nomination_for_actor(request_actor(request), pk)
         docs = nomination.documents.filter(removed_at__isnull=True).select_related("uploaded_by")
         return Response(s.DocumentSerializer(docs, many=True).data)
 

@@ -5,21 +5,14 @@ from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from approvals.access import load_actor, may_read_global_history
+from approvals.access import may_read_global_history, request_actor
 from approvals.models import DocumentKind, RoleGrant
 from approvals.roles import UNIT_ROLES, Role
 from approvals.states import State
-from workflow.policy import POLICY
+from workflow.policy import HISTORY_ACTIONS
 
 register = template.Library()
 
-# History actions that are not lifecycle transitions of the policy table.
-EXTRA_ACTIONS = {
-    "create": _("Lập dự thảo"),
-    "document_download": _("Tải xuống tài liệu"),
-    "role_grant": _("Cấp vai trò"),
-    "role_revoke": _("Thu hồi vai trò"),
-}
 TASK_LABELS = {
     "prepare": _("Đơn vị chuẩn bị hồ sơ"),
     "review": _("Thường trực Hội đồng thẩm định"),
@@ -27,13 +20,6 @@ TASK_LABELS = {
     "decide": _("Thủ trưởng cơ quan quyết định"),
     "report": _("Báo cáo Ban Thi đua tỉnh"),
 }
-
-
-def actor_of(request):
-    """The request's Actor, loaded once per request."""
-    if not hasattr(request, "_vd_actor"):
-        request._vd_actor = load_actor(request.user)
-    return request._vd_actor
 
 
 @register.filter
@@ -48,9 +34,7 @@ def role_label(value):
 
 @register.filter
 def action_label(value):
-    if value in POLICY:
-        return POLICY[value].label
-    return EXTRA_ACTIONS.get(value, value)
+    return HISTORY_ACTIONS.get(value, value)
 
 
 @register.filter
@@ -99,7 +83,7 @@ def header_info(context):
     if request is None or not request.user.is_authenticated:
         return None
     if not hasattr(request, "_vd_header"):
-        actor = actor_of(request)
+        actor = request_actor(request)
         grants = [
             {"role": g.get_role_display(), "unit": local_name(g.unit) or _("toàn cơ quan")}
             for g in RoleGrant.objects.filter(user_id=request.user.pk)
@@ -121,3 +105,11 @@ def query_without_page(request) -> str:
     query.pop("page", None)
     encoded = query.urlencode()
     return f"{encoded}&" if encoded else ""
+
+
+@register.filter
+def field_messages(fields, name):
+    """The error messages of one field, from an error's `fields` mapping."""
+    if not fields:
+        return []
+    return fields.get(name, [])

@@ -15,47 +15,45 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from approvals import exports
-from approvals.access import get_export_job_for_user, may_read_global_history
-from approvals.forms import parse_date
+from approvals.access import get_export_job_for_user, may_read_global_history, request_actor
+from approvals.filters import HistoryFilters, parse_filters
 from approvals.models import ExportJob, Unit
 from approvals.selectors import history
 from workflow.audit import verify_chain
-from workflow.errors import NotFound, WorkflowError
+from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.models import AuditRecord
-from workflow.policy import POLICY
-
-from .common import actor_of
+from workflow.policy import HISTORY_ACTIONS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ACTIONS = sorted(set(POLICY) | {"create", "document_download", "role_grant", "role_revoke"})
+ACTIONS = sorted(HISTORY_ACTIONS)
 
 
 def _require_auditor(request):
-    if not may_read_global_history(actor_of(request)):
+    if not may_read_global_history(request_actor(request)):
         raise PermissionDenied
 
 
 def _filters(request) -> dict:
-    f = {k: request.GET[k].strip() for k in ("actor", "action", "unit") if request.GET.get(k)}
-    for key in ("date_from", "date_to"):
-        day = parse_date(request.GET.get(key))
-        if day:
-            f[key] = day
-    return f
+    """The typed history filters; a bad one (an impossible date) is refused, not dropped."""
+    return parse_filters(HistoryFilters, request.GET)
 
 
 @login_required
 def audit_history(request):
     _require_auditor(request)
-    filters = _filters(request)
-    page = Paginator(history(filters=filters), 50).get_page(request.GET.get("page"))
+    try:
+        filters, error = _filters(request), None
+    except InvalidInput as exc:
+        filters, error = {}, exc
+    records = history(filters=filters, newest_first=True) if error is None else history().none()
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
     return render(request, "approvals/audit_history.html", {
-        "page": page, "query": request.GET.urlencode(), "actions": ACTIONS,
+        "page": page, "query": request.GET.urlencode(), "actions": ACTIONS, "error": error,
         "units": Unit.objects.only("code", "name", "name_en"),
         "my_exports": ExportJob.objects.filter(user_id=request.user.pk)[:5],
         "values": {k: request.GET.get(k, "") for k in ("actor", "action", "unit", "date_from",
                                                        "date_to")},
-    })
+    }, status=400 if error else 200)
 
 
 class _Echo:
@@ -74,22 +72,34 @@ def _sync_stream(qs):
         yield _csv_lines(batch)
 
 
+def next_batch(batches):
+    return next(batches, None)
+
+
 async def _async_stream(qs):
     # Under ASGI a synchronous iterator would be read whole before sending; this one
     # fetches one batch at a time from the database thread.
     yield "\ufeff" + _csv_lines([exports.COLUMNS])
     batches = exports.batches(qs)
     while True:
-        batch = await sync_to_async(next)(batches, None)
+        batch = await sync_to_async(next_batch)(batches)
         if batch is None:
             return
         yield _csv_lines(batch)
 
 
+def _back_to_history(request):
+    """A bad filter on an export link: the history page shows which one."""
+    return redirect(f"{reverse('audit-history')}?{request.GET.urlencode()}")
+
+
 @login_required
 def audit_export_csv(request):
     _require_auditor(request)
-    qs = exports.history_rows(_filters(request))
+    try:
+        qs = exports.history_rows(_filters(request))
+    except InvalidInput:
+        return _back_to_history(request)
     stream = _async_stream(qs) if isinstance(request, ASGIRequest) else _sync_stream(qs)
     response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="lich-su.csv"'
@@ -99,7 +109,10 @@ def audit_export_csv(request):
 @login_required
 def audit_export_xlsx(request):
     _require_auditor(request)
-    filters = _filters(request)
+    try:
+        filters = _filters(request)
+    except InvalidInput:
+        return _back_to_history(request)
     qs = exports.history_rows(filters)
     rows = qs.count()
     if rows > settings.AUDIT_XLSX_INLINE_ROWS:

@@ -5,18 +5,17 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from approvals.access import get_nomination_for_actor
-from approvals.templatetags.vinhdanh import actor_of
+from approvals.access import get_nomination_for_actor, request_actor
 from workflow.errors import NotFound
 from workflow.sla import due_date
 
-__all__ = ["actor_of", "nomination_or_404", "safe_next", "mark_deadlines", "render_error"]
+__all__ = ["nomination_or_404", "safe_next", "mark_deadlines", "render_error"]
 
 
 def nomination_or_404(request, pk):
     """The one access helper, with a missing and a hidden nomination both answering 404."""
     try:
-        return get_nomination_for_actor(actor_of(request), pk)
+        return get_nomination_for_actor(request_actor(request), pk)
     except NotFound:
         raise Http404 from None
 

@@ -1,51 +1,31 @@
 """The role inbox (mine / queue / done), the nomination list and bulk work."""
 
-import datetime
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, DateTimeField, F, When
-from django.db.models.functions import Cast
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from approvals.forms import action_params, bulk_choices, parse_date
+from approvals.access import request_actor
+from approvals.filters import InboxFilters, NominationFilters, parse_filters
+from approvals.forms import bulk_choices
 from approvals.jobs import bulk_start
 from approvals.models import Award, Campaign, Unit
-from approvals.selectors import TABS, inbox, inbox_counts, nomination_list
+from approvals.selectors import inbox, inbox_counts, nomination_list
 from approvals.states import State
-from workflow.errors import WorkflowError
-from workflow.policy import allowed
-from workflow.sla import STAGE_BUDGET
+from workflow.errors import InvalidInput, WorkflowError
+from workflow.policy import BULK_ACTIONS, POLICY, allowed
+from workflow.schemas import ACTION_SLUGS, bulk_schema, parse, parse_inputs, slug
 
-from .common import actor_of, mark_deadlines, render_error
+from .common import mark_deadlines, render_error
 
 PAGE_SIZE = 100
 FILTER_KEYS = ("campaign", "unit", "award", "state", "overdue", "q")
-SORTS = ("age", "-age", "deadline")
 
 
-def _due_key():
-    """A sortable due moment: every stage budget is whole weeks of working days (5 = 7 days)."""
-    whens = [When(state=State.DRAFT, then=Cast("campaign__submission_deadline", DateTimeField()))]
-    whens += [
-        When(state=state, then=F("state_changed_at") + datetime.timedelta(days=days // 5 * 7))
-        for state, days in STAGE_BUDGET.items()
-    ]
-    return Case(*whens, default=None, output_field=DateTimeField())
-
-
-def _ordered(qs, sort: str):
-    if sort == "deadline":
-        return qs.annotate(due_key=_due_key()).order_by(F("due_key").asc(nulls_last=True), "id")
-    return qs
-
-
-def _filters(request) -> dict:
-    return {k: request.GET[k] for k in FILTER_KEYS if request.GET.get(k)}
-
-
-def _filter_options() -> dict:
+def _filter_options() -> dict[str, Any]:
     return {
         "campaigns": Campaign.objects.only("id", "name"),
         "units": Unit.objects.only("id", "name", "name_en", "code"),
@@ -54,12 +34,33 @@ def _filter_options() -> dict:
     }
 
 
-def _inbox_context(request) -> dict:
-    actor = actor_of(request)
-    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "queue"
-    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "age"
-    filters = _filters(request)
-    qs = _ordered(inbox(actor, tab=tab, filters=filters, order=sort), sort)
+def _parsed(request: HttpRequest, schema: type) -> tuple[dict[str, Any], InvalidInput | None]:
+    """The page's typed filters; on a bad value, none of them and the error to show."""
+    try:
+        return parse_filters(schema, request.GET), None
+    except InvalidInput as exc:
+        return parse_filters(schema, {}), exc
+
+
+def _bulk_fields(posted: Any) -> list[dict[str, Any]]:
+    """Each bulk action's declared inputs, once per name, with the actions that use it."""
+    fields: dict[str, dict[str, Any]] = {}
+    for action in BULK_ACTIONS:
+        for spec in POLICY[action].inputs:
+            field = fields.setdefault(spec.name, {
+                "spec": spec, "choices": spec.choices, "actions": [],
+                "value": posted.get(spec.name, ""),
+            })
+            field["actions"].append(action)
+    return list(fields.values())
+
+
+def _inbox_context(request: HttpRequest) -> dict[str, Any]:
+    actor = request_actor(request)
+    parsed, error = _parsed(request, InboxFilters)
+    tab, order = parsed.pop("tab"), parsed.pop("order")
+    parsed.pop("limit")
+    qs = inbox(actor, tab=tab, filters=parsed, order=order)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = mark_deadlines(page.object_list)
     for n in rows:
@@ -68,57 +69,69 @@ def _inbox_context(request) -> dict:
         n.can_release = tab == "mine" and allowed("release", roles_here, n.state)
     return {
         "tab": tab,
-        "sort": sort,
-        "filters": filters,
+        "sort": order,
+        "filters": {k: request.GET[k] for k in FILTER_KEYS if request.GET.get(k)},
+        "filter_error": error,
         "page": page,
         "rows": rows,
         "bulk_actions": bulk_choices(actor.roles),
+        "bulk_fields": _bulk_fields(request.POST),
     }
 
 
 @login_required
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     return redirect("inbox")
 
 
 @login_required
-def inbox_page(request):
+def inbox_page(request: HttpRequest) -> HttpResponse:
     context = _inbox_context(request)
+    status = 400 if context["filter_error"] else 200
     if request.GET.get("partial") == "rows":
-        return render(request, "approvals/_inbox_rows.html", context)
-    context["counts"] = inbox_counts(actor_of(request))
+        return render(request, "approvals/_inbox_rows.html", context, status=status)
+    context["counts"] = inbox_counts(request_actor(request))
     context.update(_filter_options())
-    return render(request, "approvals/inbox.html", context)
+    return render(request, "approvals/inbox.html", context, status=status)
 
 
 @login_required
-def nomination_list_page(request):
-    filters = _filters(request)
-    qs = nomination_list(actor_of(request), filters=filters)
+def nomination_list_page(request: HttpRequest) -> HttpResponse:
+    parsed, error = _parsed(request, NominationFilters)
+    order = parsed.pop("order")
+    qs = nomination_list(request_actor(request), filters=parsed, order=order)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"filters": filters, "page": page, "rows": mark_deadlines(page.object_list)}
-    context.update(_filter_options())
-    return render(request, "approvals/nomination_list.html", context)
+    context = {
+        "filters": {k: request.GET[k] for k in FILTER_KEYS if request.GET.get(k)},
+        "filter_error": error,
+        "page": page,
+        "rows": mark_deadlines(page.object_list),
+        **_filter_options(),
+    }
+    return render(request, "approvals/nomination_list.html", context, status=400 if error else 200)
 
 
 @login_required
 @require_POST
-def bulk(request):
-    action = request.POST.get("action", "")
-    params = action_params(action, request.POST)
-    if "decision_date" in params:  # the job stores typed inputs (workflow.schemas)
-        params["decision_date"] = parse_date(params["decision_date"])
+def bulk(request: HttpRequest) -> HttpResponse:
+    data = request.POST.copy()
+    data.setlist("nomination_ids", request.POST.getlist("ids"))
+    action = data.get("action", "")
+    if action in BULK_ACTIONS:
+        data["action"] = slug(action)
     try:
+        chosen = parse(bulk_schema(), data)
+        action = ACTION_SLUGS[chosen["action"]]
         job = bulk_start(
             user=request.user,
             action=action,
-            nomination_ids=request.POST.getlist("ids"),
-            inputs={"comment": request.POST.get("comment", ""), **params},
+            nomination_ids=chosen["nomination_ids"],
+            inputs=parse_inputs(action, data),
         )
     except WorkflowError as exc:
         context = _inbox_context(request)
         context.update(_filter_options())
-        context.update(counts=inbox_counts(actor_of(request)), bulk_post=request.POST,
+        context.update(counts=inbox_counts(request_actor(request)), bulk_post=request.POST,
                        selected=set(request.POST.getlist("ids")))
         return render_error(request, "approvals/inbox.html", context, exc)
     return redirect("job-detail", pk=job.pk)

@@ -1,28 +1,51 @@
 """Nomination pages: create, edit, detail with dossier and history, actions, documents."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from approvals import dossier
-from approvals.forms import DocumentForm, NominationForm, action_params
-from approvals.models import DocumentKind, RoleGrant
+from approvals.access import assignee_choices, available_actions, open_task, request_actor
+from approvals.forms import DocumentForm, NominationForm
+from approvals.models import DocumentKind
 from approvals.roles import UNIT_ROLES
 from approvals.selectors import nomination_history
 from approvals.services import nomination_create, nomination_update
 from workflow.errors import InvalidInput, NotFound, WorkflowError
-from workflow.policy import POLICY, TASK_ROLES, allowed
-from workflow.services import ACTION_SERVICES, available_actions, open_task
+from workflow.policy import LIFECYCLE_ACTIONS, POLICY, TASK_ROLES, Kind, allowed
+from workflow.schemas import parse_inputs
+from workflow.services import nomination_act
 
-from .common import actor_of, mark_deadlines, nomination_or_404, render_error, safe_next
+from .common import mark_deadlines, nomination_or_404, render_error, safe_next
 
 
-def _detail_context(request, nomination) -> dict:
-    actor = actor_of(request)
+def _offered_form(nomination, name: str, posted, task) -> dict[str, Any]:
+    """One offered action with its declared inputs, ready for the page to render."""
+    rule = POLICY[name]
+    fields = []
+    for spec in rule.inputs:
+        choices = spec.offered(nomination) if spec.offered else spec.choices
+        if spec.kind is Kind.USER and task is not None:
+            choices = tuple(
+                (str(u.pk), u.get_full_name() or u.username)
+                for u in assignee_choices(nomination, TASK_ROLES[task.flow_task.name])
+            )
+        value = posted.get(spec.name, "") if posted else ""
+        if not posted and spec.initial == "today":
+            value = timezone.localdate().strftime("%d/%m/%Y")
+        fields.append({"spec": spec, "choices": choices, "value": value})
+    return {"name": name, "rule": rule, "fields": fields, "posted": posted or {}}
+
+
+def _detail_context(request, nomination, *, posted_action: str = "", posted=None) -> dict:
+    actor = request_actor(request)
     task = open_task(nomination)
     documents = [d for d in nomination.documents.all() if d.removed_at is None]
     have = {d.kind for d in documents}
@@ -31,17 +54,11 @@ def _detail_context(request, nomination) -> dict:
         for k in nomination.award.required_documents if k in DocumentKind.values
     ]
     task_id, owner_id = (task.pk, task.owner_id) if task else (None, None)
-    actions = [
+    offered = [
         a for a in available_actions(actor, nomination, task_id=task_id, owner_id=owner_id)
-        if a in ACTION_SERVICES
+        if a in LIFECYCLE_ACTIONS
     ]
     can_edit = allowed("edit", actor.roles_at(nomination.unit_id), nomination.state)
-    assignees = []
-    if "reassign" in actions:
-        assignees = list(
-            RoleGrant.objects.filter(role__in=TASK_ROLES[task.flow_task.name])
-            .select_related("user").order_by("user__username").distinct()
-        )
     mark_deadlines([nomination])
     return {
         "nomination": nomination,
@@ -50,10 +67,13 @@ def _detail_context(request, nomination) -> dict:
         "checklist": checklist,
         "missing": [c for c in checklist if not c["present"]],
         "history": nomination_history(nomination),
-        "actions": [{"name": a, "rule": POLICY[a], "posted": {}} for a in actions],
+        "actions": [
+            _offered_form(nomination, a, posted if a == posted_action else None, task)
+            for a in offered
+        ],
         "can_edit": can_edit,
+        "remove_rule": POLICY["remove_document"],
         "document_form": DocumentForm() if can_edit else None,
-        "assignees": assignees,
     }
 
 
@@ -66,28 +86,24 @@ def nomination_detail(request, pk):
 @login_required
 @require_POST
 def nomination_action(request, pk, action):
-    if action not in ACTION_SERVICES:
+    if action not in LIFECYCLE_ACTIONS:
         raise Http404
     nomination = nomination_or_404(request, pk)
-    service = ACTION_SERVICES[action]
     try:
-        service(user=request.user, nomination_id=nomination.pk,
-                comment=request.POST.get("comment", ""), **action_params(action, request.POST))
+        nomination_act(user=request.user, nomination_id=nomination.pk, action=action,
+                       inputs=parse_inputs(action, request.POST))
     except NotFound:
         raise Http404 from None
     except WorkflowError as exc:
         nomination = nomination_or_404(request, pk)  # re-read: protected state cannot refresh
-        context = _detail_context(request, nomination)
-        for offered in context["actions"]:
-            if offered["name"] == action:
-                offered["posted"] = request.POST
+        context = _detail_context(request, nomination, posted_action=action, posted=request.POST)
         return render_error(request, "approvals/nomination_detail.html", context, exc)
     messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": POLICY[action].label})
     return redirect(safe_next(request, reverse("nomination-detail", args=[nomination.pk])))
 
 
 def _unit_ids(request):
-    return sorted(actor_of(request).units_for(*UNIT_ROLES))
+    return sorted(request_actor(request).units_for(*UNIT_ROLES))
 
 
 @login_required

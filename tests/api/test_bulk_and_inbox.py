@@ -3,9 +3,10 @@
 import time
 
 import pytest
+from django.utils import timezone
 
 from approvals.jobs import INLINE_LIMIT
-from approvals.models import Nomination
+from approvals.models import BulkJob, Nomination
 from tests.api.conftest import API
 
 BULK = f"{API}/nominations/bulk-actions/"
@@ -51,7 +52,7 @@ def test_a_bulk_action_passes_the_actions_own_fields(nomination_in, as_user, con
                 "action": "approve",
                 "nomination_ids": ids,
                 "decision_number": "30/QĐ-TĐKT",
-                "decision_date": "2026-01-05",
+                "decision_date": timezone.localdate().isoformat(),
             },
             format="json",
         )
@@ -63,16 +64,16 @@ def test_a_bulk_action_passes_the_actions_own_fields(nomination_in, as_user, con
     }
 
 
-def test_a_bulk_action_missing_a_required_reason_fails_every_item_with_field_errors(
+def test_a_bulk_action_missing_a_required_reason_is_refused_before_any_item_runs(
     nomination_in, as_user
 ):
-    ids = [nomination_in("in_review").pk]
-    job = (
-        as_user("reviewer")
-        .post(BULK, {"action": "reject", "nomination_ids": ids}, format="json")
-        .json()
+    n = nomination_in("in_review")
+    response = as_user("reviewer").post(
+        BULK, {"action": "reject", "nomination_ids": [n.pk]}, format="json"
     )
-    assert job["failed"] == 1 and "comment" in job["results"][0]["fields"]
+    assert response.status_code == 400 and "comment" in response.json()["fields"]
+    assert not BulkJob.objects.exists()
+    assert Nomination.objects.get(pk=n.pk).state == "in_review"
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,8 @@ def body_for(action, extra, people) -> dict:
         body["assignee"] = people[body["assignee"]].pk
     if action == "approve":
         body["decision_date"] = timezone.localdate().isoformat()
+    if action == "report":
+        body["report_date"] = timezone.localdate().strftime("%d/%m/%Y")
     return body
 
 

@@ -97,7 +97,8 @@ def test_the_council_path_runs_from_draft_to_reported_over_http(people, login):
     assert approved.json()["state"] == "approved"
     assert approved.json()["decision_number"] == "12/QĐ-TĐKT"
 
-    reported = act(liaison, pk, "report")
+    reported = act(liaison, pk, "report", report_number="25/BC-THADS",
+                   report_date=timezone.localdate().strftime("%d/%m/%Y"))
     assert reported.status_code == 200 and reported.json()["state"] == "reported"
 
     history = staff.get(f"{API}/nominations/{pk}/history/").json()["results"]

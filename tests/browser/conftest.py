@@ -68,6 +68,10 @@ def new_context(browser, server_url):
         context.close()
 
 
+def accept_dialog(dialog) -> None:
+    dialog.accept()
+
+
 @pytest.fixture
 def login(new_context, server_url):
     """login(context_or_page_or_None, username) -> a page signed in as `username`, on the inbox.
@@ -81,6 +85,9 @@ def login(new_context, server_url):
         if target is None:
             target = new_context()
         page = target.new_page() if hasattr(target, "new_page") else target
+        # The app asks before approving, refusing, withdrawing or removing (Rule.confirm):
+        # people here say yes unless a test answers otherwise.
+        page.on("dialog", accept_dialog)
         client = Client()
         client.force_login(get_user_model().objects.get(username=username))
         cookie = client.cookies[settings.SESSION_COOKIE_NAME].value

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from approvals.models import Award, Nomination
 from approvals.states import State
+from tests.browser.conftest import accept_dialog
 from workflow.models import AuditRecord
 
 pytestmark = pytest.mark.browser
@@ -93,16 +94,16 @@ def test_the_whole_pipeline_across_six_people(org, people, login, screenshot):
     open_detail(director, pk)
     do(director, "approve", decision_number="35/QĐ-THADS", decision_date="01/01/2099")
     expect(director.locator("[data-testid=error]")).to_contain_text(
-        "Ngày quyết định không được ở tương lai."
+        "Ngày văn bản không được ở tương lai."
     )
-    expect(director.locator("#a-decision-number")).to_have_value("35/QĐ-THADS")
+    expect(director.locator("#a-approve-decision_number")).to_have_value("35/QĐ-THADS")
     screenshot(director, "05-refused-action-director")
     do(director, "approve", decision_number="35/QĐ-THADS", decision_date=today)
     expect(director.locator("[data-testid=state]")).to_have_text("Đã phê duyệt")
 
     liaison = login(None, "liaison")
     open_detail(liaison, pk)
-    do(liaison, "report", comment="Đã gửi Ban Thi đua tỉnh.")
+    do(liaison, "report", report_number="25/BC-THADS", comment="Đã gửi Ban Thi đua tỉnh.")
     expect(liaison.locator("[data-testid=state]")).to_have_text("Đã báo cáo Ban Thi đua tỉnh")
     expect(liaison.locator("[data-testid=timeline] > li")).to_have_count(8)
     screenshot(liaison, "06-nomination-detail-reported")
@@ -111,6 +112,33 @@ def test_the_whole_pipeline_across_six_people(org, people, login, screenshot):
     assert actions == ["create", "upload_document", "submit", "claim", "recommend",
                        "record_vote", "approve", "report"]
     assert state_of(pk) == State.REPORTED
+    report = AuditRecord.objects.get(nomination_id=pk, action="report")
+    assert report.data["report_number"] == "25/BC-THADS"
+    assert report.data["report_date"] == timezone.localdate().isoformat()
+
+
+def test_refusing_asks_first_and_saying_no_changes_nothing(nomination_in, login):
+    n = nomination_in(State.AWAITING_DIRECTOR)
+    director = login(None, "director")
+    open_detail(director, n.pk)
+    reject = director.locator('[data-testid="do-reject"]')
+    approve = director.locator('[data-testid="do-approve"]')
+    # Approving and refusing do not look alike.
+    assert "btn--danger" in reject.get_attribute("class")
+    assert "btn--primary" in approve.get_attribute("class")
+    questions = []
+    director.remove_listener("dialog", accept_dialog)
+
+    def answer_no(dialog):
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    director.on("dialog", answer_no)
+    director.locator('form[data-action="reject"] [name="comment"]').fill("Không đạt")
+    reject.click()
+    director.wait_for_timeout(300)
+    assert questions and "Từ chối đề nghị này?" in questions[0]
+    assert state_of(n.pk) == State.AWAITING_DIRECTOR
 
 
 def test_a_returned_nomination_goes_back_to_the_unit_and_comes_back(
@@ -173,9 +201,10 @@ def test_a_bulk_approval_of_50_runs_in_the_background_to_the_end(
     director.check("[data-select-all]")
     expect(director.locator("[data-selected-count]")).to_have_text("50")
     director.select_option("#bulk-action", "approve")
-    expect(director.locator("#bulk-votes-for")).to_be_hidden()
-    director.fill("#bulk-decision-number", "50/QĐ-THADS")
-    director.fill("#bulk-decision-date", timezone.localdate().strftime("%d/%m/%Y"))
+    expect(director.locator("#bulk-votes_for")).to_be_hidden()
+    expect(director.locator("#bulk-report_number")).to_be_hidden()
+    director.fill("#bulk-decision_number", "50/QĐ-THADS")
+    director.fill("#bulk-decision_date", timezone.localdate().strftime("%d/%m/%Y"))
     director.fill("#bulk-comment", "Phê duyệt theo danh sách.")
     screenshot(director, "08-inbox-bulk-selection")
     director.click("[data-testid=bulk-submit]")

@@ -6,6 +6,7 @@ from channels_redis.core import RedisChannelLayer
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from approvals import selectors as approvals_selectors
 from approvals.access import load_actor, load_actors
@@ -36,7 +37,10 @@ def test_counts_for_many_people_equal_each_persons_own_inbox_and_bell(org, peopl
     nomination_in(State.IN_REVIEW)  # claimed by the reviewer: "mine"
     nomination_in(State.SUBMITTED)  # in the reviewers' queue
     approved = nomination_in(State.APPROVED)
-    services.nomination_report(user=people["liaison"], nomination_id=approved.pk)
+    services.nomination_report(
+        user=people["liaison"], nomination_id=approved.pk, report_number="7/BC",
+        report_date=timezone.localdate(),
+    )
     notifications_mark_read(user=people["staff"])
     users = list(people.values())
     together = selectors.counts_for_many(list(load_actors(users).values()))

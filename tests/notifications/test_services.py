@@ -131,7 +131,7 @@ def test_a_reassignment_tells_the_new_holder_only(nomination_in, people):
     role_grant(user=other, role=Role.STANDING_REVIEWER)
     n = nomination_in(State.IN_REVIEW)
     Notification.objects.all().delete()
-    services.nomination_reassign(user=people["manager"], nomination_id=n.pk, assignee_id=other.pk)
+    services.nomination_reassign(user=people["manager"], nomination_id=n.pk, assignee=other.pk)
     assert received(n) == {"reviewer2": Kind.ASSIGNED}
 
 

@@ -48,7 +48,7 @@ def test_a_bulk_request_without_items_is_refused_keeping_the_input(login, nomina
     })
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Chọn từ 1 đến" in html and 'value="21/QĐ"' in html and "Giữ lại" in html
+    assert "Chọn ít nhất một đề nghị" in html and 'value="21/QĐ"' in html and "Giữ lại" in html
     assert not BulkJob.objects.exists()
 
 

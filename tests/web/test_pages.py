@@ -60,7 +60,7 @@ def test_the_inbox_filters_by_overdue_and_sorts_by_deadline(login, nomination_in
         state_changed_at=timezone.now() - timezone.timedelta(days=60)
     )
     client = login("reviewer")
-    rows = client.get(reverse("inbox"), {"tab": "queue", "sort": "deadline"}).context["rows"]
+    rows = client.get(reverse("inbox"), {"tab": "queue", "order": "deadline"}).context["rows"]
     assert [r.pk for r in rows] == [old.pk, new.pk]
     assert rows[0].overdue and not rows[1].overdue
     overdue = client.get(reverse("inbox"), {"tab": "queue", "overdue": "1"}).context["rows"]
@@ -134,7 +134,7 @@ def test_an_approval_without_a_decision_number_keeps_the_input(login, nomination
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Nhập số quyết định" in html
+    assert "Vui lòng nhập “Số quyết định”" in html
     assert 'value="01/01/2020"' in html and "Đồng ý &lt;giữ nguyên&gt;" in html
 
 
@@ -228,12 +228,28 @@ def test_the_404_page_is_the_friendly_one_when_not_debugging(login, draft, setti
     assert "không có quyền xem" in response.content.decode()
 
 
-@pytest.mark.parametrize("params", [
-    {"unit": "²"}, {"campaign": "x'--"}, {"award": "-1"}, {"state": "bogus"},
-    {"page": "abc"}, {"sort": "nonsense"}, {"tab": "other"}, {"overdue": "maybe"},
-])
-def test_odd_filter_values_give_a_page_not_an_error(login, nomination_in, params):
+@pytest.mark.parametrize("params", [{"award": "-1"}, {"page": "abc"}, {"overdue": "1"}])
+def test_odd_but_valid_filter_values_give_a_page(login, nomination_in, params):
     nomination_in(State.SUBMITTED)
     client = login("reviewer")
     assert client.get(reverse("inbox"), params).status_code == 200
     assert client.get(reverse("nomination-list"), params).status_code == 200
+
+
+@pytest.mark.parametrize("params", [
+    {"unit": "²"}, {"campaign": "x'--"}, {"state": "bogus"}, {"order": "nonsense"},
+    {"overdue": "maybe"}, {"q": "x" * 201},
+])
+def test_a_bad_filter_value_is_a_clear_field_error_on_the_page(login, nomination_in, params):
+    nomination_in(State.SUBMITTED)
+    client = login("reviewer")
+    for page in ("inbox", "nomination-list"):
+        response = client.get(reverse(page), params)
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "Bộ lọc có giá trị không hợp lệ" in html and f"{next(iter(params))}:" in html
+
+
+def test_an_unknown_inbox_tab_is_a_field_error(login):
+    response = login("reviewer").get(reverse("inbox"), {"tab": "other"})
+    assert response.status_code == 400 and "tab:" in response.content.decode()

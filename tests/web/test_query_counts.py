@@ -14,7 +14,7 @@ from workflow import services
 # Session, user, header (actor, grants), tab counts, the page, the filter options.
 MAX_QUERIES = 16
 PAGES = [
-    ("reviewer", "inbox", {"tab": "queue", "sort": "deadline"}),
+    ("reviewer", "inbox", {"tab": "queue", "order": "deadline"}),
     ("reviewer", "inbox", {"tab": "mine"}),
     ("head", "inbox", {"tab": "done"}),
     ("reviewer", "nomination-list", {}),

@@ -1,8 +1,7 @@
-from approvals.access import load_actor
+from approvals.access import available_actions, load_actor, open_task
 from approvals.services import role_grant
 from approvals.states import State
 from tests.factories import make_second_reviewer
-from workflow.services import available_actions, open_task
 
 
 def offered(user, n):

@@ -40,7 +40,7 @@ CASES = [
      {"decision_number": "9/QĐ", "decision_date": "2026-01-05"}, {"director"}, set()),
     ("reject", State.IN_REVIEW, {"comment": "Không đạt"}, {"reviewer"}, {"director"}),
     ("reject", State.AWAITING_DIRECTOR, {"comment": "Không đạt"}, {"director"}, {"reviewer"}),
-    ("report", State.APPROVED, {}, {"liaison", "reviewer"}, set()),
+    ("report", State.APPROVED, {"report_number": "3/BC"}, {"liaison", "reviewer"}, set()),
     ("reassign", State.IN_REVIEW, {"assignee": "reviewer2"}, {"admin", "manager"}, set()),
     ("submit", State.AWAITING_DIRECTOR, {}, set(), {"head"}),
     ("approve", State.IN_REVIEW,
@@ -64,11 +64,13 @@ def expected(person, state, allowed, conflicts, *, same_unit):
 def attempt(action, n, user, extra, people):
     kwargs = dict(extra)
     if "assignee" in kwargs:
-        kwargs["assignee_id"] = people[kwargs.pop("assignee")].pk
+        kwargs["assignee"] = people[kwargs.pop("assignee")].pk
     if action == "approve":
         kwargs["decision_date"] = timezone.localdate()
+    if action == "report":
+        kwargs["report_date"] = timezone.localdate()
     try:
-        services.ACTION_SERVICES[action](user=user, nomination_id=n.pk, **kwargs)
+        services.nomination_act(user=user, nomination_id=n.pk, action=action, inputs=kwargs)
     except (Conflict, PermissionRefused, NotFound) as exc:
         return OUTCOME[type(exc)]
     return 200

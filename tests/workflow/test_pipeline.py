@@ -25,8 +25,14 @@ def test_the_happy_path_with_a_council_vote_ends_reported(org, people, draft):
         user=people["director"], nomination_id=n.pk, decision_number="01/QĐ",
         decision_date=timezone.localdate(),
     )
-    n = services.nomination_report(user=people["liaison"], nomination_id=n.pk)
+    n = services.nomination_report(
+        user=people["liaison"], nomination_id=n.pk, report_number="25/BC-THADS",
+        report_date=timezone.localdate(),
+    )
     assert n.state == State.REPORTED
+    report = AuditRecord.objects.get(nomination=n, action="report")
+    assert report.data["report_number"] == "25/BC-THADS"
+    assert report.data["report_date"] == timezone.localdate().isoformat()
     actions = list(AuditRecord.objects.filter(nomination=n).values_list("action", flat=True))
     assert actions == [
         "create", "submit", "claim", "recommend", "record_vote", "approve", "report"

@@ -7,6 +7,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
+from approvals.access import open_task
 from approvals.models import Nomination
 from approvals.states import State
 from workflow import services
@@ -27,7 +28,7 @@ def test_a_returned_dossier_goes_back_to_the_unit_and_round_again(people, draft)
         user=people["reviewer"], nomination_id=n.pk, comment="Thiếu biên bản họp"
     )
     assert n.state == State.RETURNED and n.last_reason == "Thiếu biên bản họp"
-    assert services.open_task(n).flow_task.name == "prepare"
+    assert open_task(n).flow_task.name == "prepare"
 
     n = services.nomination_submit(user=people["head"], nomination_id=n.pk)
     services.nomination_claim(user=people["reviewer"], nomination_id=n.pk)
@@ -43,7 +44,7 @@ def test_withdrawing_cancels_the_open_task_and_the_process(people, nomination_in
     n = nomination_in(State.IN_REVIEW)
     n = services.nomination_withdraw(user=people["head"], nomination_id=n.pk, comment="Rút")
     assert n.state == State.WITHDRAWN
-    assert services.open_task(n) is None
+    assert open_task(n) is None
     assert n.process.status == PROCESS.CANCELED
     assert Task.objects.filter(process=n.process, status=STATUS.CANCELED).count() == 1
 
@@ -88,9 +89,36 @@ def test_approval_needs_a_decision_number_and_a_date_not_in_the_future(people, n
     assert set(refused.value.fields) == {"decision_number", "decision_date"}
     n = services.nomination_approve(
         user=people["director"], nomination_id=n.pk, decision_number="12/QĐ-THADS",
-        decision_date=timezone.localdate().strftime("%d/%m/%Y"),
+        decision_date=timezone.localdate(),
     )
     assert n.decision_number == "12/QĐ-THADS" and n.decision_date == timezone.localdate()
+
+
+def test_a_service_refuses_a_raw_string_where_a_date_belongs(people, nomination_in):
+    n = nomination_in(State.AWAITING_DIRECTOR)
+    with pytest.raises(TypeError, match="decision_date"):
+        services.nomination_approve(
+            user=people["director"], nomination_id=n.pk, decision_number="12/QĐ",
+            decision_date=timezone.localdate().strftime("%d/%m/%Y"),
+        )
+    assert Nomination.objects.get(pk=n.pk).state == State.AWAITING_DIRECTOR
+
+
+def test_a_decision_cannot_be_dated_before_the_proposal_was_submitted(people, nomination_in):
+    n = nomination_in(State.AWAITING_DIRECTOR)
+    submitted = timezone.localdate(Nomination.objects.get(pk=n.pk).submitted_at)
+    with pytest.raises(InvalidInput) as refused:
+        services.nomination_approve(
+            user=people["director"], nomination_id=n.pk, decision_number="12/QĐ",
+            decision_date=submitted - datetime.timedelta(days=1),
+        )
+    assert "trước ngày trình" in refused.value.fields["decision_date"][0]
+    assert Nomination.objects.get(pk=n.pk).state == State.AWAITING_DIRECTOR
+    n = services.nomination_approve(
+        user=people["director"], nomination_id=n.pk, decision_number="12/QĐ",
+        decision_date=submitted,
+    )
+    assert n.state == State.APPROVED
 
 
 def test_return_and_reject_need_a_reason(people, nomination_in):
@@ -140,10 +168,10 @@ def test_an_admin_reassigns_a_held_review_only_to_another_reviewer(people, nomin
     n = nomination_in(State.IN_REVIEW)
     with pytest.raises(InvalidInput):
         services.nomination_reassign(user=people["admin"], nomination_id=n.pk,
-                                     assignee_id=other.pk)
+                                     assignee=other.pk)
     role_grant(user=other, role="standing_reviewer")
-    services.nomination_reassign(user=people["admin"], nomination_id=n.pk, assignee_id=other.pk)
-    assert services.open_task(n).owner == other
+    services.nomination_reassign(user=people["admin"], nomination_id=n.pk, assignee=other.pk)
+    assert open_task(n).owner == other
     n = services.nomination_recommend(user=other, nomination_id=n.pk, to="director")
     assert n.state == State.AWAITING_DIRECTOR
 
@@ -151,7 +179,7 @@ def test_an_admin_reassigns_a_held_review_only_to_another_reviewer(people, nomin
 def test_releasing_a_review_puts_it_back_in_the_queue(people, nomination_in):
     n = nomination_in(State.IN_REVIEW)
     n = services.nomination_release(user=people["reviewer"], nomination_id=n.pk)
-    assert n.state == State.SUBMITTED and services.open_task(n).owner is None
+    assert n.state == State.SUBMITTED and open_task(n).owner is None
 
 
 def test_every_history_record_names_actor_role_states_and_request(people, draft):

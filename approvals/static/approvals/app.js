@@ -23,7 +23,8 @@
     var select = document.querySelector("[data-bulk-action]");
     if (!select) { return; }
     document.querySelectorAll("#bulk-form [data-for]").forEach(function (el) {
-      el.hidden = el.getAttribute("data-for") !== select.value;
+      // A field may serve several actions: data-for="approve report".
+      el.hidden = el.getAttribute("data-for").split(" ").indexOf(select.value) < 0;
     });
   }
 
@@ -82,6 +83,18 @@
     if (target.matches('#inbox-rows input[name="ids"], [data-select-all]')) { updateSelectedCount(); }
     if (target.matches("[data-bulk-action]")) { showBulkFields(); }
     if (target.id === "id_award") { showAwardDocs(); }
+  });
+
+  // Actions that end, refuse or remove something ask first (workflow/policy.py Rule.confirm);
+  // in the bulk form the question is the chosen action's.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute("data-confirm");
+    var select = form.querySelector("[data-bulk-action]");
+    if (select && select.selectedIndex >= 0) {
+      question = select.options[select.selectedIndex].getAttribute("data-confirm");
+    }
+    if (question && !window.confirm(question)) { event.preventDefault(); }
   });
 
   document.addEventListener("vd:inbox-changed", refreshRows);

@@ -1,0 +1,78 @@
+"""The filter sets of the lists: one schema each, shared by the web pages and the API.
+
+A bad value is a field error in the request's language (an invalid date in a
+history filter is refused, never silently dropped); the selectors get typed values.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from workflow.policy import HISTORY_ACTIONS
+from workflow.schemas import date_field, messages, parse
+
+from .selectors import ORDERS, TABS
+from .states import State
+
+
+def _choice(choices: Any, *, default: str | None = None, **kwargs: Any) -> serializers.Field:
+    if default is not None:
+        kwargs["default"] = default
+    return serializers.ChoiceField(
+        choices=choices, required=False, error_messages=messages(), **kwargs
+    )
+
+
+def _slug(help_text: str) -> serializers.Field:
+    return serializers.SlugField(
+        required=False, max_length=40, help_text=help_text,
+        error_messages=messages(invalid=_("Mã không hợp lệ.")),
+    )
+
+
+class NominationFilters(serializers.Serializer):
+    state = _choice(State.choices)
+    unit = _slug("Unit id or code.")
+    campaign = _slug("Campaign id or code.")
+    award = _slug("Award id or code.")
+    overdue = serializers.BooleanField(
+        required=False, default=False, error_messages=messages(invalid=_("Chọn có hoặc không."))
+    )
+    q = serializers.CharField(
+        required=False, max_length=200, error_messages=messages(),
+        help_text="Text search (accents and case ignored): nominee, achievements, decision number.",
+    )
+    order = _choice(ORDERS, default="newest")
+
+
+class InboxFilters(NominationFilters):
+    tab = _choice(TABS, default="queue", help_text="The web page's tab (the API returns both).")
+    order = _choice(ORDERS, default="age")
+    limit = serializers.IntegerField(
+        min_value=1, max_value=200, required=False, default=50, error_messages=messages(),
+        help_text="Rows per group (API).",
+    )
+
+
+class HistoryFilters(serializers.Serializer):
+    actor = serializers.CharField(
+        required=False, max_length=150, help_text="Username.", error_messages=messages()
+    )
+    action = _choice(sorted(HISTORY_ACTIONS))
+    unit = _slug("Unit code.")
+    date_from = date_field(required=False, help_text="dd/mm/yyyy or yyyy-mm-dd.")
+    date_to = date_field(required=False, help_text="dd/mm/yyyy or yyyy-mm-dd.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start, end = attrs.get("date_from"), attrs.get("date_to")
+        if start and end and start > end:
+            raise serializers.ValidationError(
+                {"date_to": [_("“Đến ngày” phải sau hoặc bằng “Từ ngày”.")]}
+            )
+        return attrs
+
+
+def parse_filters(schema: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+    """The typed filters, without the ones left empty; raises InvalidInput."""
+    return {k: v for k, v in parse(schema, data).items() if v not in ("", None)}
