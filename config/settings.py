@@ -248,7 +248,7 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 # Without a broker (the demo) a task runs in the process that sends it, still after commit.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if CELERY_TASK_ALWAYS_EAGER:
-    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_URL = "memory://localhost/"  # never used: nothing is sent
 CELERY_TASK_IGNORE_RESULT = True  # outcomes are rows (BulkJobItem, ExportJob), not results
 # Tasks are long (a bulk job of 5,000 items): a worker reserves only the message it runs, so
 # a busy worker does not sit on nudges an idle one could take.
