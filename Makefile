@@ -6,6 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP_DEMO := $(VENV)/.installed-demo
 STAMP_TEST := $(VENV)/.installed-test
 
+PORT ?= 8000
 DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/vinhdanh
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
@@ -23,12 +24,12 @@ $(STAMP_TEST): pyproject.toml | $(PY)
 	$(PIP) install --quiet -e ".[test]"
 	touch $@
 
-# Embedded SQLite and the in-memory channel layer: for the demo only.
+# Embedded SQLite and the in-memory channel layer: for the demo only (`make demo PORT=8100`).
 demo: $(STAMP_DEMO)
 	DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 REDIS_URL= $(PY) manage.py migrate --no-input
 	DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 REDIS_URL= $(PY) manage.py seed_demo
-	@echo "Vinh Danh: http://127.0.0.1:8000/  (Ctrl-C to stop)"
-	DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 REDIS_URL= $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Vinh Danh: http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 REDIS_URL= $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite against PostgreSQL and Redis on 127.0.0.1.
 test: $(STAMP_TEST)

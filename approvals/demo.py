@@ -207,15 +207,19 @@ def _seed_data():
     return units
 
 
-def seed_demo(*, with_nominations: bool = True) -> list[tuple[str, str]]:
-    """Create (or refresh) the demo organisation; returns (username, description) pairs."""
+def seed_demo(*, with_nominations: bool = True) -> dict[Role, list[tuple[str, str]]]:
+    """Create (or refresh) the demo organisation; returns its logins grouped by role.
+
+    role -> [(username, "name – title · unit the role covers")], roles in Role order;
+    a person holding two roles is listed under both."""
     units = _seed_data()
     User = get_user_model()
-    logins = []
+    logins: dict[Role, list[tuple[str, str]]] = {role: [] for role in Role}
     for username, full_name, title, unit_code, grants in PEOPLE:
-        first, _, last = full_name.rpartition(" ")
+        # Django's first_name is the given name (tên), last_name the family and middle names.
+        family, _, given = full_name.rpartition(" ")
         user, created = User.objects.get_or_create(
-            username=username, defaults=dict(first_name=last, last_name=first)
+            username=username, defaults=dict(first_name=given, last_name=family)
         )
         if created:
             user.set_password(DEMO_PASSWORD)
@@ -227,10 +231,11 @@ def seed_demo(*, with_nominations: bool = True) -> list[tuple[str, str]]:
         )
         for role, scope in grants:
             role_grant(user=user, role=role, unit=units[scope] if scope else None)
-        logins.append((username, f"{full_name} – {title}"))
+            where = units[scope].name if scope else "toàn cơ quan"
+            logins[role].append((username, f"{full_name} – {title} · {where}"))
     if with_nominations and not units["phong-kv1"].nomination_set.exists():
         _seed_nominations(units)
-    return logins
+    return {role: people for role, people in logins.items() if people}
 
 
 def _seed_nominations(units):

@@ -16,7 +16,7 @@ import tempfile
 from django.core.files import File
 from django.db import transaction
 from django.db.models.functions import Now
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -24,14 +24,24 @@ from workflow.errors import InvalidInput, PermissionRefused
 
 from . import background
 from .access import load_actor, may_read_global_history
+from .labels import action_label, role_label, state_label
 from .models import ExportJob
-from .selectors import history
+from .names import full_name
+from .selectors import history, with_role_changes
 
 logger = logging.getLogger(__name__)
 
 BATCH = 2000
-COLUMNS = ["id", "thoi_diem", "nguoi_thuc_hien", "vai_tro", "thao_tac", "de_nghi", "don_vi",
-           "tu_trang_thai", "sang_trang_thai", "y_kien", "hash"]
+# The file is a record for auditors: Vietnamese headers and labels, whatever the page
+# language and whichever path (request or background job) writes it; the codes follow.
+COLUMNS = [
+    "Mã bản ghi", "Thời điểm", "Người thực hiện", "Tên đăng nhập", "Vai trò", "Thao tác",
+    "Đề nghị", "Đơn vị", "Từ trạng thái", "Sang trạng thái", "Ý kiến",
+    "Người được cấp / thu hồi vai trò", "Vai trò được cấp / thu hồi",
+    "Mã thao tác", "Mã vai trò", "Mã đơn vị", "Mã trạng thái trước", "Mã trạng thái sau",
+    "Mã vai trò được cấp / thu hồi", "Mã băm",
+]
+WHOLE_BODY = "Toàn cơ quan"
 # Excel opens at most 1,048,576 rows: the header and this many records.
 XLSX_MAX_RECORDS = 1_048_575
 
@@ -42,14 +52,33 @@ def _cell(value):
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def _unit(record) -> tuple:
+    """(name, code) of the record's unit: its nomination's, or the unit a role was granted for."""
+    if record.nomination is not None:
+        return record.nomination.unit.name, record.nomination.unit.code
+    change = record.role_change
+    if change is None:
+        return "", ""
+    if not change.unit_code:
+        return WHOLE_BODY, ""
+    return (change.unit.name if change.unit else change.unit_code), change.unit_code
+
+
 def _row(record) -> list:
-    n = record.nomination
+    """One record as labels first, then its codes (inside translation.override("vi"))."""
+    change = record.role_change
+    unit_name, unit_code = _unit(record)
     return [
         record.pk,
         timezone.localtime(record.created_at).strftime("%d/%m/%Y %H:%M:%S"),
-        _cell(record.actor_username), record.actor_role, record.action,
-        record.nomination_id or "", n.unit.code if n else "",
-        record.from_state, record.to_state, _cell(record.comment), record.hash,
+        _cell(full_name(record.actor) if record.actor else record.actor_username),
+        _cell(record.actor_username), str(role_label(record.actor_role)),
+        str(action_label(record.action)), record.nomination_id or "", _cell(unit_name),
+        str(state_label(record.from_state)), str(state_label(record.to_state)),
+        _cell(record.comment),
+        _cell(change.person) if change else "", str(role_label(change.role)) if change else "",
+        record.action, record.actor_role, unit_code, record.from_state, record.to_state,
+        change.role if change else "", record.hash,
     ]
 
 
@@ -57,9 +86,11 @@ def batches(qs):
     """Rows in id order, a batch at a time (keyset paging keeps memory flat)."""
     last = 0
     while True:
-        batch = [_row(r) for r in qs.filter(pk__gt=last)[:BATCH]]
-        if not batch:
+        records = with_role_changes(qs.filter(pk__gt=last)[:BATCH])
+        if not records:
             return
+        with translation.override("vi"):
+            batch = [_row(r) for r in records]
         last = batch[-1][0]
         yield batch
 

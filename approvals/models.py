@@ -122,7 +122,9 @@ class Award(models.Model):
     decided_by = models.CharField(_("cấp quyết định"), max_length=20, choices=Decider.choices)
     decider_note = models.CharField(_("người quyết định"), max_length=200, blank=True)
     # 98/2023/NĐ-CP Art. 30(7): these awards need a council vote.
-    requires_council_vote = models.BooleanField(_("cần Hội đồng bỏ phiếu"), default=False)
+    requires_council_vote = models.BooleanField(
+        _("cần Hội đồng Thi đua - Khen thưởng bỏ phiếu"), default=False
+    )
     # Per-award dossier checklist: the DocumentKind values the dossier must hold.
     required_documents = models.JSONField(_("tài liệu bắt buộc"), default=list, blank=True)
 
@@ -238,7 +240,7 @@ class Nomination(models.Model):
 class DocumentKind(models.TextChoices):
     PROPOSAL_LETTER = "to_trinh", _("Tờ trình đề nghị")
     ACHIEVEMENT_REPORT = "bao_cao_thanh_tich", _("Báo cáo thành tích")
-    COUNCIL_MINUTES = "bien_ban_hop", _("Biên bản họp Hội đồng")
+    COUNCIL_MINUTES = "bien_ban_hop", _("Biên bản họp Hội đồng Thi đua - Khen thưởng")
     BALLOT_RESULT = "ket_qua_bo_phieu", _("Kết quả bỏ phiếu")
     CERTIFICATE = "chung_nhan", _("Chứng nhận sáng kiến / đề tài / xếp loại")
     OTHER = "khac", _("Tài liệu khác")

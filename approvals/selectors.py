@@ -2,18 +2,23 @@
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
+    CharField,
     Count,
     DateTimeField,
     Exists,
     F,
+    Func,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Value,
     When,
 )
 from django.db.models.functions import Cast
@@ -25,8 +30,10 @@ from workflow.policy import OPEN_TASK_STATUSES, STATE_TASK, TASK_ROLES
 from workflow.sla import STAGE_BUDGET, overdue_cutoffs
 
 from .access import Actor
-from .models import BulkJob, Nomination
-from .states import State
+from .models import BulkJob, Nomination, Unit
+from .names import full_name
+from .roles import UNIT_ROLES
+from .states import EDITABLE_STATES, State
 
 TABS = ("mine", "queue", "done")
 ORDERINGS: dict[str, tuple[Any, ...]] = {
@@ -99,11 +106,12 @@ def filter_nominations(qs: QuerySet, *, filters: dict[str, Any] | None = None) -
                 **{f"{key}__code": value}
             )
     if f.get("q"):
-        text = str(f["q"]).strip()
+        # Accents and case aside: "Huong" finds "Hương", "đức" finds "Duc" (approvals.search).
+        text = Func(Value(str(f["q"]).strip()), function="UNACCENT", output_field=CharField())
         qs = qs.filter(
-            Q(nominee_name__icontains=text)
-            | Q(achievements__icontains=text)
-            | Q(decision_number__icontains=text)
+            Q(nominee_name__unaccent__icontains=text)
+            | Q(achievements__unaccent__icontains=text)
+            | Q(decision_number__unaccent__icontains=text)
         )
     if f.get("overdue"):
         qs = qs.filter(overdue_q())
@@ -121,14 +129,29 @@ def overdue_q(today: datetime.date | None = None) -> Q:
     return q
 
 
+def _unit_work_filter(actor: Actor) -> Q:
+    """The prepare stage of the units where I hold a unit role: their drafts and returned
+    proposals. Nobody claims it (the unit works it together), so it is each member's own."""
+    units = actor.units_for(*UNIT_ROLES)
+    if not units:
+        return Q(pk__in=[])
+    return Q(state__in=EDITABLE_STATES, unit_id__in=units, task_owner_id__isnull=True)
+
+
 def inbox(
     actor: Actor, *, tab: str = "queue", filters: dict[str, Any] | None = None, order: str = "age"
 ) -> QuerySet:
-    """The actor's work: "mine" (claimed by me), "queue" (I may claim), "done" (I acted on)."""
+    """The actor's work: "mine", "queue" (I may claim), "done" (I acted on).
+
+    "Mine" is what is mine to act on: the open tasks I hold, and, for the unit
+    roles (unit staff, unit head), the drafts and returned proposals of the units
+    where I hold such a role, whoever created them. Those stay in the unit's queue
+    too, as before.
+    """
     qs = _base(actor)
     user_id = actor.user.pk
     if tab == "mine":
-        qs = qs.filter(task_owner_id=user_id)
+        qs = qs.filter(Q(task_owner_id=user_id) | _unit_work_filter(actor))
     elif tab == "queue":
         qs = qs.filter(_queue_filter(actor), task_owner_id__isnull=True, task_id__isnull=False)
     elif tab == "done":
@@ -165,9 +188,10 @@ def inbox_counts_many(actors: Iterable[Actor]) -> dict[int, dict[str, int]]:
     for group in by_grants.values():
         actor, ids = group[0], [a.user.pk for a in group]
         queue = inbox(actor, tab="queue").count()
+        # One query: tasks held per person, and (owner None) the unit work they share.
         mine = dict(
             _base(actor)
-            .filter(task_owner_id__in=ids)
+            .filter(Q(task_owner_id__in=ids) | _unit_work_filter(actor))
             .order_by()
             .values("task_owner_id")
             .annotate(n=Count("pk"))
@@ -184,7 +208,11 @@ def inbox_counts_many(actors: Iterable[Actor]) -> dict[int, dict[str, int]]:
             .values_list("actor_id", "n")
         )
         for pk in ids:
-            counts[pk] = {"mine": mine.get(pk, 0), "queue": queue, "done": done.get(pk, 0)}
+            counts[pk] = {
+                "mine": mine.get(pk, 0) + mine.get(None, 0),
+                "queue": queue,
+                "done": done.get(pk, 0),
+            }
     return counts
 
 
@@ -201,7 +229,7 @@ def nomination_history(nomination: Nomination) -> QuerySet:
 def history(*, filters: dict[str, Any] | None = None, newest_first: bool = False) -> QuerySet:
     """The global history for auditors; filters: actor, action, unit, date_from, date_to."""
     f = filters or {}
-    qs = AuditRecord.objects.select_related("nomination__unit").order_by(
+    qs = AuditRecord.objects.select_related("nomination__unit", "actor").order_by(
         "-id" if newest_first else "id"
     )
     if f.get("actor"):
@@ -215,6 +243,51 @@ def history(*, filters: dict[str, Any] | None = None, newest_first: bool = False
     if f.get("date_to"):
         qs = qs.filter(created_at__date__lte=f["date_to"])
     return qs
+
+
+ROLE_ACTIONS = ("role_grant", "role_revoke")
+
+
+@dataclass(frozen=True)
+class RoleChange:
+    """Whose role a role_grant / role_revoke record changed, which role, for which unit."""
+
+    username: str
+    user: object  # None once the account is gone
+    role: str
+    unit_code: str  # "" for the whole body
+    unit: Unit | None
+
+    @property
+    def person(self) -> str:
+        """"Lý Thị Ngọc (cb.kv1)", or the bare username of an account that is gone."""
+        return f"{full_name(self.user)} ({self.username})" if self.user else self.username
+
+
+def with_role_changes(records) -> list:
+    """The records, each with `role_change` (a RoleChange for role_grant / role_revoke
+    records, else None): two queries at most, whatever the number of records."""
+    records = list(records)
+    changes = [r for r in records if r.action in ROLE_ACTIONS]
+    usernames = {r.data.get("user") for r in changes} - {None, ""}
+    codes = {r.data.get("unit") for r in changes} - {None, ""}
+    users = (
+        {u.username: u for u in get_user_model().objects.filter(username__in=usernames)}
+        if usernames else {}
+    )
+    units = {u.code: u for u in Unit.objects.filter(code__in=codes)} if codes else {}
+    for record in records:
+        record.role_change = None
+        if record.action in ROLE_ACTIONS:
+            username, code = record.data.get("user") or "", record.data.get("unit") or ""
+            record.role_change = RoleChange(
+                username=username,
+                user=users.get(username),
+                role=record.data.get("role") or "",
+                unit_code=code,
+                unit=units.get(code),
+            )
+    return records
 
 
 def job_results(actor: Actor, job: BulkJob) -> list[dict]:

@@ -1,18 +1,26 @@
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# The context "trạng thái" (state) sets the state names apart from the actions that lead
+# to them, which read the same in Vietnamese ("Trả lại để bổ sung"): in English a state is
+# "Returned for changes", an action "Return for changes".
 
 
 class State(models.TextChoices):
-    DRAFT = "draft", _("Dự thảo")
-    SUBMITTED = "submitted", _("Đã trình, chờ thẩm định")
-    IN_REVIEW = "in_review", _("Đang thẩm định")
-    RETURNED = "returned", _("Trả lại để bổ sung")
-    COUNCIL_VOTE = "council_vote", _("Chờ Hội đồng bỏ phiếu")
-    AWAITING_DIRECTOR = "awaiting_director", _("Chờ Thủ trưởng phê duyệt")
-    APPROVED = "approved", _("Đã phê duyệt")
-    REJECTED = "rejected", _("Không đề nghị / từ chối")
-    WITHDRAWN = "withdrawn", _("Đã rút")
-    REPORTED = "reported", _("Đã báo cáo Ban Thi đua tỉnh")
+    DRAFT = "draft", pgettext_lazy("trạng thái", "Dự thảo")
+    SUBMITTED = "submitted", pgettext_lazy("trạng thái", "Đã trình, chờ thẩm định")
+    IN_REVIEW = "in_review", pgettext_lazy("trạng thái", "Đang thẩm định")
+    RETURNED = "returned", pgettext_lazy("trạng thái", "Trả lại để bổ sung")
+    COUNCIL_VOTE = "council_vote", pgettext_lazy(
+        "trạng thái", "Chờ Hội đồng Thi đua - Khen thưởng bỏ phiếu"
+    )
+    AWAITING_DIRECTOR = "awaiting_director", pgettext_lazy("trạng thái", "Chờ Thủ trưởng phê duyệt")
+    APPROVED = "approved", pgettext_lazy("trạng thái", "Đã phê duyệt")
+    REJECTED = "rejected", pgettext_lazy("trạng thái", "Không đề nghị / từ chối")
+    WITHDRAWN = "withdrawn", pgettext_lazy("trạng thái", "Đã rút")
+    REPORTED = "reported", pgettext_lazy(
+        "trạng thái", "Đã báo cáo Ban Thi đua - Khen thưởng tỉnh"
+    )
 
 
 # States from which the unit head may still withdraw (before a decision).

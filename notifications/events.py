@@ -8,6 +8,8 @@ notice id the client has seen.
 
 from django.urls import reverse
 
+from approvals.names import full_name
+
 NULLABLE_INT = (int, type(None))
 NULLABLE_STR = (str, type(None))
 
@@ -70,8 +72,7 @@ def nomination_url(nomination_id) -> str | None:
 def notification_event(notification, *, actor_name: str | None = None) -> dict:
     """The event for one Notification row (actor_name saves a query when the caller knows it)."""
     if actor_name is None and notification.actor_id:
-        actor = notification.actor
-        actor_name = actor.get_full_name() or actor.username
+        actor_name = full_name(notification.actor)
     return validate(
         {
             "type": "notification",

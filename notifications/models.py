@@ -13,11 +13,11 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         TASK = "task", _("Việc mới trong hàng chờ")
         ASSIGNED = "assigned", _("Được giao xử lý")
-        VOTE_OPENED = "vote_opened", _("Mở bỏ phiếu Hội đồng")
+        VOTE_OPENED = "vote_opened", _("Hội đồng Thi đua - Khen thưởng mở bỏ phiếu")
         RETURNED = "returned", _("Bị trả lại để bổ sung")
         APPROVED = "approved", _("Được phê duyệt")
         REJECTED = "rejected", _("Không được đề nghị / từ chối")
-        REPORTED = "reported", _("Đã báo cáo Ban Thi đua tỉnh")
+        REPORTED = "reported", _("Đã báo cáo Ban Thi đua - Khen thưởng tỉnh")
         ALERT = "alert", _("Cảnh báo")
 
     recipient = models.ForeignKey(

@@ -28,6 +28,7 @@ from django.utils import timezone
 from guardian.models import UserObjectPermission
 
 from approvals.models import Nomination, Unit
+from approvals.names import full_name
 from approvals.roles import UNIT_ROLES, Role, permission_codename
 from approvals.states import State
 from workflow.policy import STATE_TASK, TASK_ROLES
@@ -224,23 +225,24 @@ _TASK_TEXTS = {
         "Nomination {ref} was submitted and awaits review.",
     ),
     "vote": (
-        "Đề nghị {ref} chờ Hội đồng bỏ phiếu: cần ghi kết quả.",
-        "Nomination {ref} awaits the council vote: record the result.",
+        "Đề nghị {ref} chờ Hội đồng Thi đua - Khen thưởng bỏ phiếu: cần ghi kết quả.",
+        "Nomination {ref} awaits the Emulation and Commendation Council's vote: record the result.",
     ),
     "decide": (
         "Đề nghị {ref} chờ Thủ trưởng phê duyệt.",
         "Nomination {ref} awaits the Director's decision.",
     ),
     "report": (
-        "Đề nghị {ref} đã được phê duyệt: cần báo cáo Ban Thi đua tỉnh.",
-        "Nomination {ref} was approved: report it to the provincial board.",
+        "Đề nghị {ref} đã được phê duyệt: cần báo cáo Ban Thi đua - Khen thưởng tỉnh.",
+        "Nomination {ref} was approved: report it to the Provincial Emulation and Commendation"
+        " Board.",
     ),
 }
 _KIND_TEXTS = {
     Kind.ASSIGNED: ("Bạn được giao xử lý đề nghị {ref}.", "You were assigned nomination {ref}."),
     Kind.VOTE_OPENED: (
-        "Hội đồng mở bỏ phiếu đề nghị {ref}.",
-        "The council vote is open for nomination {ref}.",
+        "Hội đồng Thi đua - Khen thưởng mở bỏ phiếu đề nghị {ref}.",
+        "The Emulation and Commendation Council's vote is open for nomination {ref}.",
     ),
     Kind.RETURNED: (
         "Đề nghị {ref} bị trả lại để bổ sung: {reason}",
@@ -255,8 +257,8 @@ _KIND_TEXTS = {
         "Nomination {ref} was rejected: {reason}",
     ),
     Kind.REPORTED: (
-        "Đề nghị {ref} đã được báo cáo Ban Thi đua tỉnh.",
-        "Nomination {ref} was reported to the provincial board.",
+        "Đề nghị {ref} đã được báo cáo Ban Thi đua - Khen thưởng tỉnh.",
+        "Nomination {ref} was reported to the Provincial Emulation and Commendation Board.",
     ),
 }
 
@@ -282,7 +284,7 @@ def _texts(kind: str, nomination: Nomination, record) -> dict:
 def _display_name(user) -> str | None:
     if user is None:
         return None
-    return user.get_full_name() or user.username
+    return full_name(user)
 
 
 # --- e-mail digest ----------------------------------------------------------

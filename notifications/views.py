@@ -2,13 +2,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
+
+from approvals.views.common import login_required_back_to
 
 from . import selectors
 from .services import notifications_mark_read
 
 PAGE_SIZE = 50
+
+
+def _list_page(request, *args, **kwargs) -> str:
+    return reverse("notifications:list")
 
 
 @login_required
@@ -20,14 +27,14 @@ def notification_list(request):
     return render(request, "notifications/list.html", {"page": page})
 
 
-@login_required
+@login_required_back_to(_list_page)
 @require_POST
 def notification_read(request, pk):
     notifications_mark_read(user=request.user, notification_ids=[pk])
     return _back(request)
 
 
-@login_required
+@login_required_back_to(_list_page)
 @require_POST
 def notification_read_all(request):
     notifications_mark_read(user=request.user)

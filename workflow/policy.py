@@ -103,7 +103,10 @@ def _states(*states: str) -> frozenset[str]:
 
 _EDITABLE = frozenset(EDITABLE_STATES)
 _UNIT: dict[str, frozenset[str]] = {R.UNIT_STAFF: _EDITABLE, R.UNIT_HEAD: _EDITABLE}
-RECOMMEND_TO = (("director", _("Thủ trưởng cơ quan")), ("council", _("Hội đồng bỏ phiếu")))
+RECOMMEND_TO = (
+    ("director", _("Thủ trưởng cơ quan")),
+    ("council", _("Hội đồng Thi đua - Khen thưởng bỏ phiếu")),
+)
 
 
 def _recommend_offered(nomination: Any) -> tuple[tuple[str, str | Promise], ...]:

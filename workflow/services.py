@@ -23,6 +23,7 @@ from viewflow.workflow.models import Task
 
 from approvals.access import Actor, assignee_for, get_nomination_for_actor, load_actor, open_task
 from approvals.models import Nomination
+from approvals.names import full_name
 from approvals.states import State
 from notifications.services import notify_transition
 
@@ -90,10 +91,7 @@ def _check_task(rule: Rule, task: Task | None, user: User, state: str) -> None:
 
 
 def _held_by(task: Task) -> str:
-    owner = task.owner
-    return _("Đề nghị đang do %(owner)s xử lý.") % {
-        "owner": owner.get_full_name() or owner.username
-    }
+    return _("Đề nghị đang do %(owner)s xử lý.") % {"owner": full_name(task.owner)}
 
 
 def _clean_comment(comment: str, *, required: bool) -> str:
@@ -308,7 +306,10 @@ def _recommend(step: Step) -> None:
     if step.inputs["to"] == "director" and nomination.award.requires_council_vote:
         raise RuleViolation(
             reasons=[
-                _("Danh hiệu “%(award)s” phải được Hội đồng bỏ phiếu trước khi trình.")
+                _(
+                    "Danh hiệu “%(award)s” phải được Hội đồng Thi đua - Khen thưởng bỏ phiếu "
+                    "trước khi trình."
+                )
                 % {"award": nomination.award.name_vi}
             ]
         )
@@ -333,7 +334,7 @@ def _record_vote(step: Step) -> None:
         step.nomination.vote_failed(
             votes_for=votes_for,
             votes_total=votes_total,
-            reason=step.comment or _("Hội đồng không thông qua."),
+            reason=step.comment or _("Hội đồng Thi đua - Khen thưởng không thông qua."),
         )
     _route_on(step)
 

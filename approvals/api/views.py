@@ -29,6 +29,7 @@ from approvals.dossier import ALLOWED, document_for_download, document_remove, d
 from approvals.filters import parse_filters
 from approvals.jobs import bulk_start
 from approvals.models import Award, BulkJob, Campaign, Nomination, RoleGrant, Unit
+from approvals.names import full_name
 from approvals.services import nomination_create, nomination_update
 from workflow.errors import PermissionRefused
 from workflow.models import AuditRecord
@@ -233,7 +234,7 @@ class Me(APIView):
         me = {
             "id": user.pk,
             "username": user.username,
-            "full_name": user.get_full_name(),
+            "full_name": full_name(user),
             "email": user.email,
             "unit": profile.unit if profile else None,
             "roles": [

@@ -1,50 +1,32 @@
 """Labels and the page header's view of the signed-in user."""
 
 from django import template
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from approvals.access import may_read_global_history, request_actor
-from approvals.models import DocumentKind, RoleGrant
-from approvals.roles import UNIT_ROLES, Role
-from approvals.states import State
-from workflow.policy import HISTORY_ACTIONS
+from approvals.labels import (
+    action_label,
+    document_kind_label,
+    role_label,
+    state_label,
+    task_label,
+)
+from approvals.models import RoleGrant
+from approvals.names import full_name as _full_name
+from approvals.roles import UNIT_ROLES
 
 register = template.Library()
 
-TASK_LABELS = {
-    "prepare": _("Đơn vị chuẩn bị hồ sơ"),
-    "review": _("Thường trực Hội đồng thẩm định"),
-    "vote": _("Hội đồng bỏ phiếu"),
-    "decide": _("Thủ trưởng cơ quan quyết định"),
-    "report": _("Báo cáo Ban Thi đua tỉnh"),
-}
+for _label in (state_label, role_label, action_label, document_kind_label, task_label):
+    register.filter(_label.__name__, _label)
 
 
 @register.filter
-def state_label(value):
-    return State(value).label if value in State.values else value
-
-
-@register.filter
-def role_label(value):
-    return Role(value).label if value in Role.values else value
-
-
-@register.filter
-def action_label(value):
-    return HISTORY_ACTIONS.get(value, value)
-
-
-@register.filter
-def document_kind_label(value):
-    return DocumentKind(value).label if value in DocumentKind.values else value
-
-
-@register.filter
-def task_label(value):
-    return TASK_LABELS.get(value, value)
+def full_name(user):
+    """A person's name, family name first (approvals.names)."""
+    return _full_name(user)
 
 
 @register.filter
@@ -56,6 +38,23 @@ def local_name(obj):
     if english and (get_language() or "vi").startswith("en"):
         return english
     return getattr(obj, "name_vi", None) or getattr(obj, "name", "") or str(obj)
+
+
+@register.filter
+def file_size(size):
+    """A file's size in KB or MB (1 KB = 1,024 bytes), never a raw count of bytes:
+    "0,4 KB", "18 KB", "2,5 MB" (the decimal mark of the page language)."""
+    try:
+        size = int(size)
+    except (TypeError, ValueError):
+        return ""
+    unit, scale = next(
+        ((u, s) for u, s in (("GB", 1024**3), ("MB", 1024**2)) if size >= s), ("KB", 1024)
+    )
+    value = size / scale
+    digits = 1 if value < 10 else 0
+    shown = max(round(value, digits), 0.1) if size else 0  # a few bytes read "0,1 KB"
+    return f"{formats.number_format(shown, digits if size else 0)} {unit}"
 
 
 @register.filter

@@ -18,7 +18,7 @@ from approvals import exports
 from approvals.access import get_export_job_for_user, may_read_global_history, request_actor
 from approvals.filters import HistoryFilters, parse_filters
 from approvals.models import ExportJob, Unit
-from approvals.selectors import history
+from approvals.selectors import history, with_role_changes
 from workflow.audit import verify_chain
 from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.models import AuditRecord
@@ -48,7 +48,8 @@ def audit_history(request):
     records = history(filters=filters, newest_first=True) if error is None else history().none()
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     return render(request, "approvals/audit_history.html", {
-        "page": page, "query": request.GET.urlencode(), "actions": ACTIONS, "error": error,
+        "page": page, "records": with_role_changes(page.object_list),
+        "query": request.GET.urlencode(), "actions": ACTIONS, "error": error,
         "units": Unit.objects.only("code", "name", "name_en"),
         "my_exports": ExportJob.objects.filter(user_id=request.user.pk)[:5],
         "values": {k: request.GET.get(k, "") for k in ("actor", "action", "unit", "date_from",

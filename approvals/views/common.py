@@ -1,5 +1,8 @@
 """Helpers shared by the page views."""
 
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,7 +12,17 @@ from approvals.access import get_nomination_for_actor, request_actor
 from workflow.errors import NotFound
 from workflow.sla import due_date
 
-__all__ = ["nomination_or_404", "safe_next", "mark_deadlines", "render_error"]
+__all__ = [
+    "nomination_or_404",
+    "safe_next",
+    "mark_deadlines",
+    "render_error",
+    "login_required_back_to",
+    "SESSION_EXPIRED_KEY",
+]
+
+# Session key: the page to return to after a form was posted without a live session.
+SESSION_EXPIRED_KEY = "vd_expired_back_to"
 
 
 def nomination_or_404(request, pk):
@@ -49,3 +62,29 @@ def render_error(request, template: str, context: dict, exc):
         },
     }
     return render(request, template, context, status=exc.status)
+
+
+def login_required_back_to(page):
+    """login_required for a form's target: sign-in leads back to the page the form was on.
+
+    Plain login_required would send the person, after signing in, to `?next=` the
+    POST-only URL, which a GET answers with a blank 405. Here `next` is the page the
+    form was on: its own "next" field if it has a safe one, else `page(request,
+    *args, **kwargs)`. The session remembers it, so that the sign-in page and then
+    that page can say why (approvals.views.sign_in). Nothing was done: the POST is
+    not replayed.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            back = safe_next(request, page(request, *args, **kwargs))
+            if request.method == "POST":
+                request.session[SESSION_EXPIRED_KEY] = back
+            return redirect_to_login(back)
+
+        return wrapped
+
+    return decorator

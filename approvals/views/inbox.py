@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from approvals.access import request_actor
@@ -19,7 +20,7 @@ from workflow.errors import InvalidInput, WorkflowError
 from workflow.policy import BULK_ACTIONS, POLICY, allowed
 from workflow.schemas import ACTION_SLUGS, bulk_schema, parse, parse_inputs, slug
 
-from .common import mark_deadlines, render_error
+from .common import login_required_back_to, mark_deadlines, render_error
 
 PAGE_SIZE = 100
 FILTER_KEYS = ("campaign", "unit", "award", "state", "overdue", "q")
@@ -111,7 +112,13 @@ def nomination_list_page(request: HttpRequest) -> HttpResponse:
     return render(request, "approvals/nomination_list.html", context, status=400 if error else 200)
 
 
-@login_required
+def _inbox_page(request) -> str:
+    """The inbox with the filters the bulk form was posted from (they ride on its URL)."""
+    query = request.GET.urlencode()
+    return f"{reverse('inbox')}?{query}" if query else reverse("inbox")
+
+
+@login_required_back_to(_inbox_page)
 @require_POST
 def bulk(request: HttpRequest) -> HttpResponse:
     data = request.POST.copy()

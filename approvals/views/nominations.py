@@ -15,6 +15,7 @@ from approvals import dossier
 from approvals.access import assignee_choices, available_actions, open_task, request_actor
 from approvals.forms import DocumentForm, NominationForm
 from approvals.models import DocumentKind
+from approvals.names import full_name
 from approvals.roles import UNIT_ROLES
 from approvals.selectors import nomination_history
 from approvals.services import nomination_create, nomination_update
@@ -23,7 +24,21 @@ from workflow.policy import LIFECYCLE_ACTIONS, POLICY, TASK_ROLES, Kind, allowed
 from workflow.schemas import parse_inputs
 from workflow.services import nomination_act
 
-from .common import mark_deadlines, nomination_or_404, render_error, safe_next
+from .common import (
+    login_required_back_to,
+    mark_deadlines,
+    nomination_or_404,
+    render_error,
+    safe_next,
+)
+
+
+def _detail_page(request, pk, **_ignored) -> str:
+    return reverse("nomination-detail", args=[pk])
+
+
+def _this_page(request, *args, **kwargs) -> str:
+    return request.path
 
 
 def _offered_form(nomination, name: str, posted, task) -> dict[str, Any]:
@@ -34,7 +49,7 @@ def _offered_form(nomination, name: str, posted, task) -> dict[str, Any]:
         choices = spec.offered(nomination) if spec.offered else spec.choices
         if spec.kind is Kind.USER and task is not None:
             choices = tuple(
-                (str(u.pk), u.get_full_name() or u.username)
+                (str(u.pk), full_name(u))
                 for u in assignee_choices(nomination, TASK_ROLES[task.flow_task.name])
             )
         value = posted.get(spec.name, "") if posted else ""
@@ -83,7 +98,7 @@ def nomination_detail(request, pk):
     return render(request, "approvals/nomination_detail.html", _detail_context(request, nomination))
 
 
-@login_required
+@login_required_back_to(_detail_page)
 @require_POST
 def nomination_action(request, pk, action):
     if action not in LIFECYCLE_ACTIONS:
@@ -106,7 +121,7 @@ def _unit_ids(request):
     return sorted(request_actor(request).units_for(*UNIT_ROLES))
 
 
-@login_required
+@login_required_back_to(_this_page)
 def nomination_create_page(request):
     form = NominationForm(request.POST or None, unit_ids=_unit_ids(request))
     if request.method == "POST":
@@ -124,7 +139,7 @@ def nomination_create_page(request):
     return render(request, "approvals/nomination_form.html", {"form": form})
 
 
-@login_required
+@login_required_back_to(_this_page)
 def nomination_edit_page(request, pk):
     nomination = nomination_or_404(request, pk)
     initial = {"campaign": nomination.campaign_id, "award": nomination.award_id,
@@ -149,7 +164,7 @@ def nomination_edit_page(request, pk):
     return render(request, "approvals/nomination_form.html", context)
 
 
-@login_required
+@login_required_back_to(_detail_page)
 @require_POST
 def document_upload(request, pk):
     nomination = nomination_or_404(request, pk)
@@ -175,7 +190,7 @@ def raise_invalid(form):
     raise InvalidInput(fields={k: [str(m) for m in v] for k, v in form.errors.items()})
 
 
-@login_required
+@login_required_back_to(_detail_page)
 @require_POST
 def document_remove(request, pk, doc_pk):
     nomination = nomination_or_404(request, pk)

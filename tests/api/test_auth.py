@@ -22,7 +22,11 @@ def test_a_correct_password_returns_a_token_that_authenticates(people, login):
     assert response.status_code == 200
     assert response.json()["username"] == "reviewer"
     assert response.json()["roles"] == [
-        {"role": "standing_reviewer", "label": "Thường trực Hội đồng (thẩm định)", "unit": None}
+        {
+            "role": "standing_reviewer",
+            "label": "Thường trực Hội đồng Thi đua - Khen thưởng (thẩm định)",
+            "unit": None,
+        }
     ]
 
 
@@ -93,3 +97,11 @@ def test_a_malformed_login_is_400_with_field_errors(people, body):
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_input"
     assert response.json()["fields"]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_me_gives_the_full_name_family_name_first(people, login, language):
+    people["reviewer"].last_name, people["reviewer"].first_name = "Nguyễn Thị Thanh", "Hương"
+    people["reviewer"].save()
+    me = login("reviewer").get(f"{API}/me/", HTTP_ACCEPT_LANGUAGE=language).json()
+    assert me["full_name"] == "Nguyễn Thị Thanh Hương"

@@ -83,7 +83,9 @@ def test_the_whole_pipeline_across_six_people(org, people, login, screenshot):
     expect(reviewer.locator("[data-testid=holder]")).to_have_text("reviewer")
     screenshot(reviewer, "04-nomination-detail-reviewer")
     do(reviewer, "recommend", to="council", comment="Đủ điều kiện, trình Hội đồng.")
-    expect(reviewer.locator("[data-testid=state]")).to_have_text("Chờ Hội đồng bỏ phiếu")
+    expect(reviewer.locator("[data-testid=state]")).to_have_text(
+        "Chờ Hội đồng Thi đua - Khen thưởng bỏ phiếu"
+    )
 
     secretary = login(None, "secretary")
     open_detail(secretary, pk)
@@ -103,8 +105,11 @@ def test_the_whole_pipeline_across_six_people(org, people, login, screenshot):
 
     liaison = login(None, "liaison")
     open_detail(liaison, pk)
-    do(liaison, "report", report_number="25/BC-THADS", comment="Đã gửi Ban Thi đua tỉnh.")
-    expect(liaison.locator("[data-testid=state]")).to_have_text("Đã báo cáo Ban Thi đua tỉnh")
+    do(liaison, "report", report_number="25/BC-THADS",
+       comment="Đã gửi Ban Thi đua - Khen thưởng tỉnh.")
+    expect(liaison.locator("[data-testid=state]")).to_have_text(
+        "Đã báo cáo Ban Thi đua - Khen thưởng tỉnh"
+    )
     expect(liaison.locator("[data-testid=timeline] > li")).to_have_count(8)
     screenshot(liaison, "06-nomination-detail-reported")
 

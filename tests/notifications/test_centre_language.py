@@ -7,7 +7,7 @@ def test_the_notification_centre_speaks_vietnamese_by_default_and_english_on_req
 ):
     client.force_login(people["reviewer"])
     page = client.get(reverse("notifications:list")).content.decode()
-    assert "Đánh dấu tất cả là đã đọc" in page
+    assert "Đánh dấu tất cả đã đọc" in page
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("notifications:list")).content.decode()

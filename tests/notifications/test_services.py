@@ -226,6 +226,21 @@ def test_after_commit_one_message_to_every_worker_carries_the_notice_and_the_act
         async_to_sync(layer.group_discard)(WORKERS_GROUP, channel)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_pushed_notice_names_its_actor_family_name_first(org, people, draft):
+    head = people["head"]
+    head.last_name, head.first_name = "Phan Văn", "Long"
+    head.save()
+    layer = get_channel_layer()
+    worker = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(WORKERS_GROUP, worker)
+    services.nomination_submit(user=head, nomination_id=draft.pk)
+    message = async_to_sync(layer.receive)(worker)
+    async_to_sync(layer.group_discard)(WORKERS_GROUP, worker)
+    assert [body["actor"] for body in message["bodies"]] == ["Phan Văn Long"]
+    stored = Notification.objects.get(recipient=people["reviewer"])
+    assert events.notification_event(stored)["actor"] == "Phan Văn Long"
+
 def test_notices_to_many_people_send_their_common_body_once():
     body = {"type": "notification", "kind": "task", "text_vi": "x", "read": False}
     message = push_message(

@@ -84,7 +84,7 @@ def test_the_csv_export_streams_every_filtered_record(login, nomination_in):
     assert response.streaming
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][0] == "id"
+    assert rows[0][0] == "Mã bản ghi"
     expected = list(AuditRecord.objects.filter(nomination=n).values_list("pk", flat=True))
     assert [int(r[0]) for r in rows[1:]] == expected
 
@@ -103,7 +103,7 @@ def test_the_xlsx_export_holds_the_same_rows(login, nomination_in):
     data = b"".join(response.streaming_content)
     sheet = load_workbook(io.BytesIO(data), read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "id" and len(rows) == AuditRecord.objects.count() + 1
+    assert rows[0][0] == "Mã bản ghi" and len(rows) == AuditRecord.objects.count() + 1
 
 
 def xlsx_rows(data: bytes) -> list:
@@ -133,7 +133,8 @@ def test_a_large_xlsx_export_is_built_in_the_background_for_its_auditor_only(
     assert 'data-job-status="done"' in page and "export-download" in page
     download = auditor.get(reverse("audit-export-download", args=[job.pk]))
     rows = xlsx_rows(b"".join(download.streaming_content))
-    assert rows[0][0] == "id" and {r[4] for r in rows[1:]} == {"claim"}
+    action = exports.COLUMNS.index("Mã thao tác")
+    assert rows[0][0] == "Mã bản ghi" and {r[action] for r in rows[1:]} == {"claim"}
     assert len(rows) - 1 == AuditRecord.objects.filter(action="claim").count() < everything
     assert f'href="{response.url}"' in auditor.get(reverse("audit-history")).content.decode()
 

@@ -123,7 +123,7 @@ def test_recommending_a_voted_award_to_the_director_shows_the_rule(login, nomina
     n = nomination_in(State.IN_REVIEW, award_code="chien-si-thi-dua-co-so")
     response = login("reviewer").post(act(n, "recommend"), {"to": "director"})
     assert response.status_code == 422
-    assert "phải được Hội đồng bỏ phiếu" in response.content.decode()
+    assert "phải được Hội đồng Thi đua - Khen thưởng bỏ phiếu" in response.content.decode()
 
 
 def test_an_approval_without_a_decision_number_keeps_the_input(login, nomination_in):
@@ -253,3 +253,11 @@ def test_a_bad_filter_value_is_a_clear_field_error_on_the_page(login, nomination
 def test_an_unknown_inbox_tab_is_a_field_error(login):
     response = login("reviewer").get(reverse("inbox"), {"tab": "other"})
     assert response.status_code == 400 and "tab:" in response.content.decode()
+
+
+def test_the_inbox_page_lists_the_returned_nomination_under_mine(login, nomination_in):
+    n = nomination_in(State.RETURNED)
+    response = login("staff").get(reverse("inbox"), {"tab": "mine"})
+    assert [r.pk for r in response.context["rows"]] == [n.pk]
+    assert response.context["counts"]["mine"] == 1
+    assert f'data-nomination="{n.pk}"' in response.content.decode()

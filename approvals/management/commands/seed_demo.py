@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 from approvals.demo import DEMO_PASSWORD, seed_demo
 
@@ -11,6 +12,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_nominations=False, **options):
         logins = seed_demo(with_nominations=not no_nominations)
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        for username, who in logins:
-            self.stdout.write(f"  {username:<14} {who}")
+        self.stdout.write(f"Demo logins by role (password for all: {DEMO_PASSWORD}):")
+        for role, people in logins.items():
+            with translation.override("en"):
+                english = str(role.label)
+            with translation.override("vi"):
+                self.stdout.write(f"{role.label} / {english}:")
+            for username, who in people:
+                self.stdout.write(f"  {username:<14} {who}")

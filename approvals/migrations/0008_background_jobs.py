@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('approvals', '0005_nomination_submitted_at'),
+        ('approvals', '0007_nomination_submitted_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,5 +1,5 @@
 # Earlier bulk jobs keep their outcomes and inputs; in a migration of its own, so that the
-# rows it writes are committed before 0008 alters the table (PostgreSQL refuses ALTER TABLE
+# rows it writes are committed before 0010 alters the table (PostgreSQL refuses ALTER TABLE
 # with pending deferred-constraint triggers).
 
 from django.db import migrations
@@ -44,7 +44,7 @@ def carry_back(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('approvals', '0006_background_jobs'),
+        ('approvals', '0008_background_jobs'),
     ]
 
     operations = [

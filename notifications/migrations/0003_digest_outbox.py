@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0001_notification'),
+        ('notifications', '0002_board_full_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

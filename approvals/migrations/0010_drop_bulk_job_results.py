@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('approvals', '0007_bulk_job_items_from_results'),
+        ('approvals', '0009_bulk_job_items_from_results'),
     ]
 
     operations = [

@@ -17,7 +17,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("approvals", "0004_export_job"),
+        ("approvals", "0006_council_and_board_full_names"),
         ("workflow", "0001_initial"),
     ]
 

@@ -1,0 +1,170 @@
+"""The auditors' history reads as labels, newest first on screen; role grants say who, what,
+to whom and where; the CSV / XLSX export speaks Vietnamese and still streams."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from approvals import exports
+from approvals.roles import Role
+from approvals.services import role_grant, role_revoke
+from approvals.states import State
+from workflow.models import AuditRecord
+
+HEADER = [
+    "Mã bản ghi", "Thời điểm", "Người thực hiện", "Tên đăng nhập", "Vai trò", "Thao tác",
+    "Đề nghị", "Đơn vị", "Từ trạng thái", "Sang trạng thái", "Ý kiến",
+    "Người được cấp / thu hồi vai trò", "Vai trò được cấp / thu hồi",
+    "Mã thao tác", "Mã vai trò", "Mã đơn vị", "Mã trạng thái trước", "Mã trạng thái sau",
+    "Mã vai trò được cấp / thu hồi", "Mã băm",
+]
+
+
+def named(user, family, given):
+    user.last_name, user.first_name = family, given
+    user.save(update_fields=["last_name", "first_name"])
+    return user
+
+
+def csv_rows(client, **params) -> list[dict]:
+    response = client.get(reverse("audit-export-csv"), params)
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    assert header == HEADER
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def xlsx_rows(client, **params) -> list[dict]:
+    data = b"".join(client.get(reverse("audit-export-xlsx"), params).streaming_content)
+    sheet = load_workbook(io.BytesIO(data), read_only=True).active
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    assert list(header) == HEADER
+    return [dict(zip(header, ["" if v is None else v for v in row], strict=True)) for row in rows]
+
+
+def test_the_csv_export_gives_labels_names_and_then_the_codes(login, people, nomination_in):
+    named(people["reviewer"], "Nguyễn Thị Thanh", "Hương")
+    n = nomination_in(State.IN_REVIEW)
+    [claim] = [r for r in csv_rows(login("auditor")) if r["Mã thao tác"] == "claim"]
+    assert claim["Người thực hiện"] == "Nguyễn Thị Thanh Hương"
+    assert claim["Tên đăng nhập"] == "reviewer"
+    assert claim["Vai trò"] == str(Role.STANDING_REVIEWER.label)
+    assert claim["Thao tác"] == "Nhận xử lý"
+    assert (claim["Đề nghị"], claim["Đơn vị"], claim["Mã đơn vị"]) == (str(n.pk), "Đơn vị A",
+                                                                      "don-vi-a")
+    assert (claim["Từ trạng thái"], claim["Sang trạng thái"]) == (
+        str(State.SUBMITTED.label), str(State.IN_REVIEW.label)
+    )
+    assert (claim["Mã vai trò"], claim["Mã trạng thái trước"], claim["Mã trạng thái sau"]) == (
+        "standing_reviewer", "submitted", "in_review"
+    )
+    assert claim["Mã băm"] == AuditRecord.objects.get(nomination=n, action="claim").hash
+
+
+def test_the_xlsx_export_holds_the_same_labelled_rows(login, people, nomination_in):
+    named(people["staff"], "Lý Thị", "Ngọc")
+    nomination_in(State.SUBMITTED)
+    client = login("auditor")
+    assert xlsx_rows(client) == [
+        {k: (int(v) if k in ("Mã bản ghi", "Đề nghị") and v else v) for k, v in row.items()}
+        for row in csv_rows(client)
+    ]
+    [create] = [r for r in xlsx_rows(client) if r["Mã thao tác"] == "create"]
+    assert (create["Người thực hiện"], create["Thao tác"]) == ("Lý Thị Ngọc", "Lập dự thảo")
+
+
+def test_the_export_is_in_vietnamese_whatever_the_page_language(login, nomination_in):
+    nomination_in(State.SUBMITTED)
+    client = login("auditor")
+    client.cookies["django_language"] = "en"
+    assert "Hộp việc" not in client.get(reverse("inbox")).content.decode()  # English pages
+    [submit] = [r for r in csv_rows(client) if r["Mã thao tác"] == "submit"]
+    assert submit["Thao tác"] == "Trình đề nghị"
+    assert submit["Sang trạng thái"] == "Đã trình, chờ thẩm định"
+
+
+def test_role_grants_say_who_granted_which_role_to_whom_for_which_unit(login, org, people):
+    admin = named(people["admin"], "Quản trị", "Hệ thống")
+    named(people["member"], "Trần Văn", "Bình")
+    role_grant(user=people["member"], role=Role.UNIT_HEAD, unit=org["b"], granted_by=admin)
+    role_revoke(user=people["member"], role=Role.UNIT_HEAD, unit=org["b"], revoked_by=admin)
+    role_grant(user=people["member"], role=Role.MANAGER, granted_by=admin)
+    client = login("auditor")
+
+    rows = [r for r in csv_rows(client) if r["Tên đăng nhập"] == "admin"]
+    assert [(r["Thao tác"], r["Người thực hiện"], r["Người được cấp / thu hồi vai trò"],
+             r["Vai trò được cấp / thu hồi"], r["Đơn vị"], r["Mã vai trò được cấp / thu hồi"])
+            for r in rows] == [
+        ("Cấp vai trò", "Quản trị Hệ thống", "Trần Văn Bình (member)",
+         str(Role.UNIT_HEAD.label), "Đơn vị B", "unit_head"),
+        ("Thu hồi vai trò", "Quản trị Hệ thống", "Trần Văn Bình (member)",
+         str(Role.UNIT_HEAD.label), "Đơn vị B", "unit_head"),
+        ("Cấp vai trò", "Quản trị Hệ thống", "Trần Văn Bình (member)",
+         str(Role.MANAGER.label), "Toàn cơ quan", "manager"),
+    ]
+
+    html = client.get(reverse("audit-history"), {"actor": "admin"}).content.decode()
+    assert (f"{Role.MANAGER.label} – cho Trần Văn Bình (member) – toàn cơ quan") in html
+    assert (f"{Role.UNIT_HEAD.label} – cho Trần Văn Bình (member) – đơn vị Đơn vị B") in html
+    assert "Quản trị Hệ thống" in html
+
+
+def test_the_screen_shows_the_newest_record_first(login, nomination_in):
+    nomination_in(State.IN_REVIEW)
+    records = login("auditor").get(reverse("audit-history")).context["records"]
+    ids = [r.pk for r in records]
+    assert ids == sorted(ids, reverse=True) and len(ids) == AuditRecord.objects.count()
+    assert records[0].action == "claim"
+
+
+def test_the_history_page_reads_the_same_queries_for_few_or_many_role_grants(
+    login, org, people, django_assert_max_num_queries
+):
+    client = login("auditor")
+
+    def grant_and_count(n):
+        for i in range(n):
+            user = get_user_model().objects.create_user(username=f"nguoi{n}-{i}")
+            role_grant(user=user, role=Role.UNIT_STAFF, unit=org["a"], granted_by=people["admin"])
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(reverse("audit-history")).status_code == 200
+        with CaptureQueriesContext(connection) as export:
+            csv_rows(client)
+        return len(page), len(export)
+
+    assert grant_and_count(2) == grant_and_count(30)
+
+
+@pytest.mark.parametrize("batch", [3, 2000])
+def test_the_csv_export_still_streams_batch_by_batch(login, org, people, monkeypatch, batch):
+    for i in range(7):
+        user = get_user_model().objects.create_user(username=f"nguoi-{i}")
+        role_grant(user=user, role=Role.UNIT_STAFF, unit=org["a"], granted_by=people["admin"])
+    monkeypatch.setattr(exports, "BATCH", batch)
+    response = login("auditor").get(reverse("audit-export-csv"))
+    chunks = list(response.streaming_content)
+    records = AuditRecord.objects.count()
+    assert len(chunks) == 1 + -(-records // batch)  # the header, then one chunk per batch
+    rows = list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
+    assert [int(r[0]) for r in rows[1:]] == sorted(
+        AuditRecord.objects.values_list("pk", flat=True)
+    )
+
+
+def test_role_grants_read_in_english_after_the_switch(login, org, people):
+    named(people["member"], "Trần Văn", "Bình")
+    admin = people["admin"]
+    role_grant(user=people["member"], role=Role.UNIT_HEAD, unit=org["b"], granted_by=admin)
+    role_grant(user=people["member"], role=Role.MANAGER, granted_by=admin)
+    client = login("auditor")
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("audit-history"), {"actor": "admin"}).content.decode()
+    assert "Unit head – to Trần Văn Bình (member) – unit Đơn vị B" in html
+    assert " – to Trần Văn Bình (member) – whole body" in html
