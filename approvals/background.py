@@ -22,11 +22,13 @@ import functools
 import logging
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from celery import current_app
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Now
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -44,7 +46,7 @@ class LeaseLost(Exception):
     """This worker's claim was handed to another worker: write nothing more, stop."""
 
 
-def _lease():
+def _lease() -> CombinedExpression:
     return Now() + datetime.timedelta(seconds=settings.JOB_LEASE_SECONDS)
 
 
@@ -60,7 +62,7 @@ def claim(model: JobModel, job_id: int) -> uuid.UUID | None:
     return token if changed == 1 else None
 
 
-def renew(model: JobModel, job_id: int, token: uuid.UUID, **changes) -> None:
+def renew(model: JobModel, job_id: int, token: uuid.UUID, **changes: Any) -> None:
     """Write `changes` and extend the lease if this worker still holds the job; else LeaseLost.
 
     Called inside an item's transaction, the check and the item commit or roll back together."""
@@ -68,12 +70,12 @@ def renew(model: JobModel, job_id: int, token: uuid.UUID, **changes) -> None:
         raise LeaseLost(f"{model.__name__} {job_id}")
 
 
-def release(model: JobModel, job_id: int, token: uuid.UUID, **changes) -> bool:
+def release(model: JobModel, job_id: int, token: uuid.UUID, **changes: Any) -> bool:
     """Finish holding the job, writing `changes` (its final status); False if it was lost."""
     return bool(_held(model, job_id, token).update(claim_token=None, lease_until=None, **changes))
 
 
-def _held(model: JobModel, job_id: int, token: uuid.UUID):
+def _held(model: JobModel, job_id: int, token: uuid.UUID) -> QuerySet[Any]:
     return model.objects.filter(pk=job_id, claim_token=token, status=model.Status.RUNNING)
 
 
@@ -98,9 +100,9 @@ def nudge(model: JobModel, job_id: int) -> bool:
 
 @dataclass
 class SweepReport:
-    requeued: list = field(default_factory=list)  # lease ran out: handed to another worker
-    renudged: list = field(default_factory=list)  # queued, nudge presumably lost
-    failed: list = field(default_factory=list)  # claimed JOB_MAX_ATTEMPTS times: given up
+    requeued: list[int] = field(default_factory=list)  # lease ran out: handed on
+    renudged: list[int] = field(default_factory=list)  # queued, its nudge presumably lost
+    failed: list[int] = field(default_factory=list)  # claimed JOB_MAX_ATTEMPTS times: given up
 
 
 def sweep() -> dict[str, SweepReport]:

@@ -12,6 +12,7 @@ start, by another one after the sweep hands it on.
 
 import logging
 import tempfile
+import uuid
 
 from django.core.files import File
 from django.db import transaction
@@ -156,7 +157,7 @@ def run_export(job_id: int) -> ExportJob | None:
     return ExportJob.objects.filter(pk=job_id).first()
 
 
-def _build(job: ExportJob, token) -> None:
+def _build(job: ExportJob, token: uuid.UUID) -> None:
     background.renew(ExportJob, job.pk, token, written=0)
 
     def progress(written: int) -> None:

@@ -14,6 +14,8 @@ sweep hands the job to another worker, which does the rest.
 """
 
 import logging
+import uuid
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -27,7 +29,7 @@ from workflow.schemas import inputs_from_json, inputs_to_json
 from workflow.services import nomination_act
 
 from . import background
-from .models import BulkJob, BulkJobItem
+from .models import BulkJob, BulkJobItem, Nomination
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +37,9 @@ INLINE_LIMIT = 10
 MAX_ITEMS = 10_000
 
 
-def bulk_start(*, user, action: str, nomination_ids: list[int], inputs: dict) -> BulkJob:
+def bulk_start(
+    *, user: Any, action: str, nomination_ids: list[int], inputs: dict[str, Any]
+) -> BulkJob:
     """Create the job with the action's parsed inputs (the comment among them); do it now if
     small, else queue it for a worker after commit."""
     if action not in BULK_ACTIONS:
@@ -84,8 +88,10 @@ def run_job(job_id: int) -> None:
     background.release(BulkJob, job.pk, token, status=BulkJob.Status.DONE, finished_at=Now())
 
 
-def _do_item(job: BulkJob, token, nomination_id: int, inputs: dict) -> None:
-    def within(nomination) -> None:
+def _do_item(
+    job: BulkJob, token: uuid.UUID, nomination_id: int, inputs: dict[str, Any]
+) -> None:
+    def within(nomination: Nomination) -> None:
         _record(job, token, BulkJobItem(
             job=job, nomination_id=nomination_id, ok=True, state=nomination.state
         ))
@@ -104,7 +110,7 @@ def _do_item(job: BulkJob, token, nomination_id: int, inputs: dict) -> None:
             ))
 
 
-def _record(job: BulkJob, token, item: BulkJobItem) -> None:
+def _record(job: BulkJob, token: uuid.UUID, item: BulkJobItem) -> None:
     """The item's row and the job's counts, in the caller's transaction, while we hold the job."""
     background.renew(
         BulkJob, job.pk, token, processed=F("processed") + 1,

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -337,7 +339,7 @@ class BulkJob(LeasedJob):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
-    def results(self) -> list[dict]:
+    def results(self) -> list[dict[str, Any]]:
         """Each item's outcome in the order it was done (the API's `results`)."""
         return [item.as_result() for item in self.items.order_by("id")]
 
@@ -364,10 +366,10 @@ class BulkJobItem(models.Model):
             models.UniqueConstraint(fields=["job", "nomination_id"], name="uniq_bulk_job_item")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.job_id}/{self.nomination_id}: {'ok' if self.ok else self.code}"
 
-    def as_result(self) -> dict:
+    def as_result(self) -> dict[str, Any]:
         if self.ok:
             return {"id": self.nomination_id, "ok": True, "state": self.state}
         return {"id": self.nomination_id, "ok": False, "code": self.code, "status": self.status,

@@ -290,7 +290,7 @@ def with_role_changes(records) -> list:
     return records
 
 
-def job_results(actor: Actor, job: BulkJob) -> list[dict]:
+def job_results(actor: Actor, job: BulkJob) -> list[dict[str, Any]]:
     """Each item's outcome (its BulkJobItem row) with the nominee's name where the actor
     may see it: two queries, however many items."""
     results = job.results

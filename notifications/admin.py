@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import DigestMail, Notification
 
@@ -23,5 +24,5 @@ class DigestMailAdmin(admin.ModelAdmin):
     list_filter = (("sent_at", admin.EmptyFieldListFilter),)
     readonly_fields = [f.name for f in DigestMail._meta.fields]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -101,5 +101,5 @@ class DigestMail(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.to}: {self.subject}"

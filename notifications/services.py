@@ -343,7 +343,7 @@ def digest_compose(*, older_than: datetime.timedelta) -> int:
     return written
 
 
-def _digest_text(rows: list) -> dict:
+def _digest_text(rows: list[Notification]) -> dict[str, str]:
     body = "\n".join(
         [
             f"Bạn có {len(rows)} thông báo chưa đọc trên Vinh Danh:",

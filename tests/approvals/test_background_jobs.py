@@ -4,17 +4,21 @@ import datetime
 import io
 import threading
 import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from approvals import background, jobs
 from approvals.jobs import bulk_start
-from approvals.models import BulkJob, BulkJobItem, Nomination
+from approvals.models import BulkJob, BulkJobItem, ExportJob, Nomination
 from approvals.states import State
+from approvals.tasks import exports_purge, jobs_sweep
 from config.celery import app
 from tests import factories
 from tests.celery_worker import kill_hard, wait_for, worker_process
@@ -25,7 +29,10 @@ def ago(seconds: int) -> datetime.datetime:
     return timezone.now() - datetime.timedelta(seconds=seconds)
 
 
-def held_job(user, ids, *, lease_until, attempts=1, action="claim") -> BulkJob:
+def held_job(
+    user: Any, ids: list[int], *, lease_until: datetime.datetime, attempts: int = 1,
+    action: str = "claim",
+) -> BulkJob:
     """A job as a worker holding it leaves the row: running under some worker's token."""
     return BulkJob.objects.create(
         user=user, action=action, inputs={"comment": ""}, nomination_ids=ids, total=len(ids),
@@ -34,7 +41,9 @@ def held_job(user, ids, *, lease_until, attempts=1, action="claim") -> BulkJob:
     )
 
 
-def queued_job(user, ids, *, nudged_at, action="claim") -> BulkJob:
+def queued_job(
+    user: Any, ids: list[int], *, nudged_at: datetime.datetime | None, action: str = "claim"
+) -> BulkJob:
     return BulkJob.objects.create(
         user=user, action=action, inputs={"comment": ""}, nomination_ids=ids, total=len(ids),
         nudged_at=nudged_at,
@@ -54,8 +63,8 @@ def finished(job: BulkJob) -> bool:
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_in_the_middle_of_1000_submissions_leaves_each_done_exactly_once(
-    org, people
-):
+    org: dict[str, Any], people: dict[str, Any]
+) -> None:
     drafts = [factories.new_draft(org, people, name=f"Người {i}").pk for i in range(1000)]
     with worker_process("first", lease_seconds=3) as first:
         job = bulk_start(user=people["head"], action="submit", nomination_ids=drafts,
@@ -95,10 +104,10 @@ def test_a_worker_killed_in_the_middle_of_1000_submissions_leaves_each_done_exac
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_racing_for_the_same_jobs_each_claim_a_job_once(people):
+def test_two_workers_racing_for_the_same_jobs_each_claim_a_job_once(people: dict[str, Any]) -> None:
     racing = [queued_job(people["reviewer"], [1], nudged_at=None) for _ in range(20)]
     start = threading.Barrier(2)
-    won: dict[str, list] = {"a": [], "b": []}
+    won: dict[str, list[int]] = {"a": [], "b": []}
 
     def worker(name: str) -> None:
         try:
@@ -120,8 +129,8 @@ def test_two_workers_racing_for_the_same_jobs_each_claim_a_job_once(people):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_nudged_for_a_job_another_worker_holds_leaves_it_alone(
-    nomination_in, people, background_worker
-):
+    nomination_in: Callable[..., Nomination], people: dict[str, Any], background_worker: object
+) -> None:
     theirs = [nomination_in(State.SUBMITTED).pk for _ in range(2)]
     other = held_job(people["reviewer"], theirs, lease_until=timezone.now() + datetime.timedelta(
         minutes=5))
@@ -142,8 +151,8 @@ def test_a_worker_nudged_for_a_job_another_worker_holds_leaves_it_alone(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_sweep_hands_on_a_job_whose_lease_ran_out_and_leaves_a_live_one(
-    nomination_in, people, background_worker
-):
+    nomination_in: Callable[..., Nomination], people: dict[str, Any], background_worker: object
+) -> None:
     dead = held_job(people["reviewer"], [nomination_in(State.SUBMITTED).pk], lease_until=ago(1))
     live_ids = [nomination_in(State.SUBMITTED).pk]
     live = held_job(people["reviewer"], live_ids,
@@ -163,8 +172,8 @@ def test_the_sweep_hands_on_a_job_whose_lease_ran_out_and_leaves_a_live_one(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_sweep_nudges_again_a_queued_job_whose_nudge_was_lost(
-    nomination_in, people, background_worker
-):
+    nomination_in: Callable[..., Nomination], people: dict[str, Any], background_worker: object
+) -> None:
     lost = queued_job(people["reviewer"], [nomination_in(State.SUBMITTED).pk], nudged_at=ago(600))
     just_sent = queued_job(people["reviewer"], [nomination_in(State.SUBMITTED).pk],
                            nudged_at=timezone.now() + datetime.timedelta(minutes=5))
@@ -177,8 +186,8 @@ def test_the_sweep_nudges_again_a_queued_job_whose_nudge_was_lost(
 
 
 def test_a_job_that_its_workers_never_finish_is_given_up_after_the_last_attempt(
-    nomination_in, people, settings
-):
+    nomination_in: Callable[..., Nomination], people: dict[str, Any], settings: Settings
+) -> None:
     settings.JOB_MAX_ATTEMPTS = 3
     ids = [nomination_in(State.SUBMITTED).pk]
     doomed = held_job(people["reviewer"], ids, lease_until=ago(1), attempts=3)
@@ -191,8 +200,8 @@ def test_a_job_that_its_workers_never_finish_is_given_up_after_the_last_attempt(
 
 
 def test_an_item_done_after_the_lease_was_handed_on_is_rolled_back_with_its_transition(
-    nomination_in, people
-):
+    nomination_in: Callable[..., Nomination], people: dict[str, Any]
+) -> None:
     n = nomination_in(State.SUBMITTED)
     job = queued_job(people["reviewer"], [n.pk], nudged_at=None)
     stale = background.claim(BulkJob, job.pk)
@@ -207,7 +216,7 @@ def test_an_item_done_after_the_lease_was_handed_on_is_rolled_back_with_its_tran
 
 
 @pytest.fixture
-def no_broker():
+def no_broker() -> Iterator[None]:
     """As in the demo (no REDIS_URL, config/settings.py): Celery runs a task where it is sent."""
     before = app.conf.task_always_eager
     app.conf.task_always_eager = True
@@ -216,8 +225,9 @@ def no_broker():
 
 
 def test_without_a_broker_a_large_job_runs_in_this_process_but_only_after_commit(
-    nomination_in, people, django_capture_on_commit_callbacks, no_broker
-):
+    nomination_in: Callable[..., Nomination], people: dict[str, Any],
+    django_capture_on_commit_callbacks: Callable[..., Any], no_broker: None,
+) -> None:
     ids = [nomination_in(State.SUBMITTED).pk for _ in range(jobs.INLINE_LIMIT + 1)]
     with django_capture_on_commit_callbacks(execute=False) as nudges:
         job = bulk_start(user=people["reviewer"], action="claim", nomination_ids=ids,
@@ -228,3 +238,21 @@ def test_without_a_broker_a_large_job_runs_in_this_process_but_only_after_commit
     job.refresh_from_db()
     assert (job.status, job.processed, job.succeeded) == (BulkJob.Status.DONE, len(ids), len(ids))
     assert job.items.count() == len(ids)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_periodic_sweep_and_purge_that_beat_sends_run_in_a_worker(
+    nomination_in: Callable[..., Nomination], people: dict[str, Any], settings: Settings,
+    background_worker: object,
+) -> None:
+    dead = held_job(people["reviewer"], [nomination_in(State.SUBMITTED).pk], lease_until=ago(1))
+    old = ExportJob.objects.create(user=people["auditor"], status=ExportJob.Status.DONE)
+    ExportJob.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=settings.AUDIT_EXPORT_KEEP_DAYS + 1)
+    )
+    recent = ExportJob.objects.create(user=people["auditor"], status=ExportJob.Status.DONE)
+    jobs_sweep.delay()
+    exports_purge.delay()
+    assert wait_for(lambda: finished(dead) and not ExportJob.objects.filter(pk=old.pk).exists())
+    assert BulkJob.objects.get(pk=dead.pk).succeeded == 1
+    assert ExportJob.objects.filter(pk=recent.pk).exists()

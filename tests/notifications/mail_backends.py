@@ -1,5 +1,8 @@
 """An e-mail backend for tests: Django's locmem outbox, noting what the sender could see."""
 
+from collections.abc import Sequence
+
+from django.core.mail import EmailMessage
 from django.core.mail.backends import locmem
 from django.db import connection
 
@@ -9,7 +12,7 @@ class CommitCheckingBackend(locmem.EmailBackend):
     digest rows the database held then. Outside a transaction (autocommit) the sender's
     reads are what is committed."""
 
-    def send_messages(self, messages):
+    def send_messages(self, messages: Sequence[EmailMessage]) -> int:
         from notifications.models import DigestMail, Notification
 
         for message in messages:

@@ -2,12 +2,15 @@
 
 import datetime
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
+from approvals.models import Nomination
 from notifications.models import DigestMail, Notification
 from notifications.tasks import digest_send
 from tests.asgi_server import free_port
@@ -55,8 +58,8 @@ def test_it_leaves_out_read_recent_and_address_less_notices(people, draft):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_digest_task_mails_from_a_worker_only_after_its_rows_are_committed(
-    people, draft, settings, background_worker
-):
+    people: dict[str, Any], draft: Nomination, settings: Settings, background_worker: object
+) -> None:
     settings.EMAIL_BACKEND = "tests.notifications.mail_backends.CommitCheckingBackend"
     people["reviewer"].email = "reviewer@example.invalid"
     people["reviewer"].save()
@@ -73,8 +76,8 @@ def test_the_digest_task_mails_from_a_worker_only_after_its_rows_are_committed(
 
 
 def test_a_digest_the_mail_server_refused_stays_in_the_outbox_and_goes_out_at_the_next_run(
-    people, draft, settings
-):
+    people: dict[str, Any], draft: Nomination, settings: Settings
+) -> None:
     people["reviewer"].email = "reviewer@example.invalid"
     people["reviewer"].save()
     services.nomination_submit(user=people["head"], nomination_id=draft.pk)
@@ -98,8 +101,8 @@ def test_a_digest_the_mail_server_refused_stays_in_the_outbox_and_goes_out_at_th
 
 
 def test_a_digest_refused_at_every_attempt_is_left_in_the_outbox_with_its_error(
-    people, draft, settings
-):
+    people: dict[str, Any], draft: Nomination, settings: Settings
+) -> None:
     settings.NOTIFICATION_DIGEST_MAX_ATTEMPTS = 2
     people["reviewer"].email = "reviewer@example.invalid"
     people["reviewer"].save()

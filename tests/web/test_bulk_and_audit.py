@@ -3,6 +3,8 @@ import datetime
 import io
 import os
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from pytest_django.fixtures import Settings
 
 from approvals import exports
 from approvals.exports import export_start, run_export
@@ -158,8 +161,9 @@ def test_old_exports_are_purged_with_their_files_and_recent_ones_kept(people, no
 
 @pytest.mark.django_db(transaction=True)
 def test_a_background_export_is_built_by_a_worker_after_the_request(
-    login, nomination_in, settings, background_worker
-):
+    login: Callable[..., Any], nomination_in: Callable[..., Nomination],
+    settings: Settings, background_worker: object,
+) -> None:
     nomination_in(State.APPROVED)
     settings.AUDIT_XLSX_INLINE_ROWS = 0
     auditor = login("auditor")
@@ -201,8 +205,9 @@ def test_an_export_beyond_what_excel_opens_is_refused_with_a_way_forward(
 
 @pytest.mark.django_db(transaction=True)
 def test_an_export_whose_worker_died_is_built_again_after_run_bulk_jobs(
-    people, nomination_in, background_worker
-):
+    people: dict[str, Any], nomination_in: Callable[..., Nomination],
+    background_worker: object,
+) -> None:
     nomination_in(State.SUBMITTED)
     # As a worker killed mid-way leaves it: running, part written, its lease run out.
     job = ExportJob.objects.create(

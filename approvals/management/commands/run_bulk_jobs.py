@@ -1,5 +1,7 @@
 """Hand on the bulk jobs and history exports a restart left behind (safe to run any time)."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from approvals.background import sweep
@@ -12,7 +14,7 @@ class Command(BaseCommand):
         "JOB_SWEEP_SECONDS; the workers do the work."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         for kind, report in sweep().items():
             self.stdout.write(
                 f"{kind}: {_listed(report.requeued)} re-queued (lease ran out), "
@@ -21,5 +23,5 @@ class Command(BaseCommand):
             )
 
 
-def _listed(ids: list) -> str:
+def _listed(ids: list[int]) -> str:
     return f"{len(ids)}" + (f" ({', '.join(f'#{pk}' for pk in ids)})" if ids else "")
