@@ -11,6 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
+from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
@@ -256,3 +258,19 @@ def test_the_periodic_sweep_and_purge_that_beat_sends_run_in_a_worker(
     assert wait_for(lambda: finished(dead) and not ExportJob.objects.filter(pk=old.pk).exists())
     assert BulkJob.objects.get(pk=dead.pk).succeeded == 1
     assert ExportJob.objects.filter(pk=recent.pk).exists()
+
+
+def test_a_given_up_job_says_so_on_its_page_and_in_the_api(
+    nomination_in: Callable[..., Nomination], people: dict[str, Any], client: Client
+) -> None:
+    job = held_job(people["reviewer"], [nomination_in(State.SUBMITTED).pk], lease_until=ago(1),
+                   attempts=1)
+    with override_settings(JOB_MAX_ATTEMPTS=1):
+        sweep_output()
+    client.force_login(people["reviewer"])
+    page = client.get(reverse("job-detail", args=[job.pk])).content.decode()
+    assert 'data-job-status="failed"' in page and 'data-testid="job-given-up"' in page
+    english = client.get(reverse("job-detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "The job stopped part-way" in english.content.decode()
+    api = client.get(f"/api/v1/jobs/{job.pk}/").json()
+    assert (api["status"], api["processed"], api["results"]) == ("failed", 0, [])
