@@ -17,8 +17,10 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from approvals import background, jobs
+from approvals.access import load_actor
 from approvals.jobs import bulk_start
 from approvals.models import BulkJob, BulkJobItem, ExportJob, Nomination
+from approvals.selectors import job_results
 from approvals.states import State
 from approvals.tasks import exports_purge, jobs_sweep
 from config.celery import app
@@ -274,3 +276,18 @@ def test_a_given_up_job_says_so_on_its_page_and_in_the_api(
     assert "The job stopped part-way" in english.content.decode()
     api = client.get(f"/api/v1/jobs/{job.pk}/").json()
     assert (api["status"], api["processed"], api["results"]) == ("failed", 0, [])
+
+
+@pytest.mark.parametrize("items", [2, 40])
+def test_a_jobs_results_are_read_in_two_queries_however_many_items(
+    nomination_in: Callable[..., Nomination], people: dict[str, Any], items: int,
+    django_assert_max_num_queries: Callable[..., Any],
+) -> None:
+    ids = [nomination_in(State.SUBMITTED).pk for _ in range(items)]
+    job = queued_job(people["reviewer"], ids, nudged_at=None)
+    jobs.run_job(job.pk)
+    actor = load_actor(people["reviewer"])
+    job = BulkJob.objects.get(pk=job.pk)
+    with django_assert_max_num_queries(2):
+        results = job_results(actor, job)
+    assert [r["id"] for r in results] == ids and all(r["ok"] and r["name"] for r in results)
