@@ -264,7 +264,7 @@ class RoleChange:
         return f"{full_name(self.user)} ({self.username})" if self.user else self.username
 
 
-def with_role_changes(records) -> list:
+def with_role_changes(records: Iterable[Any]) -> list[Any]:
     """The records, each with `role_change` (a RoleChange for role_grant / role_revoke
     records, else None): two queries at most, whatever the number of records."""
     records = list(records)

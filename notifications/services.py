@@ -72,7 +72,7 @@ def audience_for(record) -> Audience:
         # Nobody gains work; the others in the queue see it leave.
         return Audience(nudge_roles=TASK_ROLES[STATE_TASK[after]])
     if action == "withdraw":
-        return Audience(nudge_roles=TASK_ROLES.get(STATE_TASK.get(before), frozenset()))
+        return Audience(nudge_roles=TASK_ROLES.get(STATE_TASK.get(before, ""), frozenset()))
     if action == "reassign":
         return Audience(
             assigned_username=record.data.get("to"), nudge_username=record.data.get("from")
@@ -94,7 +94,8 @@ def role_holders(unit_id: int, roles) -> dict:
     if not roles:
         return {}
     parents = dict(Unit.objects.values_list("id", "parent_id"))
-    ancestors, current = [], unit_id
+    ancestors: list[int] = []
+    current: int | None = unit_id
     while current is not None and current not in ancestors:
         ancestors.append(current)
         current = parents.get(current)
@@ -238,7 +239,7 @@ _TASK_TEXTS = {
         " Board.",
     ),
 }
-_KIND_TEXTS = {
+_KIND_TEXTS: dict[str, tuple[str, str]] = {
     Kind.ASSIGNED: ("Bạn được giao xử lý đề nghị {ref}.", "You were assigned nomination {ref}."),
     Kind.VOTE_OPENED: (
         "Hội đồng Thi đua - Khen thưởng mở bỏ phiếu đề nghị {ref}.",
