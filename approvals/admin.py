@@ -88,5 +88,6 @@ class DossierDocumentAdmin(ReadOnlyAdmin):
 
 @admin.register(BulkJob)
 class BulkJobAdmin(ReadOnlyAdmin):
-    list_display = ("id", "user", "action", "status", "total", "processed", "succeeded", "failed")
+    list_display = ("id", "user", "action", "status", "total", "processed", "succeeded", "failed",
+                    "attempts")
     list_filter = ("status", "action")
