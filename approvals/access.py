@@ -2,24 +2,26 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermission
 from viewflow.workflow.models import Task
 
 from workflow.errors import NotFound
 from workflow.policy import OPEN_TASK_STATUSES, may_view, offered_actions
 
-from .models import DossierDocument, Nomination, RoleGrant, Unit
+from .models import BulkJob, DossierDocument, ExportJob, Nomination, RoleGrant, Unit
 from .roles import UNIT_ROLES, Role
 from .states import State
 
 _PREFIX = "role_"
+_Job = TypeVar("_Job", BulkJob, ExportJob)
 
 
 @dataclass(frozen=True)
@@ -199,3 +201,28 @@ def get_document_for_actor(
     if doc is None:
         raise NotFound()
     return doc
+
+
+def get_bulk_job_for_user(user: Any, job_id: int | str) -> BulkJob:
+    """The bulk job if `user` started it, else NotFound: a missing job and someone else's
+    look the same."""
+    return _own_job(BulkJob, user, job_id)
+
+
+def get_export_job_for_user(user: Any, job_id: int | str) -> ExportJob:
+    """The history export if `user` asked for it, else NotFound (as for a missing one)."""
+    return _own_job(ExportJob, user, job_id)
+
+
+def _own_job(model: type[_Job], user: Any, job_id: int | str) -> _Job:
+    try:
+        pk = int(job_id)
+    except (TypeError, ValueError):
+        pk = 0
+    # An id beyond bigint would be a database error, not a missing job.
+    job: _Job | None = None
+    if 0 < pk < 2**63:
+        job = model.objects.filter(pk=pk, user_id=user.pk).first()
+    if job is None:
+        raise NotFound(_("Không tìm thấy."))
+    return job

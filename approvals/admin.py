@@ -107,7 +107,8 @@ class DossierDocumentAdmin(ReadOnlyAdmin):
 
 @admin.register(BulkJob)
 class BulkJobAdmin(ReadOnlyAdmin):
-    list_display = ("id", "user", "action", "status", "total", "processed", "succeeded", "failed")
+    list_display = ("id", "user", "action", "status", "total", "processed", "succeeded", "failed",
+                    "attempts")
     list_filter = ("status", "action")
 
 

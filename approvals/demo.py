@@ -63,7 +63,7 @@ UNITS = [
 ]
 
 # username, full name, title, unit, [(role, unit code or None for the whole body)]
-PEOPLE = [
+PEOPLE: list[tuple[str, str, str, str, list[tuple[Role, str | None]]]] = [
     (
         "truong.thads",
         "Nguyễn Văn Hùng",
@@ -169,7 +169,7 @@ def _deadline(today: datetime.date) -> datetime.date:
 
 @transaction.atomic
 def _seed_data():
-    units = {}
+    units: dict[str, Unit] = {}
     for code, name, name_en, kind, parent, legal in UNITS:
         units[code], _ = Unit.objects.update_or_create(
             code=code,
@@ -177,7 +177,7 @@ def _seed_data():
                 name=name,
                 name_en=name_en,
                 kind=kind,
-                parent=units.get(parent),
+                parent=units.get(parent) if parent else None,
                 has_legal_personality=legal,
             ),
         )
@@ -241,6 +241,7 @@ def seed_demo(*, with_nominations: bool = True) -> dict[Role, list[tuple[str, st
 def _seed_nominations(units):
     User = get_user_model()
     campaign = Campaign.objects.filter(kind="yearly").order_by("-year").first()
+    assert campaign is not None  # _seed_data made it
     for unit_code, staff, names in [
         ("phong-kv1", "cb.kv1", ["Lý Thị Ngọc", "Hà Văn Sơn", "Tống Minh Châu"]),
         ("phong-kv2", "cb.kv2", ["Mai Anh Thư", "Kiều Văn Phúc"]),

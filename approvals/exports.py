@@ -3,24 +3,28 @@
 A workbook is built whole before its first byte can be sent, so a large one
 would outlive a proxy's timeout (1,000,000 rows took 141 s on 2 cores,
 bench/export_memory.py). Up to AUDIT_XLSX_INLINE_ROWS rows it is built in the
-request; beyond that an ExportJob builds it in a background thread started
-after commit, and the auditor downloads it from the job's page. A job left
-unfinished by a restart is built again by `manage.py run_bulk_jobs`.
+request; beyond that an ExportJob is built by a Celery worker nudged after
+commit (approvals/tasks.py), and the auditor downloads it from the job's page.
+The worker claims the job and renews its lease with every batch
+(approvals/background.py); a job whose worker died is built again, from the
+start, by another one after the sweep hands it on.
 """
 
 import logging
 import tempfile
+import uuid
 
 from django.core.files import File
 from django.db import transaction
+from django.db.models.functions import Now
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from workflow.errors import InvalidInput, PermissionRefused
 
+from . import background
 from .access import load_actor, may_read_global_history
-from .jobs import run_after_commit
 from .labels import action_label, role_label, state_label
 from .models import ExportJob
 from .names import full_name
@@ -125,7 +129,7 @@ def _number(n: int) -> str:
 
 
 def export_start(*, user, filters: dict, total: int | None = None) -> ExportJob:
-    """Queue an XLSX export of the filtered history; it runs after commit, in the background.
+    """Queue an XLSX export of the filtered history; a worker builds it, nudged after commit.
 
     `total` is the number of rows the filters select, when the caller has counted them."""
     if not may_read_global_history(load_actor(user)):
@@ -137,39 +141,47 @@ def export_start(*, user, filters: dict, total: int | None = None) -> ExportJob:
         total = history_rows(stored).count()
     check_xlsx_size(total)
     with transaction.atomic():
-        job = ExportJob.objects.create(user=user, filters=stored, total=total)
-        run_after_commit(run_export, job.pk)
+        job = ExportJob.objects.create(
+            user=user, filters=stored, total=total, nudged_at=timezone.now()
+        )
+        background.nudge_on_commit(ExportJob, job.pk)
     return job
 
 
-def run_export(job_id: int) -> ExportJob:
-    """Build the job's workbook (again, from the start, if a restart interrupted it)."""
-    job = ExportJob.objects.get(pk=job_id)
-    if job.finished:
-        return job
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, written=0)
-    qs = history_rows(job.filters)
+def run_export(job_id: int) -> ExportJob | None:
+    """Claim the job and build its workbook (from the start, if a worker died on it); returns
+    the job as it stands (None if it does not exist). A no-op if another worker holds it."""
+    token = background.claim(ExportJob, job_id)
+    if token is not None:
+        _build(ExportJob.objects.get(pk=job_id), token)
+    return ExportJob.objects.filter(pk=job_id).first()
+
+
+def _build(job: ExportJob, token: uuid.UUID) -> None:
+    background.renew(ExportJob, job.pk, token, written=0)
 
     def progress(written: int) -> None:
-        ExportJob.objects.filter(pk=job.pk).update(written=written)
+        background.renew(ExportJob, job.pk, token, written=written)  # the heartbeat, too
 
     try:
         with tempfile.TemporaryFile(suffix=".xlsx") as target:
-            written = write_xlsx(qs, target, progress)
+            written = write_xlsx(history_rows(job.filters), target, progress)
+            background.renew(ExportJob, job.pk, token)  # the last batch may have been long
             target.seek(0)
             job.file.save(f"lich-su-{job.pk}.xlsx", File(target), save=False)
+    except background.LeaseLost:
+        logger.warning("history export %s was handed to another worker; this one stops", job.pk)
+        return
     except Exception as error:
         logger.exception("history export %s failed", job.pk)
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
-        )
-    else:
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.DONE, file=job.file.name, written=written, total=written,
-            finished_at=timezone.now(),
-        )
-    job.refresh_from_db()
-    return job
+        background.release(ExportJob, job.pk, token, status=ExportJob.Status.FAILED,
+                           error=str(error)[:2000], finished_at=Now())
+        return
+    if not background.release(
+        ExportJob, job.pk, token, status=ExportJob.Status.DONE, file=job.file.name,
+        written=written, total=written, finished_at=Now(),
+    ):
+        job.file.delete(save=False)  # handed on while saving: the other worker's file counts
 
 
 def exports_purge(*, older_than) -> int:

@@ -1,14 +1,26 @@
-"""Bulk work: one action with one comment over many nominations, each item on its own.
+"""Bulk work: one action with its inputs over many nominations, each item on its own.
 
-Small batches run at once; larger ones run in a background thread started
-after the job row commits, so that no request times out. A job left unfinished
-by a restart is picked up again by `manage.py run_bulk_jobs`.
+A job is a row first (BulkJob). A batch of up to INLINE_LIMIT items is done in
+the request that asks for it, as that many single actions would be; a larger
+one is done by a Celery worker, nudged after the row commits
+(approvals/tasks.py). Either way `run_job` does it: it claims the job
+(approvals/background.py), then takes each item not done yet through
+workflow.services.nomination_act. An item's outcome row (BulkJobItem) and the
+job's counts are written inside that item's transition transaction (`within`),
+a refused item's in a transaction of its own, and each such write renews the
+lease only if this worker still holds the job. So a worker killed at any
+moment leaves every item either done with its row or not done at all; the
+sweep hands the job to another worker, which does the rest.
 """
 
-import threading
+import logging
+import uuid
+from typing import Any
 
-from django.db import close_old_connections, transaction
-from django.utils import timezone
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Now
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from workflow.errors import InvalidInput, WorkflowError
@@ -16,14 +28,20 @@ from workflow.policy import BULK_ACTIONS
 from workflow.schemas import inputs_from_json, inputs_to_json
 from workflow.services import nomination_act
 
-from .models import BulkJob
+from . import background
+from .models import BulkJob, BulkJobItem, Nomination
+
+logger = logging.getLogger(__name__)
 
 INLINE_LIMIT = 10
 MAX_ITEMS = 10_000
 
 
-def bulk_start(*, user, action: str, nomination_ids: list[int], inputs: dict) -> BulkJob:
-    """Create the job; run it now if small, else in the background."""
+def bulk_start(
+    *, user: Any, action: str, nomination_ids: list[int], inputs: dict[str, Any]
+) -> BulkJob:
+    """Create the job with the action's parsed inputs (the comment among them); do it now if
+    small, else queue it for a worker after commit."""
     if action not in BULK_ACTIONS:
         raise InvalidInput(fields={"action": [_("Thao tác không tồn tại.")]})
     try:
@@ -35,66 +53,68 @@ def bulk_start(*, user, action: str, nomination_ids: list[int], inputs: dict) ->
         raise InvalidInput(
             fields={"nomination_ids": [_("Chọn từ 1 đến %(n)d đề nghị.") % {"n": MAX_ITEMS}]}
         )
-    job = BulkJob.objects.create(
-        user=user, action=action, comment=inputs.get("comment", ""),
-        params=inputs_to_json(action, inputs),
-        nomination_ids=ids, total=len(ids),
-    )
-    if len(ids) <= INLINE_LIMIT:
+    inline = len(ids) <= INLINE_LIMIT
+    with transaction.atomic():
+        job = BulkJob.objects.create(
+            user=user, action=action, inputs=inputs_to_json(action, inputs),
+            language=translation.get_language() or "", nomination_ids=ids, total=len(ids),
+            nudged_at=None if inline else timezone.now(),
+        )
+        if not inline:
+            background.nudge_on_commit(BulkJob, job.pk)
+    if inline:
         run_job(job.pk)
         job.refresh_from_db()
-    else:
-        run_after_commit(run_job, job.pk)
     return job
 
 
-def run_after_commit(work, job_id: int) -> None:
-    """After the current transaction commits, run `work(job_id)` in a background thread
-    with its own database connection (bulk jobs, history exports)."""
-    transaction.on_commit(lambda: threading.Thread(
-        target=_in_thread, args=(work, job_id), daemon=True
-    ).start())
-
-
-def _in_thread(work, job_id: int) -> None:
-    close_old_connections()
-    try:
-        work(job_id)
-    finally:
-        close_old_connections()
-
-
-def run_job(job_id: int) -> BulkJob:
-    """Process the items not yet done; safe to call again after an interruption."""
+def run_job(job_id: int) -> None:
+    """Claim the job and do its items not done yet; a no-op if another worker holds it or
+    it is finished. Safe to call again after any interruption."""
+    token = background.claim(BulkJob, job_id)
+    if token is None:
+        return
     job = BulkJob.objects.select_related("user").get(pk=job_id)
-    if job.status == BulkJob.Status.DONE:
-        return job
-    BulkJob.objects.filter(pk=job.pk).update(status=BulkJob.Status.RUNNING)
-    done_ids = {r["id"] for r in job.results}
-    results = list(job.results)
-    for nomination_id in job.nomination_ids:
-        if nomination_id in done_ids:
-            continue
-        results.append(_one(job, nomination_id))
-        ok = sum(1 for r in results if r["ok"])
-        BulkJob.objects.filter(pk=job.pk).update(
-            processed=len(results), succeeded=ok, failed=len(results) - ok, results=results
-        )
-    BulkJob.objects.filter(pk=job.pk).update(
-        status=BulkJob.Status.DONE, finished_at=timezone.now()
-    )
-    job.refresh_from_db()
-    return job
-
-
-def _one(job, nomination_id) -> dict:
+    inputs = inputs_from_json(job.action, job.inputs)
+    done = set(job.items.values_list("nomination_id", flat=True))
     try:
-        nomination = nomination_act(
-            user=job.user, nomination_id=nomination_id, action=job.action,
-            inputs=inputs_from_json(job.action, job.params),
-        )
+        with translation.override(job.language or None):
+            for nomination_id in job.nomination_ids:
+                if nomination_id not in done:
+                    _do_item(job, token, nomination_id, inputs)
+    except background.LeaseLost:
+        logger.warning("bulk job %s was handed to another worker; this one stops", job.pk)
+        return
+    background.release(BulkJob, job.pk, token, status=BulkJob.Status.DONE, finished_at=Now())
+
+
+def _do_item(
+    job: BulkJob, token: uuid.UUID, nomination_id: int, inputs: dict[str, Any]
+) -> None:
+    def within(nomination: Nomination) -> None:
+        _record(job, token, BulkJobItem(
+            job=job, nomination_id=nomination_id, ok=True, state=nomination.state
+        ))
+
+    try:
+        nomination_act(user=job.user, nomination_id=nomination_id, action=job.action,
+                       inputs=inputs, within=within)
     except WorkflowError as exc:
-        return {"id": nomination_id, "ok": False, "code": exc.code, "status": exc.status,
-                "message": str(exc.message), "reasons": [str(r) for r in exc.reasons],
-                "fields": {k: [str(m) for m in v] for k, v in exc.fields.items()}}
-    return {"id": nomination_id, "ok": True, "state": nomination.state}
+        # Refused: nothing changed for this item, so its outcome is a transaction of its own.
+        with transaction.atomic():
+            _record(job, token, BulkJobItem(
+                job=job, nomination_id=nomination_id, ok=False, code=exc.code,
+                status=exc.status, message=str(exc.message),
+                reasons=[str(r) for r in exc.reasons],
+                fields={k: [str(m) for m in v] for k, v in exc.fields.items()},
+            ))
+
+
+def _record(job: BulkJob, token: uuid.UUID, item: BulkJobItem) -> None:
+    """The item's row and the job's counts, in the caller's transaction, while we hold the job."""
+    background.renew(
+        BulkJob, job.pk, token, processed=F("processed") + 1,
+        succeeded=F("succeeded") + int(item.ok), failed=F("failed") + int(not item.ok),
+    )
+    item.save()
+

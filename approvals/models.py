@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -285,30 +287,59 @@ class DossierDocument(models.Model):
         return self.original_name
 
 
-class BulkJob(models.Model):
-    """One action applied to many nominations, item by item, possibly in the background."""
+class LeasedJob(models.Model):
+    """The claim of a background job by one worker (approvals/leases.py).
+
+    A worker claims the row with a conditional UPDATE that sets a fresh
+    `claim_token` and `lease_until`; every later write of that worker is
+    conditional on the token, so a worker whose lease ran out and was handed
+    on can no longer change the job. `nudged_at` is when a task message was
+    last sent for it, so the sweep can send another if one was lost.
+    """
+
+    claim_token = models.UUIDField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)  # claims so far
+    nudged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class BulkJob(LeasedJob):
+    """One action applied to many nominations, item by item, in a worker (approvals/jobs.py)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Đang chờ")
         RUNNING = "running", _("Đang chạy")
         DONE = "done", _("Hoàn thành")
+        FAILED = "failed", _("Không thành công")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=40)
-    comment = models.TextField(blank=True)
-    params = models.JSONField(default=dict, blank=True)
+    # The action's parsed inputs, the comment among them (workflow.schemas.inputs_to_json).
+    inputs = models.JSONField(default=dict, blank=True)
+    # The starter's language: the worker writes each refusal's message in it.
+    language = models.CharField(max_length=10, blank=True)
     nomination_ids = models.JSONField(default=list)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     total = models.PositiveIntegerField(default=0)
+    # Kept in step with the item rows: each item's row and these counts change in one
+    # transaction (approvals/jobs.py).
     processed = models.PositiveIntegerField(default=0)
     succeeded = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
-    results = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
+        indexes = [
+            models.Index(
+                fields=["status"], condition=models.Q(status__in=["queued", "running"]),
+                name="bulkjob_unfinished_idx",
+            )
+        ]
 
     def __str__(self):
         return f"{self.action} × {self.total} ({self.get_status_display()})"
@@ -317,8 +348,49 @@ class BulkJob(models.Model):
     def percent(self) -> int:
         return 100 if not self.total else int(100 * self.processed / self.total)
 
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
 
-class ExportJob(models.Model):
+    @property
+    def results(self) -> list[dict[str, Any]]:
+        """Each item's outcome in the order it was done (the API's `results`)."""
+        return [item.as_result() for item in self.items.order_by("id")]
+
+
+class BulkJobItem(models.Model):
+    """The outcome of one nomination of a bulk job, written in the transaction of its change
+    (or, for a refused item, in a transaction of its own): a crash neither loses nor repeats it."""
+
+    job = models.ForeignKey(BulkJob, on_delete=models.CASCADE, related_name="items")
+    # Not a foreign key: a refused id may name no nomination at all.
+    nomination_id = models.BigIntegerField()
+    ok = models.BooleanField()
+    state = models.CharField(max_length=40, blank=True)  # after the change, when ok
+    code = models.CharField(max_length=40, blank=True)  # the refusal's, when not ok
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    message = models.TextField(blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    fields = models.JSONField(default=dict, blank=True)
+    done_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "nomination_id"], name="uniq_bulk_job_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}/{self.nomination_id}: {'ok' if self.ok else self.code}"
+
+    def as_result(self) -> dict[str, Any]:
+        if self.ok:
+            return {"id": self.nomination_id, "ok": True, "state": self.state}
+        return {"id": self.nomination_id, "ok": False, "code": self.code, "status": self.status,
+                "message": self.message, "reasons": self.reasons, "fields": self.fields}
+
+
+class ExportJob(LeasedJob):
     """An XLSX export of the history too large to build within one request."""
 
     class Status(models.TextChoices):
@@ -339,6 +411,12 @@ class ExportJob(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        indexes = [
+            models.Index(
+                fields=["status"], condition=models.Q(status__in=["queued", "running"]),
+                name="exportjob_unfinished_idx",
+            )
+        ]
 
     def __str__(self):
         return f"export #{self.pk} × {self.total} ({self.get_status_display()})"

@@ -26,7 +26,7 @@ from workflow.policy import OPEN_TASK_STATUSES, STATE_TASK, TASK_ROLES
 from workflow.sla import Status, deadline_rules, due_expression, status_q
 
 from .access import Actor
-from .models import Nomination, Unit
+from .models import BulkJob, Nomination, Unit
 from .names import full_name
 from .roles import UNIT_ROLES
 from .states import EDITABLE_STATES, State
@@ -250,7 +250,7 @@ class RoleChange:
         return f"{full_name(self.user)} ({self.username})" if self.user else self.username
 
 
-def with_role_changes(records) -> list:
+def with_role_changes(records: Iterable[Any]) -> list[Any]:
     """The records, each with `role_change` (a RoleChange for role_grant / role_revoke
     records, else None): two queries at most, whatever the number of records."""
     records = list(records)
@@ -274,3 +274,14 @@ def with_role_changes(records) -> list:
                 unit=units.get(code),
             )
     return records
+
+
+def job_results(actor: Actor, job: BulkJob) -> list[dict[str, Any]]:
+    """Each item's outcome (its BulkJobItem row) with the nominee's name where the actor
+    may see it: two queries, however many items."""
+    results = job.results
+    names = dict(
+        Nomination.objects.filter(actor.visible_filter(), pk__in=[r["id"] for r in results])
+        .values_list("pk", "nominee_name")
+    )
+    return [{**r, "name": names.get(r["id"], "")} for r in results]

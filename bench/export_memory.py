@@ -3,8 +3,9 @@
 Creates (and afterwards drops) its own database, inserts N history rows with SQL,
 then downloads /audit/export.csv and /audit/export.xlsx through the Django test
 client as an auditor, reading the streamed body chunk by chunk (an XLSX export
-above AUDIT_XLSX_INLINE_ROWS runs as a background job: it waits for the job,
-then downloads its file). Prints rows,
+above AUDIT_XLSX_INLINE_ROWS is a background job: with no REDIS_URL, as here,
+Celery runs it in this process after the job row commits, within the request;
+then the file is downloaded). Prints rows,
 bytes, seconds and how much the process's peak RSS grew during each export.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python \

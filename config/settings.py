@@ -8,11 +8,22 @@ from pathlib import Path
 from typing import Any
 
 import environ
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
+
+
+def positive_int(name: str, default: int) -> int:
+    """env.int that also refuses zero and negative values (a lease of 0 s, a digest every 0 min)."""
+    value = env.int(name, default=default)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be a positive whole number, not {value}")
+    return value
+
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -173,6 +184,10 @@ if REDIS_URL:
     # worker that died without leaving drops out of the group after two minutes.
     CHANNEL_LAYERS["default"]["CONFIG"]["group_expiry"] = 120
 NOTIFICATION_DIGEST_AFTER_MINUTES = env.int("NOTIFICATION_DIGEST_AFTER_MINUTES", default=60)
+# How often beat runs the digest, and how many times one digest e-mail is tried before it is
+# left in the outbox with its error (notifications.models.DigestMail).
+NOTIFICATION_DIGEST_EVERY_MINUTES = positive_int("NOTIFICATION_DIGEST_EVERY_MINUTES", 30)
+NOTIFICATION_DIGEST_MAX_ATTEMPTS = positive_int("NOTIFICATION_DIGEST_MAX_ATTEMPTS", 5)
 
 # --- REST API ---
 REST_FRAMEWORK = {
@@ -218,7 +233,7 @@ AUDIT_CHAIN_KEYS = env.list("AUDIT_CHAIN_KEYS", default=[])
 # background job (approvals/exports.py): 1,000,000 rows took 141 s on 2 cores (about 7,000
 # a second, bench/export_memory.py), so 50,000 take about 7 s in the request.
 AUDIT_XLSX_INLINE_ROWS = env.int("AUDIT_XLSX_INLINE_ROWS", default=50_000)
-# `manage.py purge_exports` (daily, from cron) deletes export files older than this.
+# The daily purge (beat, or `manage.py purge_exports`) deletes export files older than this.
 AUDIT_EXPORT_KEEP_DAYS = env.int("AUDIT_EXPORT_KEEP_DAYS", default=7)
 
 # Failed sign-ins (web form and API token) per username and address: approvals/login_limits.py.
@@ -227,3 +242,38 @@ LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
 # List pages: the largest page a client may ask for.
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=200)
 # --- end REST API ---
+
+# --- Background work (Celery; docs/deploy.md) ---
+# Bulk jobs, history exports, the digest and the periodic jobs run in `celery -A config
+# worker` processes; `celery -A config beat` starts the periodic ones. A job row in PostgreSQL
+# is the truth; the message on the broker only nudges a worker to claim it.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+# Without a broker (the demo) a task runs in the process that sends it, still after commit.
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    CELERY_BROKER_URL = "memory://localhost/"  # never used: nothing is sent
+CELERY_TASK_IGNORE_RESULT = True  # outcomes are rows (BulkJobItem, ExportJob), not results
+# Tasks are long (a bulk job of 5,000 items): a worker reserves only the message it runs, so
+# a busy worker does not sit on nudges an idle one could take.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A nudge sent while Redis is down must not hold the request for long: the job row is
+# committed and the sweep nudges it again (approvals/leases.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 15}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
+}
+CELERY_TIMEZONE = TIME_ZONE
+# A worker holds a job for this long after each sign of life (an item done, a batch of an
+# export written); a job whose lease ran out is handed to another worker by the sweep.
+JOB_LEASE_SECONDS = positive_int("JOB_LEASE_SECONDS", 60)
+JOB_SWEEP_SECONDS = positive_int("JOB_SWEEP_SECONDS", 60)
+# A job that killed its worker this many times is marked failed instead of tried again.
+JOB_MAX_ATTEMPTS = positive_int("JOB_MAX_ATTEMPTS", 5)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-background-jobs": {"task": "approvals.jobs_sweep", "schedule": JOB_SWEEP_SECONDS},
+    "notification-digest": {
+        "task": "notifications.digest_send", "schedule": NOTIFICATION_DIGEST_EVERY_MINUTES * 60,
+    },
+    "purge-exports": {"task": "approvals.exports_purge", "schedule": crontab(hour=3, minute=15)},
+}

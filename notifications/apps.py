@@ -8,6 +8,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_out
 
+        from . import tasks  # noqa: F401 - registers the Celery tasks (see approvals.apps)
         from .services import close_session_sockets
 
         def signed_out(sender, request, user, **kwargs):

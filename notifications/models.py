@@ -68,3 +68,38 @@ class Notification(models.Model):
 
     def text(self, language: str = "vi") -> str:
         return self.text_en if language.startswith("en") and self.text_en else self.text_vi
+
+
+class DigestMail(models.Model):
+    """One digest e-mail in the outbox (notifications.services.notification_digest_send).
+
+    Written with the marks on the notices it covers, in one short transaction
+    without I/O; sent after that commit, outside any transaction. It stays here
+    until the mail server accepted it: a failed send is tried again at the next
+    digest run, up to NOTIFICATION_DIGEST_MAX_ATTEMPTS times, with its last error.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    to = models.EmailField()  # the address when the digest was written
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    notices = models.PositiveIntegerField()  # how many notices it covers
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    # While one run sends it, no other run may (a conditional UPDATE claims it until then).
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["id"], condition=models.Q(sent_at__isnull=True), name="digest_unsent_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

@@ -12,14 +12,18 @@ the rows when they reconnect.
 
 import datetime
 import logging
+import smtplib
 from dataclasses import dataclass
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from guardian.models import UserObjectPermission
 
@@ -30,7 +34,7 @@ from approvals.states import State
 from workflow.policy import STATE_TASK, TASK_ROLES
 
 from . import events, hub
-from .models import Notification
+from .models import DigestMail, Notification
 
 logger = logging.getLogger(__name__)
 Kind = Notification.Kind
@@ -68,7 +72,7 @@ def audience_for(record) -> Audience:
         # Nobody gains work; the others in the queue see it leave.
         return Audience(nudge_roles=TASK_ROLES[STATE_TASK[after]])
     if action == "withdraw":
-        return Audience(nudge_roles=TASK_ROLES.get(STATE_TASK.get(before), frozenset()))
+        return Audience(nudge_roles=TASK_ROLES.get(STATE_TASK.get(before, ""), frozenset()))
     if action == "reassign":
         return Audience(
             assigned_username=record.data.get("to"), nudge_username=record.data.get("from")
@@ -90,7 +94,8 @@ def role_holders(unit_id: int, roles) -> dict:
     if not roles:
         return {}
     parents = dict(Unit.objects.values_list("id", "parent_id"))
-    ancestors, current = [], unit_id
+    ancestors: list[int] = []
+    current: int | None = unit_id
     while current is not None and current not in ancestors:
         ancestors.append(current)
         current = parents.get(current)
@@ -234,7 +239,7 @@ _TASK_TEXTS = {
         " Board.",
     ),
 }
-_KIND_TEXTS = {
+_KIND_TEXTS: dict[str, tuple[str, str]] = {
     Kind.ASSIGNED: ("Bạn được giao xử lý đề nghị {ref}.", "You were assigned nomination {ref}."),
     Kind.VOTE_OPENED: (
         "Hội đồng Thi đua - Khen thưởng mở bỏ phiếu đề nghị {ref}.",
@@ -285,56 +290,96 @@ def _display_name(user) -> str | None:
 
 # --- e-mail digest ----------------------------------------------------------
 
+# A run that claimed an outbox mail and died is taken over after this long.
+DIGEST_CLAIM = datetime.timedelta(minutes=5)
+
 
 def notification_digest_send(*, older_than: datetime.timedelta) -> tuple[int, int]:
     """Mail each user with an e-mail address their unread, undigested notices older than
-    `older_than`, and mark them digested; returns (users mailed, notices covered)."""
+    `older_than`, once; returns (mails sent, notices they covered).
+
+    Two steps, so that no mail is sent inside a transaction holding row locks:
+    1. For each such user, one short transaction locks their notices (skipping rows
+       another run holds), writes one DigestMail outbox row with the text and marks the
+       notices digested. No I/O happens in it.
+    2. After those commits, outside any transaction, every unsent outbox mail (this
+       run's and earlier runs' failures) is claimed with a conditional UPDATE (two runs
+       never send one mail at once), sent, then marked sent.
+    If sending fails (the mail server is down or refuses), the mail stays in the
+    outbox with its error and is tried again at the next run (beat runs this every
+    NOTIFICATION_DIGEST_EVERY_MINUTES), up to NOTIFICATION_DIGEST_MAX_ATTEMPTS times;
+    its notices are not put in another digest. If the process dies after the server
+    accepted a mail but before it was marked sent, that mail goes out again once its
+    claim (DIGEST_CLAIM) runs out: a digest may arrive twice, it is never lost.
+    """
+    digest_compose(older_than=older_than)
+    return digest_outbox_send()
+
+
+def digest_compose(*, older_than: datetime.timedelta) -> int:
+    """Step 1: one outbox mail per user with pending notices; returns how many were written."""
     cutoff = timezone.now() - older_than
-    users = notices = 0
-    pending = (
-        Notification.objects.filter(
-            read_at__isnull=True, digested_at__isnull=True, created_at__lt=cutoff
-        )
-        .exclude(recipient__email="")
-        .values_list("recipient_id", flat=True)
-        .distinct()
-    )
-    for user_id in sorted(set(pending)):
+    pending = Notification.objects.filter(
+        read_at__isnull=True, digested_at__isnull=True, created_at__lt=cutoff
+    ).exclude(recipient__email="")
+    written = 0
+    for user_id in sorted(set(pending.values_list("recipient_id", flat=True))):
         with transaction.atomic():
             rows = list(
-                Notification.objects.select_for_update(skip_locked=True)
-                .filter(
-                    recipient_id=user_id,
-                    read_at__isnull=True,
-                    digested_at__isnull=True,
-                    created_at__lt=cutoff,
-                )
+                pending.filter(recipient_id=user_id)
+                .select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient")
                 .order_by("id")
             )
             if not rows:
                 continue
-            recipient = rows[0].recipient
-            lines_vi = [f"- {n.text_vi}" for n in rows]
-            lines_en = [f"- {n.text_en}" for n in rows]
-            body = "\n".join(
-                [
-                    f"Bạn có {len(rows)} thông báo chưa đọc trên Vinh Danh:",
-                    *lines_vi,
-                    "",
-                    f"You have {len(rows)} unread notifications on Vinh Danh:",
-                    *lines_en,
-                ]
-            )
-            send_mail(
-                subject=f"[Vinh Danh] {len(rows)} thông báo chưa đọc / unread notifications",
-                message=body,
-                from_email=None,
-                recipient_list=[recipient.email],
+            DigestMail.objects.create(
+                recipient_id=user_id, to=rows[0].recipient.email, notices=len(rows),
+                **_digest_text(rows),
             )
             Notification.objects.filter(pk__in=[n.pk for n in rows]).update(
                 digested_at=timezone.now()
             )
-        users += 1
-        notices += len(rows)
-    return users, notices
+        written += 1
+    return written
+
+
+def _digest_text(rows: list[Notification]) -> dict[str, str]:
+    body = "\n".join(
+        [
+            f"Bạn có {len(rows)} thông báo chưa đọc trên Vinh Danh:",
+            *[f"- {n.text_vi}" for n in rows],
+            "",
+            f"You have {len(rows)} unread notifications on Vinh Danh:",
+            *[f"- {n.text_en}" for n in rows],
+        ]
+    )
+    subject = f"[Vinh Danh] {len(rows)} thông báo chưa đọc / unread notifications"
+    return {"subject": subject, "body": body}
+
+
+def digest_outbox_send() -> tuple[int, int]:
+    """Step 2, outside any transaction: send the unsent outbox mails; (sent, notices)."""
+    sent = notices = 0
+    unsent = DigestMail.objects.filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=Now()),
+        sent_at__isnull=True, attempts__lt=settings.NOTIFICATION_DIGEST_MAX_ATTEMPTS,
+    )
+    for pk in list(unsent.order_by("id").values_list("pk", flat=True)):
+        if not unsent.filter(pk=pk).update(
+            claimed_until=Now() + DIGEST_CLAIM, attempts=F("attempts") + 1
+        ):
+            continue  # another run took it meanwhile
+        mail = DigestMail.objects.get(pk=pk)
+        try:
+            send_mail(subject=mail.subject, message=mail.body, from_email=None,
+                      recipient_list=[mail.to])
+        except (smtplib.SMTPException, OSError) as error:
+            logger.warning("digest mail %s to %s failed (attempt %s); kept for the next run",
+                           mail.pk, mail.to, mail.attempts, exc_info=True)
+            DigestMail.objects.filter(pk=pk).update(claimed_until=None, last_error=str(error))
+            continue
+        DigestMail.objects.filter(pk=pk).update(sent_at=Now(), claimed_until=None, last_error="")
+        sent += 1
+        notices += mail.notices
+    return sent, notices

@@ -1,3 +1,5 @@
+from collections.abc import Iterator
+
 import pytest
 from django.core.management import call_command
 
@@ -33,3 +35,13 @@ def consistent(db):
     yield
     call_command("check_consistency")
     call_command("verify_audit")
+
+
+@pytest.fixture
+def background_worker(transactional_db: None) -> Iterator[object]:
+    """A real Celery worker (a thread of this process, on the suite's Redis) for tests whose
+    work goes to the background; the test's rows are committed, so the worker sees them."""
+    from tests.celery_worker import thread_worker
+
+    with thread_worker() as worker:
+        yield worker

@@ -19,14 +19,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from approvals import selectors
-from approvals.access import get_nomination_for_actor, may_read_global_history, request_actor
+from approvals.access import (
+    get_bulk_job_for_user,
+    get_nomination_for_actor,
+    may_read_global_history,
+    request_actor,
+)
 from approvals.dossier import ALLOWED, document_for_download, document_remove, document_upload
 from approvals.filters import parse_filters
 from approvals.jobs import bulk_start
 from approvals.models import Award, BulkJob, Campaign, Nomination, RoleGrant, Unit
 from approvals.names import full_name
 from approvals.services import nomination_create, nomination_update
-from workflow.errors import NotFound, PermissionRefused
+from workflow.errors import PermissionRefused
 from workflow.models import AuditRecord
 from workflow.policy import POLICY
 from workflow.schemas import ACTION_SLUGS, parse_inputs, slug
@@ -34,7 +39,6 @@ from workflow.services import APPLY, nomination_act
 from workflow.sla import deadline_rules
 
 from . import serializers as s
-from .errors import NOT_FOUND_MESSAGE
 
 
 class Page(PageNumberPagination):
@@ -172,10 +176,7 @@ class JobDetail(APIView):
     @extend_schema(responses=s.JobSerializer)
     def get(self, request, pk: int):
         # A job is its starter's alone; anyone else's looks missing.
-        job = BulkJob.objects.filter(pk=pk, user=request.user).first()
-        if job is None:
-            raise NotFound(NOT_FOUND_MESSAGE)
-        return Response(s.JobSerializer(job).data)
+        return Response(s.JobSerializer(get_bulk_job_for_user(request.user, pk)).data)
 
 
 # --- history ----------------------------------------------------------------

@@ -15,12 +15,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from approvals import exports
-from approvals.access import may_read_global_history, request_actor
+from approvals.access import get_export_job_for_user, may_read_global_history, request_actor
 from approvals.filters import HistoryFilters, parse_filters
 from approvals.models import ExportJob, Unit
 from approvals.selectors import history, with_role_changes
 from workflow.audit import verify_chain
-from workflow.errors import InvalidInput, WorkflowError
+from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.models import AuditRecord
 from workflow.policy import HISTORY_ACTIONS
 
@@ -131,10 +131,10 @@ def audit_export_xlsx(request):
 
 def _own_export(request, pk) -> ExportJob:
     _require_auditor(request)
-    job = ExportJob.objects.filter(pk=pk, user_id=request.user.pk).first()
-    if job is None:
-        raise Http404
-    return job
+    try:
+        return get_export_job_for_user(request.user, pk)
+    except NotFound:
+        raise Http404 from None
 
 
 @login_required

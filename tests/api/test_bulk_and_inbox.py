@@ -91,7 +91,9 @@ def test_a_malformed_bulk_request_is_400(people, as_user, body):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_large_batch_runs_in_the_background_and_reports_progress(org, people, as_user):
+def test_a_large_batch_runs_in_the_background_and_reports_progress(
+    org, people, as_user, background_worker
+):
     from tests.factories import nomination_in
 
     ids = [nomination_in(org, people, "submitted").pk for _ in range(INLINE_LIMIT + 2)]
@@ -101,7 +103,7 @@ def test_a_large_batch_runs_in_the_background_and_reports_progress(org, people, 
     assert response.status_code == 202
     job_url = f"{API}/jobs/{response.json()['id']}/"
     seen = []
-    for _ in range(600):  # wait for the worker thread; the bound only stops a hung test
+    for _ in range(600):  # wait for the Celery worker; the bound only stops a hung test
         job = as_user("reviewer").get(job_url).json()
         seen.append(job["processed"])
         if job["status"] == "done":

@@ -198,7 +198,7 @@ def test_a_user_of_another_unit_gets_404_for_a_typed_draft_url(draft, login):
 
 
 def test_a_bulk_approval_of_50_runs_in_the_background_to_the_end(
-    nomination_in, login, screenshot
+    nomination_in, login, screenshot, background_worker
 ):
     ids = [nomination_in(State.AWAITING_DIRECTOR, name=f"Cán bộ {i:02d}").pk for i in range(50)]
     director = login(None, "director")

@@ -1,28 +1,27 @@
+"""Hand on the bulk jobs and history exports a restart left behind (safe to run any time)."""
+
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
-from approvals.exports import run_export
-from approvals.jobs import run_job
-from approvals.models import BulkJob, ExportJob
+from approvals.background import sweep
 
 
 class Command(BaseCommand):
-    help = "Finish bulk jobs and history exports that a restart left queued or running."
+    help = (
+        "Re-queue background jobs whose worker died (lease run out), nudge queued jobs whose "
+        "nudge was lost, and give up jobs claimed too often. Beat does the same every "
+        "JOB_SWEEP_SECONDS; the workers do the work."
+    )
 
-    def handle(self, *args, **options):
-        pending = list(
-            BulkJob.objects.exclude(status=BulkJob.Status.DONE).values_list("pk", flat=True)
-        )
-        for job_id in pending:
-            job = run_job(job_id)
-            self.stdout.write(f"job {job.pk}: {job.succeeded} succeeded, {job.failed} failed")
-        self.stdout.write(f"{len(pending)} unfinished jobs processed")
-        exports = list(
-            ExportJob.objects.filter(
-                status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
-            ).values_list("pk", flat=True)
-        )
-        for export_id in exports:
-            export = run_export(export_id)
-            self.stdout.write(f"export {export.pk}: {export.get_status_display()}, "
-                              f"{export.written} rows")
-        self.stdout.write(f"{len(exports)} unfinished exports processed")
+    def handle(self, *args: Any, **options: Any) -> None:
+        for kind, report in sweep().items():
+            self.stdout.write(
+                f"{kind}: {_listed(report.requeued)} re-queued (lease ran out), "
+                f"{_listed(report.renudged)} nudged again (waiting), "
+                f"{_listed(report.failed)} given up"
+            )
+
+
+def _listed(ids: list[int]) -> str:
+    return f"{len(ids)}" + (f" ({', '.join(f'#{pk}' for pk in ids)})" if ids else "")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('approvals', '0007_nomination_submitted_at'),
+        ('approvals', '0010_drop_bulk_job_results'),
         ('viewflow', '0015_task_scheduled'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -45,6 +45,6 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("approvals", "0008_deadlines"), ("workflow", "0004_audit_chain_key_id")]
+    dependencies = [("approvals", "0011_deadlines"), ("workflow", "0004_audit_chain_key_id")]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]
