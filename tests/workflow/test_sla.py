@@ -13,6 +13,7 @@ from workflow.sla import Clock, Status
 
 D = datetime.date
 MON_2_MARCH = D(2026, 3, 2)  # March 2026 has no holiday: plain weeks
+CAMPAIGN_DEADLINE = D(2026, 3, 20)
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def step(clock: Clock, from_state: str, to_state: str, day: datetime.date, rules
     )
 
 
-def nomination(state: str, clock: Clock, rules, *, campaign_deadline=D(2026, 3, 20)):
+def nomination(state: str, clock: Clock, rules, *, campaign_deadline=CAMPAIGN_DEADLINE):
     """An unsaved nomination carrying `clock`, with the due date the transition stores."""
     return Nomination(
         state=state,
