@@ -16,11 +16,14 @@ from django.utils.translation import gettext as _
 from approvals.models import CalendarDay, DeadlineRulesVersion, Nomination, TimeLimit
 
 from .errors import InvalidInput
-from .sla import STAGE_OF_STATE, Rules, clock_of, deadline_rules, due_on, forget_rules
-
-CLOCK_FIELDS = (
-    "pk", "state", "clock_started_on", "clock_paused_days", "returned_on",
-    "unit_working_days", "due_on",
+from .sla import (
+    CLOCK_FIELDS,
+    STAGE_OF_STATE,
+    Rules,
+    clock_of,
+    deadline_rules,
+    due_on,
+    forget_rules,
 )
 
 

@@ -166,6 +166,13 @@ class Clock:
     unit_days: int = 0  # the unit's time on returns now closed
 
 
+# The nomination's fields a clock and its stored due date are read from.
+CLOCK_FIELDS = (
+    "pk", "state", "clock_started_on", "clock_paused_days", "returned_on",
+    "unit_working_days", "due_on",
+)
+
+
 def clock_of(nomination: Any) -> Clock:
     return Clock(
         started_on=nomination.clock_started_on,
