@@ -10,18 +10,25 @@ The worker claims the job and renews its lease with every batch
 start, by another one after the sweep hands it on.
 """
 
+import datetime
 import logging
 import tempfile
 import uuid
+from collections.abc import Callable, Iterator
+from typing import IO, Any
 
+from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Now
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from workflow.errors import InvalidInput, PermissionRefused
+from workflow.models import AuditRecord
+from workflow.schemas import CONTROL_CHARACTERS
 
 from . import background
 from .access import load_actor, may_read_global_history
@@ -47,17 +54,18 @@ WHOLE_BODY = "Toàn cơ quan"
 XLSX_MAX_RECORDS = 1_048_575
 
 
-def _cell(value):
-    """Text that a spreadsheet would run as a formula is kept as text (CSV injection)."""
-    text = "" if value is None else str(value)
+def _cell(value: Any) -> str:
+    """Text that a spreadsheet would run as a formula is kept as text (CSV injection), and
+    control characters (which an XLSX file cannot hold: one broke every export) are dropped."""
+    text = "" if value is None else CONTROL_CHARACTERS.sub("", str(value))
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _unit(record) -> tuple:
+def _unit(record: AuditRecord) -> tuple:
     """(name, code) of the record's unit: its nomination's, or the unit a role was granted for."""
     if record.nomination is not None:
         return record.nomination.unit.name, record.nomination.unit.code
-    change = record.role_change
+    change = getattr(record, "role_change", None)  # set by selectors.with_role_changes
     if change is None:
         return "", ""
     if not change.unit_code:
@@ -65,9 +73,9 @@ def _unit(record) -> tuple:
     return (change.unit.name if change.unit else change.unit_code), change.unit_code
 
 
-def _row(record) -> list:
+def _row(record: AuditRecord) -> list:
     """One record as labels first, then its codes (inside translation.override("vi"))."""
-    change = record.role_change
+    change = getattr(record, "role_change", None)
     unit_name, unit_code = _unit(record)
     return [
         record.pk,
@@ -83,7 +91,7 @@ def _row(record) -> list:
     ]
 
 
-def batches(qs):
+def batches(qs: QuerySet) -> Iterator[list[list[Any]]]:
     """Rows in id order, a batch at a time (keyset paging keeps memory flat)."""
     last = 0
     while True:
@@ -96,11 +104,13 @@ def batches(qs):
         yield batch
 
 
-def history_rows(filters: dict):
+def history_rows(filters: dict[str, Any]) -> QuerySet:
     return history(filters=filters).order_by("id")
 
 
-def write_xlsx(qs, target, progress=None) -> int:
+def write_xlsx(
+    qs: QuerySet, target: IO[bytes], progress: Callable[[int], None] | None = None
+) -> int:
     """Write the workbook to the open binary file `target`; returns the number of records."""
     workbook = Workbook(write_only=True)  # rows go to disk as they come
     sheet = workbook.create_sheet("lich-su")
@@ -128,7 +138,9 @@ def _number(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def export_start(*, user, filters: dict, total: int | None = None) -> ExportJob:
+def export_start(
+    *, user: User, filters: dict[str, Any], total: int | None = None
+) -> ExportJob:
     """Queue an XLSX export of the filtered history; a worker builds it, nudged after commit.
 
     `total` is the number of rows the filters select, when the caller has counted them."""
@@ -184,7 +196,7 @@ def _build(job: ExportJob, token: uuid.UUID) -> None:
         job.file.delete(save=False)  # handed on while saving: the other worker's file counts
 
 
-def exports_purge(*, older_than) -> int:
+def exports_purge(*, older_than: datetime.timedelta) -> int:
     """Delete finished exports (file and row) created before `older_than` ago; returns how many."""
     cutoff = timezone.now() - older_than
     old = list(ExportJob.objects.filter(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from workflow.policy import HISTORY_ACTIONS
-from workflow.schemas import date_field, messages, parse
+from workflow.schemas import Text, date_field, messages, parse
 from workflow.sla import STATUS_CHOICES
 
 from .selectors import ORDERS, TABS
@@ -45,7 +45,7 @@ class NominationFilters(serializers.Serializer):
         STATUS_CHOICES,
         help_text="on_time, near_due (a few working days left, per stage) or overdue.",
     )
-    q = serializers.CharField(
+    q = Text(
         required=False, max_length=200, error_messages=messages(),
         help_text="Text search (accents and case ignored): nominee, achievements, decision number.",
     )
@@ -62,7 +62,7 @@ class InboxFilters(NominationFilters):
 
 
 class HistoryFilters(serializers.Serializer):
-    actor = serializers.CharField(
+    actor = Text(
         required=False, max_length=150, help_text="Username.", error_messages=messages()
     )
     action = _choice(sorted(HISTORY_ACTIONS))

@@ -13,12 +13,14 @@ the rows when they reconnect.
 import datetime
 import logging
 import smtplib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import transaction
@@ -31,6 +33,7 @@ from approvals.models import Nomination, Unit
 from approvals.names import full_name
 from approvals.roles import UNIT_ROLES, Role, permission_codename
 from approvals.states import State
+from workflow.models import AuditRecord
 from workflow.policy import STATE_TASK, TASK_ROLES
 
 from . import events, hub
@@ -42,7 +45,7 @@ Kind = Notification.Kind
 TEXT_MAX = 400
 
 # A state change that ends up with the proposing unit (đơn vị đề nghị).
-UNIT_OUTCOMES = {
+UNIT_OUTCOMES: dict[str, Kind] = {
     State.RETURNED: Kind.RETURNED,
     State.APPROVED: Kind.APPROVED,
     State.REJECTED: Kind.REJECTED,
@@ -63,7 +66,7 @@ class Audience:
     nudge_username: str | None = None
 
 
-def audience_for(record) -> Audience:
+def audience_for(record: AuditRecord) -> Audience:
     """Choose who hears about a history record, from the action and the state it led to."""
     action, before, after = record.action, record.from_state, record.to_state
     if action in SILENT_ACTIONS:
@@ -77,7 +80,7 @@ def audience_for(record) -> Audience:
         return Audience(
             assigned_username=record.data.get("to"), nudge_username=record.data.get("from")
         )
-    plan = []
+    plan: list[tuple[Kind, frozenset[str]]] = []
     if after in UNIT_OUTCOMES and after != before:
         plan.append((UNIT_OUTCOMES[after], UNIT_ROLES))
     if after == State.COUNCIL_VOTE:
@@ -88,7 +91,7 @@ def audience_for(record) -> Audience:
     return Audience(notify=tuple(plan))
 
 
-def role_holders(unit_id: int, roles) -> dict:
+def role_holders(unit_id: int, roles: Iterable[str]) -> dict:
     """role -> ids of active users holding it for `unit_id` (grants cover subtrees); 2 queries."""
     roles = set(roles)
     if not roles:
@@ -112,7 +115,7 @@ def role_holders(unit_id: int, roles) -> dict:
     return holders
 
 
-def notify_transition(*, nomination: Nomination, record) -> list[Notification]:
+def notify_transition(*, nomination: Nomination, record: AuditRecord) -> list[Notification]:
     """Write the notices a transition causes (inside its transaction) and push them after commit.
 
     The actor never hears about their own action, but their counts refresh.
@@ -159,7 +162,9 @@ def notify_transition(*, nomination: Nomination, record) -> list[Notification]:
     return rows
 
 
-def notifications_mark_read(*, user, notification_ids=None) -> int:
+def notifications_mark_read(
+    *, user: User, notification_ids: Iterable[int] | None = None
+) -> int:
     """Mark the user's notices read (all unread ones when ids is None); returns how many changed."""
     with transaction.atomic():
         qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
@@ -174,7 +179,7 @@ def notifications_mark_read(*, user, notification_ids=None) -> int:
 # --- after commit -----------------------------------------------------------
 
 
-def push_on_commit(pushes: dict, nudged=()) -> None:
+def push_on_commit(pushes: dict, nudged: Iterable[int] = ()) -> None:
     """After commit, send each user's events, and a counts refresh to everyone else named."""
     if pushes or nudged:
         _send_on_commit(hub.push_message(pushes, nudged))
@@ -264,7 +269,7 @@ _KIND_TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
-def _texts(kind: str, nomination: Nomination, record) -> dict:
+def _texts(kind: str, nomination: Nomination, record: AuditRecord) -> dict:
     if kind == Kind.TASK:
         vi, en = _TASK_TEXTS[STATE_TASK[record.to_state]]
     else:
@@ -282,7 +287,7 @@ def _texts(kind: str, nomination: Nomination, record) -> dict:
     }
 
 
-def _display_name(user) -> str | None:
+def _display_name(user: User | None) -> str | None:
     if user is None:
         return None
     return full_name(user)

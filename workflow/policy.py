@@ -297,7 +297,7 @@ BULK_ACTIONS: tuple[str, ...] = tuple(a for a, r in POLICY.items() if r.bulk)
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 # The viewflow human task that holds a nomination in each open state.
-STATE_TASK = {
+STATE_TASK: dict[str, str] = {
     S.DRAFT: "prepare",
     S.RETURNED: "prepare",
     S.SUBMITTED: "review",
@@ -308,7 +308,7 @@ STATE_TASK = {
 }
 
 # Roles whose queue holds each task.
-TASK_ROLES = {
+TASK_ROLES: dict[str, frozenset[str]] = {
     "prepare": frozenset({R.UNIT_STAFF, R.UNIT_HEAD}),
     "review": frozenset({R.STANDING_REVIEWER}),
     "vote": frozenset({R.COUNCIL_SECRETARY}),
@@ -317,9 +317,10 @@ TASK_ROLES = {
 }
 
 
-def may_view(roles_here: set[str], state: str) -> bool:
-    """Anyone with a role covering the unit sees a nomination; only the unit sees its drafts."""
-    if state == S.DRAFT:
+def may_view(roles_here: set[str], *, submitted: bool) -> bool:
+    """Anyone with a role covering the unit sees a nomination once it was submitted; until
+    then (a draft, or a draft withdrawn before it was ever submitted) only its unit does."""
+    if not submitted:
         return bool(roles_here & UNIT_ROLES)
     return bool(roles_here)
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from approvals.access import request_actor
+from approvals.access import available_actions, request_actor
 from approvals.filters import InboxFilters, NominationFilters, parse_filters
 from approvals.forms import bulk_choices
 from approvals.jobs import bulk_start
@@ -17,7 +17,7 @@ from approvals.models import Award, Campaign, Unit
 from approvals.selectors import inbox, inbox_counts, nomination_list
 from approvals.states import State
 from workflow.errors import InvalidInput, WorkflowError
-from workflow.policy import BULK_ACTIONS, POLICY, allowed
+from workflow.policy import BULK_ACTIONS, POLICY
 from workflow.schemas import ACTION_SLUGS, bulk_schema, parse, parse_inputs, slug
 from workflow.sla import STATUS_CHOICES
 
@@ -67,9 +67,10 @@ def _inbox_context(request: HttpRequest) -> dict[str, Any]:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = mark_deadlines(page.object_list)
     for n in rows:
-        roles_here = actor.roles_at(n.unit_id)
-        n.can_claim = tab == "queue" and allowed("claim", roles_here, n.state)
-        n.can_release = tab == "mine" and allowed("release", roles_here, n.state)
+        # The same offer as the nomination page and the API (the task is annotated: no query).
+        offered = available_actions(actor, n, task_id=n.task_id, owner_id=n.task_owner_id)
+        n.can_claim = tab == "queue" and "claim" in offered
+        n.can_release = tab == "mine" and "release" in offered
     return {
         "tab": tab,
         "sort": order,

@@ -261,3 +261,17 @@ def test_the_inbox_page_lists_the_returned_nomination_under_mine(login, nominati
     assert [r.pk for r in response.context["rows"]] == [n.pk]
     assert response.context["counts"]["mine"] == 1
     assert f'data-nomination="{n.pk}"' in response.content.decode()
+
+
+def test_the_inbox_rows_offer_what_the_api_offers(login, people, nomination_in):
+    from rest_framework.test import APIClient
+
+    queued, held = nomination_in(State.SUBMITTED), nomination_in(State.IN_REVIEW)
+    page = login("reviewer")
+    api = APIClient()
+    api.force_authenticate(people["reviewer"])
+    for tab, flag, action, n in (("queue", "can_claim", "claim", queued),
+                                 ("mine", "can_release", "release", held)):
+        rows = {r.pk: r for r in page.get(reverse("inbox"), {"tab": tab}).context["rows"]}
+        offered = api.get(f"/api/v1/nominations/{n.pk}/").json()["actions"]
+        assert getattr(rows[n.pk], flag) is True and action in offered
