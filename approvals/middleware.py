@@ -9,7 +9,7 @@ log, as in production (the "django.request" logger).
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.log import log_response
 from django.utils.translation import gettext as _
@@ -75,6 +75,7 @@ class RequestSizeLimitMiddleware:
 
 def too_large(request, limit: int):
     message = _("Tệp lớn hơn giới hạn %(mb)d MB.") % {"mb": limit // (1024 * 1024)}
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse({"code": "too_large", "message": str(message)}, status=413)
     else:
