@@ -3,6 +3,7 @@
 import io
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -176,7 +177,8 @@ def document_upload(request, pk):
         upload = form.cleaned_data["file"]
         dossier.document_upload(user=request.user, nomination_id=nomination.pk,
                                 kind=form.cleaned_data["kind"], name=upload.name,
-                                data=upload.read())
+                                # At most one byte past the limit: the service refuses it.
+                                data=upload.read(settings.DOSSIER_MAX_UPLOAD_BYTES + 1))
     except NotFound:
         raise Http404 from None
     except WorkflowError as exc:
