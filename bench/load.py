@@ -13,7 +13,6 @@ any answer was a 500 (or none at all), or a check failed.
 
 import argparse
 import csv
-import datetime
 import json
 import os
 import subprocess
