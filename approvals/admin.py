@@ -1,10 +1,29 @@
 """Admin for organisation data. Lifecycle state never changes here: only through the services."""
 
+from django import forms
 from django.contrib import admin
 
 from workflow.admin import ReadOnlyAdmin
+from workflow.deadlines import (
+    calendar_day_clear,
+    calendar_day_set,
+    time_limit_clear,
+    time_limit_errors,
+    time_limit_set,
+)
 
-from .models import Award, BulkJob, Campaign, DossierDocument, Nomination, Profile, RoleGrant, Unit
+from .models import (
+    Award,
+    BulkJob,
+    CalendarDay,
+    Campaign,
+    DossierDocument,
+    Nomination,
+    Profile,
+    RoleGrant,
+    TimeLimit,
+    Unit,
+)
 from .services import role_grant, role_revoke
 
 
@@ -91,3 +110,80 @@ class BulkJobAdmin(ReadOnlyAdmin):
     list_display = ("id", "user", "action", "status", "total", "processed", "succeeded", "failed",
                     "attempts")
     list_filter = ("status", "action")
+
+
+class ThroughServices(admin.ModelAdmin):
+    """Saved and deleted through a service that opens its own durable transaction (the
+    deadline services), so the admin's usual wrapping transaction must not surround it."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self._changeform_view(  # type: ignore[attr-defined]  # Django's own, untyped
+            request, object_id, form_url, extra_context
+        )
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return self._delete_view(  # type: ignore[attr-defined]  # Django's own, untyped
+            request, object_id, extra_context
+        )
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(ThroughServices):
+    """The government's days off and swapped working days: every deadline follows at once."""
+
+    list_display = ("day", "kind", "note")
+    list_filter = ("kind",)
+    date_hierarchy = "day"
+    search_fields = ("note",)
+
+    def save_model(self, request, obj, form, change):
+        row = calendar_day_set(
+            day=obj.day, kind=obj.kind, note=obj.note,
+            replaces=form.initial.get("day") if change else None,
+        )
+        obj.pk = row.pk
+
+    def delete_model(self, request, obj):
+        calendar_day_clear(day=obj.day)
+
+
+class TimeLimitForm(forms.ModelForm):
+    class Meta:
+        model = TimeLimit
+        fields = ("code", "working_days", "near_due_days", "basis")
+
+    def clean(self):
+        data = super().clean() or {}
+        code = str(data.get("code") or self.instance.code or "")
+        errors = time_limit_errors(
+            code=code, working_days=data.get("working_days"),
+            near_due_days=data.get("near_due_days") or 0,
+        )
+        for name, messages in errors.items():
+            self.add_error(name if name in self.fields else None, messages)
+        return data
+
+
+@admin.register(TimeLimit)
+class TimeLimitAdmin(ThroughServices):
+    """Time limits in working days; the open nominations' due dates follow at once."""
+
+    form = TimeLimitForm
+    list_display = ("code", "working_days", "near_due_days", "basis")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("code",) if obj else ()
+
+    def save_model(self, request, obj, form, change):
+        row = time_limit_set(
+            code=obj.code, working_days=obj.working_days, near_due_days=obj.near_due_days,
+            basis=obj.basis,
+        )
+        obj.pk = row.pk
+
+    def delete_model(self, request, obj):
+        time_limit_clear(code=obj.code)

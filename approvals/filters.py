@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from workflow.policy import HISTORY_ACTIONS
 from workflow.schemas import Text, date_field, messages, parse
+from workflow.sla import STATUS_CHOICES
 
 from .selectors import ORDERS, TABS
 from .states import State
@@ -37,7 +38,12 @@ class NominationFilters(serializers.Serializer):
     campaign = _slug("Campaign id or code.")
     award = _slug("Award id or code.")
     overdue = serializers.BooleanField(
-        required=False, default=False, error_messages=messages(invalid=_("Chọn có hoặc không."))
+        required=False, default=False, error_messages=messages(invalid=_("Chọn có hoặc không.")),
+        help_text="Only overdue items: the same as deadline_status=overdue.",
+    )
+    deadline_status = _choice(
+        STATUS_CHOICES,
+        help_text="on_time, near_due (a few working days left, per stage) or overdue.",
     )
     q = Text(
         required=False, max_length=200, error_messages=messages(),

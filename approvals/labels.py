@@ -1,4 +1,5 @@
-"""The words shown for codes: states, roles, history actions, document kinds, stages.
+"""The words shown for codes: states, roles, history actions, document kinds, stages,
+deadline statuses.
 
 Pages (template filters), exports and notices all read them here.
 """
@@ -7,6 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from workflow.policy import HISTORY_ACTIONS
+from workflow.sla import STATUS_LABELS
 
 from .models import DocumentKind
 from .roles import Role
@@ -39,3 +41,7 @@ def document_kind_label(value: str) -> str | Promise:
 
 def task_label(value: str) -> str | Promise:
     return TASK_LABELS.get(value, value)
+
+
+def deadline_status_label(value: str) -> str | Promise:
+    return STATUS_LABELS.get(value, value)

@@ -154,6 +154,16 @@ class Nomination(models.Model):
     # The latest submission (trình): a decision or report cannot be dated before it.
     submitted_at = models.DateTimeField(_("trình lúc"), null=True, blank=True)
 
+    # The deadline clock (workflow/sla.py), written by the transition that changes the stage.
+    clock_started_on = models.DateField(_("bước hiện tại bắt đầu"), null=True, blank=True)
+    # Working days the stage's clock stood still while the dossier was back with the unit.
+    clock_paused_days = models.PositiveIntegerField(_("số ngày tạm dừng"), default=0)
+    returned_on = models.DateField(_("trả lại đơn vị ngày"), null=True, blank=True)
+    # The unit's own time on returned dossiers, in working days, returns now closed.
+    unit_working_days = models.PositiveIntegerField(_("số ngày đơn vị bổ sung"), default=0)
+    # The open stage's due date (none for drafts: the campaign's deadline is theirs).
+    due_on = models.DateField(_("hạn bước hiện tại"), null=True, blank=True)
+
     decision_number = models.CharField(_("số quyết định"), max_length=60, blank=True)
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
     votes_for = models.PositiveIntegerField(null=True, blank=True)
@@ -175,7 +185,11 @@ class Nomination(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["unit", "state"]), models.Index(fields=["state"])]
+        indexes = [
+            models.Index(fields=["unit", "state"]),
+            models.Index(fields=["state"]),
+            models.Index(fields=["due_on"]),
+        ]
         verbose_name = _("đề nghị khen thưởng")
         verbose_name_plural = _("đề nghị khen thưởng")
 
@@ -414,3 +428,68 @@ class ExportJob(LeasedJob):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+# --- deadlines: the working-day calendar and the time limits (workflow/workdays.py, sla.py) ---
+
+
+class CalendarDay(models.Model):
+    """The government's yearly changes to the working week, edited by an administrator:
+    an extra day off (nghỉ bù, Tết) or a swapped working day (làm bù, a Saturday worked).
+    A row wins over the weekend and over the `holidays` package's Vietnamese calendar."""
+
+    class Kind(models.TextChoices):
+        OFF = "off", _("Ngày nghỉ")
+        WORKING = "working", _("Ngày làm việc (làm bù)")
+
+    day = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
+    note = models.CharField(_("ghi chú"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("ngày nghỉ / làm bù")
+        verbose_name_plural = _("lịch nghỉ, làm bù")
+
+    def __str__(self):
+        return f"{self.day:%d/%m/%Y} – {self.get_kind_display()}"
+
+
+class TimeLimit(models.Model):
+    """A time limit in working days (commendation-rules.md, "Time limits"), edited as data."""
+
+    class Code(models.TextChoices):
+        DRAFT = "draft", _("Lập hồ sơ (hạn nộp của đợt)")
+        APPRAISAL = "appraisal", _("Thẩm định hồ sơ")
+        INCOMPLETE = "incomplete", _("Trả lại hồ sơ chưa đầy đủ")
+        RETURNED = "returned", _("Đơn vị bổ sung hồ sơ bị trả lại")
+        COUNCIL = "council", _("Hội đồng Thi đua - Khen thưởng bỏ phiếu")
+        DIRECTOR = "director", _("Thủ trưởng phê duyệt")
+        REPORT = "report", _("Gửi quyết định, báo cáo Ban Thi đua - Khen thưởng tỉnh")
+
+    code = models.CharField(_("bước"), max_length=20, choices=Code.choices, unique=True)
+    # Empty for the draft: a draft is due by its campaign's submission deadline.
+    working_days = models.PositiveSmallIntegerField(_("số ngày làm việc"), null=True, blank=True)
+    near_due_days = models.PositiveSmallIntegerField(
+        _("sắp đến hạn khi còn (ngày làm việc)"), default=3
+    )
+    basis = models.CharField(_("căn cứ"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("thời hạn xử lý")
+        verbose_name_plural = _("thời hạn xử lý")
+
+    def __str__(self):
+        return str(self.get_code_display())
+
+
+class DeadlineRulesVersion(models.Model):
+    """One row whose token changes with every edit of the calendar or the time limits: each
+    process keeps its calendar while the token is the one it built it from."""
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return self.token

@@ -7,10 +7,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
-    Case,
     CharField,
     Count,
-    DateTimeField,
     Exists,
     F,
     Func,
@@ -19,15 +17,13 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
 )
-from django.db.models.functions import Cast
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from workflow.models import AuditRecord
 from workflow.policy import OPEN_TASK_STATUSES, STATE_TASK, TASK_ROLES
-from workflow.sla import STAGE_BUDGET, overdue_cutoffs
+from workflow.sla import Status, deadline_rules, due_expression, status_q
 
 from .access import Actor
 from .models import BulkJob, Nomination, Unit
@@ -40,25 +36,16 @@ ORDERINGS: dict[str, tuple[Any, ...]] = {
     "age": ("state_changed_at", "id"),
     "-age": ("-state_changed_at", "-id"),
     "newest": ("-created_at", "-id"),
-    "deadline": (F("due_key").asc(nulls_last=True), "id"),
+    # The due date of the open stage (workflow/sla.py), closed items last.
+    "deadline": (F("due").asc(nulls_last=True), "id"),
 }
 ORDERS = tuple(ORDERINGS)
-
-
-def _due_key() -> Case:
-    """A sortable due moment: every stage budget is whole weeks of working days (5 = 7 days)."""
-    whens = [When(state=State.DRAFT, then=Cast("campaign__submission_deadline", DateTimeField()))]
-    whens += [
-        When(state=state, then=F("state_changed_at") + datetime.timedelta(days=days // 5 * 7))
-        for state, days in STAGE_BUDGET.items()
-    ]
-    return Case(*whens, default=None, output_field=DateTimeField())
 
 
 def _ordered(qs: QuerySet, order: str, default: str) -> QuerySet:
     order = order if order in ORDERINGS else default
     if order == "deadline":
-        qs = qs.annotate(due_key=_due_key())
+        qs = qs.annotate(due=due_expression(deadline_rules()))
     return qs.order_by(*ORDERINGS[order])
 
 
@@ -92,8 +79,11 @@ def _queue_filter(actor: Actor) -> Q:
     return q
 
 
-def filter_nominations(qs: QuerySet, *, filters: dict[str, Any] | None = None) -> QuerySet:
-    """Apply the list filters shared by the inbox, the web list and the API."""
+def filter_nominations(
+    qs: QuerySet, *, filters: dict[str, Any] | None = None, today: datetime.date | None = None
+) -> QuerySet:
+    """Apply the list filters shared by the inbox, the web list and the API; the deadline
+    filters are judged on `today` (the local date unless given)."""
     f = filters or {}
     if f.get("state"):
         qs = qs.filter(state=f["state"])
@@ -113,20 +103,14 @@ def filter_nominations(qs: QuerySet, *, filters: dict[str, Any] | None = None) -
             | Q(achievements__unaccent__icontains=text)
             | Q(decision_number__unaccent__icontains=text)
         )
-    if f.get("overdue"):
-        qs = qs.filter(overdue_q())
+    statuses = {Status.OVERDUE} if f.get("overdue") else set()
+    if f.get("deadline_status"):
+        statuses.add(f["deadline_status"])
+    if statuses:
+        rules, day = deadline_rules(), today or timezone.localdate()
+        for status in statuses:  # both given: the items that are both (none, if they differ)
+            qs = qs.filter(status_q(status, today=day, rules=rules))
     return qs
-
-
-def overdue_q(today: datetime.date | None = None) -> Q:
-    today = today or timezone.localdate()
-    q = Q(state=State.DRAFT, campaign__submission_deadline__lt=today)
-    for state, cutoff in overdue_cutoffs(today).items():
-        start_of_cutoff = timezone.make_aware(
-            datetime.datetime.combine(cutoff, datetime.time.min)
-        )
-        q |= Q(state=state, state_changed_at__lt=start_of_cutoff)
-    return q
 
 
 def _unit_work_filter(actor: Actor) -> Q:
@@ -139,7 +123,8 @@ def _unit_work_filter(actor: Actor) -> Q:
 
 
 def inbox(
-    actor: Actor, *, tab: str = "queue", filters: dict[str, Any] | None = None, order: str = "age"
+    actor: Actor, *, tab: str = "queue", filters: dict[str, Any] | None = None,
+    order: str = "age", today: datetime.date | None = None,
 ) -> QuerySet:
     """The actor's work: "mine", "queue" (I may claim), "done" (I acted on).
 
@@ -160,12 +145,12 @@ def inbox(
             my_last_action_at=Subquery(acted.order_by("-id").values("created_at")[:1])
         )
         if order == "age":
-            return filter_nominations(qs, filters=filters).order_by(
+            return filter_nominations(qs, filters=filters, today=today).order_by(
                 F("my_last_action_at").desc(nulls_last=True), "-id"
             )
     else:
         raise ValueError(f"unknown inbox tab {tab!r}")
-    return _ordered(filter_nominations(qs, filters=filters), order, "age")
+    return _ordered(filter_nominations(qs, filters=filters, today=today), order, "age")
 
 
 def inbox_counts(actor: Actor) -> dict[str, int]:
@@ -217,9 +202,10 @@ def inbox_counts_many(actors: Iterable[Actor]) -> dict[int, dict[str, int]]:
 
 
 def nomination_list(
-    actor: Actor, *, filters: dict[str, Any] | None = None, order: str = "newest"
+    actor: Actor, *, filters: dict[str, Any] | None = None, order: str = "newest",
+    today: datetime.date | None = None,
 ) -> QuerySet:
-    return _ordered(filter_nominations(_base(actor), filters=filters), order, "newest")
+    return _ordered(filter_nominations(_base(actor), filters=filters, today=today), order, "newest")
 
 
 def nomination_history(nomination: Nomination) -> QuerySet:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
@@ -165,7 +166,9 @@ def nomination_create(
                     "campaign_id": campaign_id,
                 }
             )
-            nomination = Nomination.objects.create(unit=unit, created_by=user, **clean)
+            nomination = Nomination.objects.create(
+                unit=unit, created_by=user, clock_started_on=timezone.localdate(), **clean
+            )
             process = NominationFlow.start.run(nomination=nomination)
             nomination.process = process
             nomination.save(update_fields=["process"])

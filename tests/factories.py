@@ -6,11 +6,12 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from approvals.catalogue import load_catalogue
-from approvals.models import Award, Campaign, Unit
+from approvals.deadline_data import load_deadline_data
+from approvals.models import Award, CalendarDay, Campaign, DeadlineRulesVersion, TimeLimit, Unit
 from approvals.roles import Role
 from approvals.services import nomination_create, role_grant
 from approvals.states import State
-from workflow import services
+from workflow import deadlines, services, sla
 
 PASSWORD = "test-pass-123"
 
@@ -33,8 +34,10 @@ PEOPLE = {
 
 
 def make_org():
-    # A transactional test's flush empties the catalogue the data migration loaded.
+    # A transactional test's flush empties the catalogue and the deadline rules the data
+    # migrations loaded.
     load_catalogue(Award)
+    load_deadline_data(TimeLimit, CalendarDay, DeadlineRulesVersion)
     body = Unit.objects.create(
         code="co-quan", name="Cơ quan thử nghiệm", kind="body", has_legal_personality=True
     )
@@ -163,3 +166,15 @@ def make_second_reviewer():
     return get_user_model().objects.create_user(
         username="reviewer2", password=PASSWORD, first_name="reviewer2"
     )
+
+
+def backdate_clock(n, working_days: int, *, returned_days: int | None = None):
+    """Make `n`'s stage clock have started `working_days` ago (and its return `returned_days`
+    ago), then let the refresh that an edit of the rules runs compute its due date."""
+    today = timezone.localdate()
+    fields = {"clock_started_on": sla.add_working_days(today, -working_days)}
+    if returned_days is not None:
+        fields["returned_on"] = sla.add_working_days(today, -returned_days)
+    type(n).objects.filter(pk=n.pk).update(**fields)
+    deadlines.due_dates_refresh()
+    return type(n).objects.get(pk=n.pk)

@@ -1,4 +1,5 @@
-"""Proof that each nomination's FSM state, its history and its viewflow task agree."""
+"""Proof that each nomination's FSM state, its history and its viewflow task agree, and
+that its stored due date is the one its clock gives under the rules in force."""
 
 from django.db.models import OuterRef, Subquery
 from viewflow.workflow.models import Process, Task
@@ -9,6 +10,7 @@ from approvals.states import State
 
 from .models import AuditRecord
 from .policy import OPEN_TASK_STATUSES, STATE_TASK
+from .sla import CLOCK_FIELDS, clock_of, deadline_rules, due_on
 
 _FINAL_PROCESS_STATUS = {
     State.REJECTED: PROCESS.DONE,
@@ -30,6 +32,7 @@ def find_inconsistencies(chunk: int = 2000) -> tuple[int, list[str]]:
         .order_by("pk")
     )
     last_pk = 0
+    rules = deadline_rules()
     while True:
         rows = list(qs.filter(pk__gt=last_pk)[:chunk])
         if not rows:
@@ -48,6 +51,13 @@ def find_inconsistencies(chunk: int = 2000) -> tuple[int, list[str]]:
                     pk, state, last_to, statuses.get(process_id), open_tasks.get(process_id, [])
                 )
             )
+        for n in Nomination.objects.filter(pk__in=[r[0] for r in rows]).only(*CLOCK_FIELDS):
+            expected_due = due_on(clock_of(n), n.state, rules)
+            if n.due_on != expected_due:
+                problems.append(
+                    f"nomination #{n.pk} ({n.state}): due date {n.due_on}, its clock gives "
+                    f"{expected_due}"
+                )
     return checked, problems
 
 

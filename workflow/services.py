@@ -32,6 +32,7 @@ from .errors import Conflict, InvalidInput, NotFound, PermissionRefused, RuleVio
 from .flows import NominationFlow
 from .policy import MAX_COMMENT, POLICY, TASK_ROLES, Holder, Rule
 from .schemas import CONTROL_CHARACTERS, CONTROL_MESSAGE, check_typed, inputs_to_json
+from .sla import Rules, clock_after, clock_of, deadline_rules, due_on
 
 InputValue = str | int | bool | datetime.date
 Within = Callable[[Nomination], None]
@@ -179,6 +180,8 @@ def perform_transition(
     recorded = {k: v for k, v in inputs_to_json(action, inputs).items() if k != "comment"}
     try:
         with transaction.atomic(durable=True):
+            # Before the row lock: an edit of the calendar takes the rules' row first too.
+            rules = deadline_rules(lock=True)
             actor = load_actor(user)
             nomination = get_nomination_for_actor(actor, nomination_id, for_update=True)
             role = acting_role(actor, nomination, action)
@@ -188,6 +191,7 @@ def perform_transition(
             extra = apply(Step(user, actor, nomination, task, inputs, comment)) or {}
             if nomination.state != from_state:
                 nomination.state_changed_at = timezone.now()
+                _run_clock(nomination, from_state, rules)
             nomination.save()
             record = audit_append(
                 nomination=nomination,
@@ -215,6 +219,19 @@ def perform_transition(
         # A lock we could not get in time is a lost race, not a server error.
         raise Conflict() from exc
     return nomination
+
+
+def _run_clock(nomination: Nomination, from_state: str, rules: Rules) -> None:
+    """Record what the deadline clock needs (workflow/sla.py) with the state change."""
+    clock = clock_after(
+        clock_of(nomination), from_state=from_state, to_state=nomination.state,
+        day=timezone.localdate(nomination.state_changed_at), calendar=rules.calendar,
+    )
+    nomination.clock_started_on = clock.started_on
+    nomination.clock_paused_days = clock.paused_days
+    nomination.returned_on = clock.returned_on
+    nomination.unit_working_days = clock.unit_days
+    nomination.due_on = due_on(clock, nomination.state, rules)
 
 
 # --- what each action does, after the frame's checks ------------------------

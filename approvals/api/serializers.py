@@ -1,6 +1,9 @@
 """Shapes of the API's input and output. Input serializers only parse types;
 the services decide permissions, states and business rules."""
 
+import datetime
+
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -11,6 +14,7 @@ from approvals.roles import Role
 from approvals.states import State
 from workflow.models import AuditRecord
 from workflow.schemas import MAX_ID, Text, action_schema, bulk_schema, slug
+from workflow.sla import STATUS_CHOICES, Deadline, deadline_of, deadline_rules
 
 __all__ = ["HistoryFilters", "InboxFilters", "NominationFilters", "action_schema", "bulk_schema"]
 
@@ -105,9 +109,48 @@ class NominationSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     state_changed_at = serializers.DateTimeField()
+    due_date = serializers.SerializerMethodField(
+        help_text="The open stage's due date (a draft's: its campaign's submission deadline); "
+        "null once closed or for a stage without a time limit."
+    )
+    waited_working_days = serializers.SerializerMethodField(
+        help_text="Working days the open stage has waited, the unit's time on a return excluded "
+        "(while returned: the unit's own time). Null once closed."
+    )
+    deadline_status = serializers.SerializerMethodField(
+        help_text="on_time, near_due or overdue (the same as the deadline_status filter); "
+        "null without a due date."
+    )
+    unit_working_days = serializers.SerializerMethodField(
+        help_text="Working days the unit has held this dossier after returns, in total."
+    )
 
     def get_state_label(self, obj) -> str:
         return str(State(obj.state).label)
+
+    def _deadline(self, obj) -> Deadline | None:
+        """From the rules the view read once for the response (no query per row)."""
+        rules = self.context.get("deadline_rules") or deadline_rules()
+        return deadline_of(obj, today=timezone.localdate(), rules=rules)
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_due_date(self, obj) -> datetime.date | None:
+        deadline = self._deadline(obj)
+        return deadline.due if deadline else None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_waited_working_days(self, obj) -> int | None:
+        deadline = self._deadline(obj)
+        return deadline.waited if deadline else None
+
+    @extend_schema_field(serializers.ChoiceField(choices=STATUS_CHOICES, allow_null=True))
+    def get_deadline_status(self, obj) -> str | None:
+        deadline = self._deadline(obj)
+        return deadline.status if deadline else None
+
+    def get_unit_working_days(self, obj) -> int:
+        deadline = self._deadline(obj)
+        return deadline.unit_days if deadline else obj.unit_working_days
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_holder(self, obj) -> str | None:

@@ -37,6 +37,7 @@ from workflow.models import AuditRecord
 from workflow.policy import POLICY
 from workflow.schemas import ACTION_SLUGS, parse_inputs, slug
 from workflow.services import APPLY, nomination_act
+from workflow.sla import deadline_rules
 
 from . import serializers as s
 
@@ -55,7 +56,11 @@ def validated(serializer_class, data, **kwargs) -> dict:
 
 class ActorContextMixin(generics.GenericAPIView):
     def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "actor": request_actor(self.request)}
+        return {
+            **super().get_serializer_context(),
+            "actor": request_actor(self.request),
+            "deadline_rules": deadline_rules(),
+        }
 
     def render(self, nomination, code=status.HTTP_200_OK):
         return Response(

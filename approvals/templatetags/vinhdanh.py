@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from approvals.access import may_read_global_history, request_actor
 from approvals.labels import (
     action_label,
+    deadline_status_label,
     document_kind_label,
     role_label,
     state_label,
@@ -19,7 +20,9 @@ from approvals.roles import UNIT_ROLES
 
 register = template.Library()
 
-for _label in (state_label, role_label, action_label, document_kind_label, task_label):
+for _label in (
+    state_label, role_label, action_label, document_kind_label, task_label, deadline_status_label
+):
     register.filter(_label.__name__, _label)
 
 
@@ -73,6 +76,15 @@ def waited(since):
     if not days and (minutes or not parts):
         parts.append(ngettext("%(n)d phút", "%(n)d phút", minutes) % {"n": minutes})
     return " ".join(parts)
+
+
+@register.filter
+def working_days(n):
+    """A count of working days: "1 ngày làm việc", "12 ngày làm việc"."""
+    if n is None or n == "":
+        return ""
+    n = int(n)
+    return ngettext("%(n)d ngày làm việc", "%(n)d ngày làm việc", n) % {"n": n}
 
 
 @register.simple_tag(takes_context=True)

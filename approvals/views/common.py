@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from approvals.access import get_nomination_for_actor, request_actor
 from workflow.errors import NotFound
-from workflow.sla import due_date
+from workflow.sla import Status, deadlines_of
 
 __all__ = [
     "nomination_or_404",
@@ -40,13 +40,14 @@ def safe_next(request, default: str) -> str:
     return default
 
 
-def mark_deadlines(rows) -> list:
-    """Give each nomination its due date and whether it is overdue (no queries)."""
-    today = timezone.localdate()
+def mark_deadlines(rows, today=None) -> list:
+    """Give each nomination its deadline (workflow/sla.py): `deadline` (due date, working
+    days waited, status), and `overdue` for the row's style. One query for all rows."""
     rows = list(rows)
+    found = deadlines_of(rows, today=today or timezone.localdate())
     for n in rows:
-        n.due = due_date(n.state, n.state_changed_at, n.campaign.submission_deadline)
-        n.overdue = n.due is not None and n.due < today
+        n.deadline = found[n.pk]
+        n.overdue = n.deadline is not None and n.deadline.status == Status.OVERDUE
     return rows
 
 

@@ -19,11 +19,12 @@ from approvals.states import State
 from workflow.errors import InvalidInput, WorkflowError
 from workflow.policy import BULK_ACTIONS, POLICY
 from workflow.schemas import ACTION_SLUGS, bulk_schema, parse, parse_inputs, slug
+from workflow.sla import STATUS_CHOICES
 
 from .common import login_required_back_to, mark_deadlines, render_error
 
 PAGE_SIZE = 100
-FILTER_KEYS = ("campaign", "unit", "award", "state", "overdue", "q")
+FILTER_KEYS = ("campaign", "unit", "award", "state", "overdue", "deadline_status", "q")
 
 
 def _filter_options() -> dict[str, Any]:
@@ -32,6 +33,7 @@ def _filter_options() -> dict[str, Any]:
         "units": Unit.objects.only("id", "name", "name_en", "code"),
         "awards": Award.objects.only("id", "name_vi", "name_en", "code"),
         "states": State.choices,
+        "deadline_statuses": STATUS_CHOICES,
     }
 
 
@@ -106,6 +108,7 @@ def nomination_list_page(request: HttpRequest) -> HttpResponse:
     context = {
         "filters": {k: request.GET[k] for k in FILTER_KEYS if request.GET.get(k)},
         "filter_error": error,
+        "sort": order,
         "page": page,
         "rows": mark_deadlines(page.object_list),
         **_filter_options(),

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from approvals.models import Nomination
 from approvals.states import State
+from tests import factories
 from workflow.models import AuditRecord
 
 pytestmark = pytest.mark.usefixtures("consistent")
@@ -54,11 +55,8 @@ def test_the_inbox_rows_partial_renders_only_the_rows(login, nomination_in):
 
 
 def test_the_inbox_filters_by_overdue_and_sorts_by_deadline(login, nomination_in):
-    old = nomination_in(State.SUBMITTED, name="Cũ")
     new = nomination_in(State.SUBMITTED, name="Mới")
-    Nomination.objects.filter(pk=old.pk).update(
-        state_changed_at=timezone.now() - timezone.timedelta(days=60)
-    )
+    old = factories.backdate_clock(nomination_in(State.SUBMITTED, name="Cũ"), 40)
     client = login("reviewer")
     rows = client.get(reverse("inbox"), {"tab": "queue", "order": "deadline"}).context["rows"]
     assert [r.pk for r in rows] == [old.pk, new.pk]
@@ -228,7 +226,9 @@ def test_the_404_page_is_the_friendly_one_when_not_debugging(login, draft, setti
     assert "không có quyền xem" in response.content.decode()
 
 
-@pytest.mark.parametrize("params", [{"award": "-1"}, {"page": "abc"}, {"overdue": "1"}])
+@pytest.mark.parametrize("params", [
+    {"award": "-1"}, {"page": "abc"}, {"overdue": "1"}, {"deadline_status": "near_due"},
+])
 def test_odd_but_valid_filter_values_give_a_page(login, nomination_in, params):
     nomination_in(State.SUBMITTED)
     client = login("reviewer")
@@ -238,7 +238,7 @@ def test_odd_but_valid_filter_values_give_a_page(login, nomination_in, params):
 
 @pytest.mark.parametrize("params", [
     {"unit": "²"}, {"campaign": "x'--"}, {"state": "bogus"}, {"order": "nonsense"},
-    {"overdue": "maybe"}, {"q": "x" * 201},
+    {"overdue": "maybe"}, {"q": "x" * 201}, {"deadline_status": "late"},
 ])
 def test_a_bad_filter_value_is_a_clear_field_error_on_the_page(login, nomination_in, params):
     nomination_in(State.SUBMITTED)

@@ -28,3 +28,15 @@ def test_it_names_a_nomination_whose_task_was_closed_behind_the_services(nominat
     with pytest.raises(CommandError):
         call_command("check_consistency")
     assert f"nomination #{n.pk}" in capsys.readouterr().err
+
+
+def test_it_names_a_nomination_whose_due_date_was_changed_behind_the_services(
+    nomination_in, capsys
+):
+    n = nomination_in(State.SUBMITTED)
+    Nomination.objects.filter(pk=n.pk).update(due_on=None)
+    with pytest.raises(CommandError, match="1 inconsistencies in 1 nominations"):
+        call_command("check_consistency")
+    assert f"nomination #{n.pk} (submitted): due date None, its clock gives" in (
+        capsys.readouterr().err
+    )
