@@ -1,10 +1,23 @@
 """Admin for organisation data. Lifecycle state never changes here: only through the services."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from workflow.admin import ReadOnlyAdmin
+from workflow.errors import WorkflowError
 
-from .models import Award, BulkJob, Campaign, DossierDocument, Nomination, Profile, RoleGrant, Unit
+from .delegations import delegation_cancel
+from .models import (
+    Award,
+    BulkJob,
+    Campaign,
+    Delegation,
+    DossierDocument,
+    Nomination,
+    Profile,
+    RoleGrant,
+    Unit,
+)
 from .services import role_grant, role_revoke
 
 
@@ -91,3 +104,26 @@ class BulkJobAdmin(ReadOnlyAdmin):
     list_display = ("id", "user", "action", "status", "total", "processed", "succeeded", "failed",
                     "attempts")
     list_filter = ("status", "action")
+
+
+@admin.register(Delegation)
+class DelegationAdmin(ReadOnlyAdmin):
+    """Delegations are lent by the person on their page (or the API), where the service says
+    why one is refused; here they are read, and cancelled through the service."""
+
+    list_display = ("id", "delegator", "substitute", "role", "unit", "starts_on", "ends_on",
+                    "cancelled_at")
+    list_filter = ("role", "unit")
+    search_fields = ("delegator__username", "substitute__username")
+    list_select_related = ("delegator", "substitute", "unit")
+    actions = ["cancel_selected"]
+
+    @admin.action(description=_("Hủy các ủy quyền đã chọn"))
+    def cancel_selected(self, request, queryset):
+        for delegation in queryset:
+            try:
+                delegation_cancel(user=request.user, delegation_id=delegation.pk)
+            except WorkflowError as error:
+                self.message_user(request, f"#{delegation.pk}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, _("Đã hủy ủy quyền #%(pk)s.") % {"pk": delegation.pk})
