@@ -29,7 +29,6 @@ from .models import (
     Unit,
 )
 from .roles import UNIT_ROLES, Role
-from .states import State
 
 _PREFIX = "role_"
 _Job = TypeVar("_Job", BulkJob, ExportJob)
@@ -98,7 +97,7 @@ class Actor:
         """A Q selecting the nominations this actor may see (see workflow.policy.may_view)."""
         unit_side = self.units_for(*UNIT_ROLES)
         any_side = self.units_for(*self.scopes)
-        return Q(unit_id__in=unit_side) | (Q(unit_id__in=any_side) & ~Q(state=State.DRAFT))
+        return Q(unit_id__in=unit_side) | Q(unit_id__in=any_side, submitted_at__isnull=False)
 
 
 # Who reads the global history (all units): the whole-body auditor, manager or admin.
@@ -217,7 +216,9 @@ def get_nomination_for_actor(
     if for_update:
         qs = qs.select_for_update(of=("self",))
     nomination = qs.filter(pk=pk).first()
-    if nomination is None or not may_view(actor.roles_at(nomination.unit_id), nomination.state):
+    if nomination is None or not may_view(
+        actor.roles_at(nomination.unit_id), submitted=nomination.submitted_at is not None
+    ):
         raise NotFound()
     return nomination
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import uuid
+from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflow.audit import audit_append, security_log
-from workflow.errors import InvalidInput, NotFound
+from workflow.errors import FileAltered, InvalidInput, NotFound
 from workflow.services import Step, perform_transition
 
 from .access import (
@@ -97,15 +98,35 @@ def document_remove(
                        inputs={"comment": comment}, apply=apply)
 
 
+@dataclass(frozen=True)
+class Download:
+    document: DossierDocument
+    content: bytes  # the stored bytes, checked against the upload's sha256
+
+
+def stored_bytes(doc: DossierDocument) -> bytes | None:
+    """The file's bytes if they still match the checksum taken at upload, else None."""
+    try:
+        with doc.file.open("rb") as handle:
+            content = handle.read()
+    except OSError:
+        return None
+    return content if hashlib.sha256(content).hexdigest() == doc.sha256 else None
+
+
 def document_for_download(
     *, user: User, nomination_id: int, document_id: int
-) -> DossierDocument:
-    """Return the document if the user may see the nomination; the download is audited."""
+) -> Download:
+    """The document's verified bytes if the user may see the nomination; the download is
+    audited. A file changed or gone on disk is refused (FileAltered) and the attempt logged."""
     actor = load_actor(user)
     try:
+        nomination = get_nomination_for_actor(actor, nomination_id)
+        doc = get_document_for_actor(actor, nomination, document_id)
+        content = stored_bytes(doc)  # read outside any transaction (file I/O)
+        if content is None:
+            raise FileAltered()
         with transaction.atomic(durable=True):
-            nomination = get_nomination_for_actor(actor, nomination_id)
-            doc = get_document_for_actor(actor, nomination, document_id)
             # actor_role holds one role (40 chars); a holder of many keeps them all in data.
             roles = sorted(actor.roles_at(nomination.unit_id))
             own = sorted(actor.granted_at(nomination.unit_id))
@@ -117,8 +138,25 @@ def document_for_download(
                 data={"document": doc.pk, "name": doc.original_name, "roles": roles},
                 on_behalf_of=delegation_in_force(lent).delegator if lent else None,
             )
-    except NotFound as exc:
+    except (NotFound, FileAltered) as exc:
+        detail = str(exc.message)
+        if isinstance(exc, FileAltered):
+            detail = f"document #{document_id} ({doc.file.name}): {detail}"
         security_log(actor=user, action="document_download", nomination_id=nomination_id,
-                     outcome=exc.code, detail=str(exc.message))
+                     outcome=exc.code, detail=detail)
         raise
-    return doc
+    return Download(doc, content)
+
+
+def verify_files() -> tuple[int, list[str]]:
+    """Check every stored dossier file (removed ones too) against its upload's checksum:
+    (files checked, one line per file that changed or is gone)."""
+    problems, checked = [], 0
+    for doc in DossierDocument.objects.order_by("id").iterator(chunk_size=500):
+        checked += 1
+        if stored_bytes(doc) is None:
+            problems.append(
+                f"#{doc.pk} {doc.file.name} (đề nghị #{doc.nomination_id}): "
+                "đã thay đổi hoặc không còn / changed or missing"
+            )
+    return checked, problems

@@ -28,6 +28,7 @@ from openpyxl import Workbook
 
 from workflow.errors import InvalidInput, PermissionRefused
 from workflow.models import AuditRecord
+from workflow.schemas import CONTROL_CHARACTERS
 
 from . import background
 from .access import load_actor, may_read_global_history
@@ -55,8 +56,9 @@ XLSX_MAX_RECORDS = 1_048_575
 
 
 def _cell(value: Any) -> str:
-    """Text that a spreadsheet would run as a formula is kept as text (CSV injection)."""
-    text = "" if value is None else str(value)
+    """Text that a spreadsheet would run as a formula is kept as text (CSV injection), and
+    control characters (which an XLSX file cannot hold: one broke every export) are dropped."""
+    text = "" if value is None else CONTROL_CHARACTERS.sub("", str(value))
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from workflow.policy import HISTORY_ACTIONS
-from workflow.schemas import date_field, messages, parse
+from workflow.schemas import Text, date_field, messages, parse
 
 from .selectors import ORDERS, TABS
 from .states import State
@@ -39,7 +39,7 @@ class NominationFilters(serializers.Serializer):
     overdue = serializers.BooleanField(
         required=False, default=False, error_messages=messages(invalid=_("Chọn có hoặc không."))
     )
-    q = serializers.CharField(
+    q = Text(
         required=False, max_length=200, error_messages=messages(),
         help_text="Text search (accents and case ignored): nominee, achievements, decision number.",
     )
@@ -56,7 +56,7 @@ class InboxFilters(NominationFilters):
 
 
 class HistoryFilters(serializers.Serializer):
-    actor = serializers.CharField(
+    actor = Text(
         required=False, max_length=150, help_text="Username.", error_messages=messages()
     )
     action = _choice(sorted(HISTORY_ACTIONS))

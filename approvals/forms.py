@@ -5,13 +5,18 @@ from typing import Any
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from workflow.policy import BULK_ACTIONS, POLICY, Rule
+from workflow.schemas import CONTROL_CHARACTERS, CONTROL_MESSAGE
 
 from . import login_limits
 from .models import Award, Campaign, DocumentKind, Unit
 from .templatetags.vinhdanh import local_name
+
+# The same refusal as the API's and the actions' text fields (workflow/schemas.py).
+NO_CONTROL = RegexValidator(CONTROL_CHARACTERS, CONTROL_MESSAGE, inverse_match=True)
 
 
 class AwardSelect(forms.Select):
@@ -36,10 +41,15 @@ class NominationForm(forms.Form):
         queryset=Award.objects.all(),
         widget=AwardSelect,
     )
-    nominee_name = forms.CharField(label=_("Người / tập thể được đề nghị"), max_length=200)
-    nominee_title = forms.CharField(label=_("Chức vụ"), max_length=200, required=False)
+    nominee_name = forms.CharField(
+        label=_("Người / tập thể được đề nghị"), max_length=200, validators=[NO_CONTROL]
+    )
+    nominee_title = forms.CharField(
+        label=_("Chức vụ"), max_length=200, required=False, validators=[NO_CONTROL]
+    )
     achievements = forms.CharField(
-        label=_("Tóm tắt thành tích"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Tóm tắt thành tích"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        validators=[NO_CONTROL],
     )
 
     def __init__(self, *args, unit_ids=(), editing=False, **kwargs):

@@ -9,8 +9,10 @@ log, as in production (the "django.request" logger).
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.log import log_response
+from django.utils.translation import gettext as _
 from django.views import defaults
 
 
@@ -45,3 +47,39 @@ class FriendlyErrorPagesMiddleware:
             response=response, request=request, exception=exception,
         )
         return response
+
+
+# Room for the multipart framing and the form's other fields around one file.
+UPLOAD_OVERHEAD_BYTES = 64 * 1024
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a body larger than the dossier limit from its Content-Length, before anything
+    reads it (the CSRF check reads POST data; a 400 MB upload used to be spooled and then
+    read whole by the page view). A body with no Content-Length is bounded where it is read
+    (the upload views read at most the limit plus one byte)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.DOSSIER_MAX_UPLOAD_BYTES
+        if length > limit + UPLOAD_OVERHEAD_BYTES:
+            return too_large(request, limit)
+        return self.get_response(request)
+
+
+def too_large(request, limit: int):
+    message = _("Tệp lớn hơn giới hạn %(mb)d MB.") % {"mb": limit // (1024 * 1024)}
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"code": "too_large", "message": str(message)}, status=413)
+    else:
+        response = render(request, "413.html", {"message": message}, status=413)
+    # The body was not read: the connection cannot carry another request after it.
+    response["Connection"] = "close"
+    return response

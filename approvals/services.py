@@ -16,6 +16,7 @@ from notifications.services import grants_changed_on_commit, notify_transition
 from workflow.audit import audit_append, security_log
 from workflow.errors import InvalidInput, NotFound, PermissionRefused
 from workflow.flows import NominationFlow
+from workflow.schemas import CONTROL_CHARACTERS, CONTROL_MESSAGE
 from workflow.services import Step, perform_transition
 
 from .access import delegation_in_force, load_actor
@@ -127,6 +128,9 @@ def _validated_content(*, fields: dict[str, Any]) -> dict[str, Any]:
         if campaign is None:
             errors["campaign"] = [_("Chọn đợt thi đua.")]
         clean["campaign_id"] = campaign.pk if campaign else None
+    for key in ("nominee_name", "nominee_title", "achievements"):
+        if key in clean and CONTROL_CHARACTERS.search(clean[key]):
+            errors[key] = [str(CONTROL_MESSAGE)]
     if errors:
         raise InvalidInput(fields=errors)
     return clean

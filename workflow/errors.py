@@ -47,6 +47,17 @@ class Conflict(WorkflowError):
     default_message = _("Đề nghị đã thay đổi trạng thái; vui lòng tải lại.")
 
 
+class FileAltered(WorkflowError):
+    """A stored file no longer matches the checksum taken at its upload."""
+
+    status = 409
+    code = "file_altered"
+    default_message = _(
+        "Tệp này đã bị thay đổi hoặc không còn trên máy chủ sau khi tải lên; hệ thống không "
+        "cung cấp tệp đã bị thay đổi. Sự việc đã được ghi lại, vui lòng báo quản trị hệ thống."
+    )
+
+
 class RuleViolation(WorkflowError):
     """A business rule blocks the action; `reasons` lists why (422)."""
 

@@ -331,9 +331,10 @@ TASK_ROLES: dict[str, frozenset[str]] = {
 }
 
 
-def may_view(roles_here: set[str], state: str) -> bool:
-    """Anyone with a role covering the unit sees a nomination; only the unit sees its drafts."""
-    if state == S.DRAFT:
+def may_view(roles_here: set[str], *, submitted: bool) -> bool:
+    """Anyone with a role covering the unit sees a nomination once it was submitted; until
+    then (a draft, or a draft withdrawn before it was ever submitted) only its unit does."""
+    if not submitted:
         return bool(roles_here & UNIT_ROLES)
     return bool(roles_here)
 

@@ -8,6 +8,7 @@ datetime.date, bool); a bad value is a field error in the request's language
 
 import datetime
 import functools
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -42,6 +43,26 @@ MESSAGES = {
     "surrogate_characters_not_allowed": _("Có ký tự không hợp lệ."),
     "null_characters_not_allowed": _("Có ký tự không hợp lệ."),
 }
+# C0 control characters but tab, line feed and carriage return, and DEL: no Vietnamese text
+# holds them, PostgreSQL refuses NUL, and a spreadsheet cannot hold the others.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_MESSAGE = _("Có ký tự không hợp lệ.")
+
+
+def no_control_characters(value: str) -> None:
+    if CONTROL_CHARACTERS.search(value):
+        raise serializers.ValidationError(CONTROL_MESSAGE, code="control_characters")
+
+
+class Text(serializers.CharField):
+    """A text field that refuses control characters (NUL among them)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", messages(Kind.TEXT))
+        super().__init__(**kwargs)
+        self.validators.append(no_control_characters)
+
+
 INVALID = {
     Kind.INT: _("Nhập một số nguyên."),
     Kind.USER: _("Nhập một số nguyên."),
@@ -65,7 +86,7 @@ def text_field(
 ) -> serializers.Field:
     if not required:
         kwargs.setdefault("default", "")
-    return serializers.CharField(
+    return Text(
         max_length=max_length, required=required, allow_blank=not required,
         error_messages=messages(Kind.TEXT, missing), **kwargs,
     )
@@ -117,7 +138,7 @@ def field_for(spec: Input, *, required: bool | None = None) -> serializers.Field
 
 def comment_field(rule: Rule) -> serializers.Field:
     if rule.comment_required:
-        return serializers.CharField(
+        return Text(
             max_length=MAX_COMMENT, label=_("Lý do"), help_text=_("Bắt buộc: nêu lý do."),
             error_messages=messages(Kind.TEXT, _("Vui lòng nêu lý do.")),
         )

@@ -40,7 +40,7 @@ from .audit import audit_append, security_log
 from .errors import Conflict, InvalidInput, NotFound, PermissionRefused, RuleViolation
 from .flows import NominationFlow
 from .policy import MAX_COMMENT, POLICY, TASK_ROLES, Holder, Rule
-from .schemas import check_typed, inputs_to_json
+from .schemas import CONTROL_CHARACTERS, CONTROL_MESSAGE, check_typed, inputs_to_json
 
 InputValue = str | int | bool | datetime.date
 Within = Callable[[Nomination], None]
@@ -126,6 +126,8 @@ def _held_by(task: Task) -> str:
 
 def _clean_comment(comment: str, *, required: bool) -> str:
     comment = comment.strip()
+    if CONTROL_CHARACTERS.search(comment):
+        raise InvalidInput(fields={"comment": [str(CONTROL_MESSAGE)]})
     if required and not comment:
         raise InvalidInput(fields={"comment": [_("Vui lòng nêu lý do.")]})
     if len(comment) > MAX_COMMENT:

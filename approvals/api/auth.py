@@ -6,13 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.authtoken.models import Token
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from approvals import login_limits
 
+from .parsers import BoundedJSONParser
 from .serializers import TokenRequestSerializer, TokenSerializer
 from .views import validated
 
@@ -30,7 +31,7 @@ class BadCredentials(exceptions.AuthenticationFailed):
 class TokenView(APIView):
     """POST: exchange a username and password for a token. DELETE: revoke the caller's token."""
 
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [BoundedJSONParser, FormParser]
 
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]

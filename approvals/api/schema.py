@@ -43,6 +43,8 @@ def add_error_responses(result, generator, request, public):
             codes: tuple[str, ...] = READ_ERRORS if method == "get" else WRITE_ERRORS
             if path.endswith("/auth/token/"):
                 codes = codes + ("429",)
+            if path.endswith("/download/"):
+                codes = codes + ("409",)  # the stored file no longer matches its checksum
             responses = operation.setdefault("responses", {})
             for code in codes:
                 responses.setdefault(

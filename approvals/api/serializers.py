@@ -21,7 +21,7 @@ from approvals.names import acted_by, full_name
 from approvals.roles import Role
 from approvals.states import State
 from workflow.models import AuditRecord
-from workflow.schemas import MAX_ID, action_schema, bulk_schema, slug
+from workflow.schemas import MAX_ID, Text, action_schema, bulk_schema, slug
 
 __all__ = ["DelegationInput", "HistoryFilters", "InboxFilters", "NominationFilters",
            "action_schema", "bulk_schema"]
@@ -142,11 +142,11 @@ class NominationCreateSerializer(serializers.Serializer):
     unit = Id()
     campaign = Id()
     award = Id()
-    nominee_name = serializers.CharField(max_length=200)
-    nominee_title = serializers.CharField(
+    nominee_name = Text(max_length=200)
+    nominee_title = Text(
         max_length=200, required=False, allow_blank=True, default=""
     )
-    achievements = serializers.CharField(
+    achievements = Text(
         max_length=20000, required=False, allow_blank=True, default=""
     )
 
@@ -154,9 +154,9 @@ class NominationCreateSerializer(serializers.Serializer):
 class NominationUpdateSerializer(serializers.Serializer):
     campaign = Id(required=False)
     award = Id(required=False)
-    nominee_name = serializers.CharField(max_length=200, required=False)
-    nominee_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    achievements = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    nominee_name = Text(max_length=200, required=False)
+    nominee_title = Text(max_length=200, required=False, allow_blank=True)
+    achievements = Text(max_length=20000, required=False, allow_blank=True)
 
     def service_fields(self) -> dict:
         data = dict(self.validated_data)

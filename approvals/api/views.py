@@ -5,6 +5,7 @@ approvals.services, approvals.dossier, approvals.jobs) and the policy table;
 errors they raise become the shared JSON error contract in errors.py.
 """
 
+import io
 from typing import Any
 
 from django.conf import settings
@@ -343,9 +344,10 @@ class DocumentDownload(APIView):
         }
     )
     def get(self, request, pk: int, doc_id: int):
-        doc = document_for_download(user=request.user, nomination_id=pk, document_id=doc_id)
+        download = document_for_download(user=request.user, nomination_id=pk, document_id=doc_id)
+        doc = download.document
         return FileResponse(
-            doc.file.open("rb"),
+            io.BytesIO(download.content),
             as_attachment=True,
             filename=doc.original_name,
             content_type=doc.content_type,

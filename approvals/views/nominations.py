@@ -1,7 +1,9 @@
 """Nomination pages: create, edit, detail with dossier and history, actions, documents."""
 
+import io
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -19,7 +21,7 @@ from approvals.names import full_name
 from approvals.roles import UNIT_ROLES
 from approvals.selectors import absent_today, nomination_history
 from approvals.services import nomination_create, nomination_update
-from workflow.errors import InvalidInput, NotFound, WorkflowError
+from workflow.errors import FileAltered, InvalidInput, NotFound, WorkflowError
 from workflow.policy import LIFECYCLE_ACTIONS, POLICY, TASK_ROLES, Kind, allowed
 from workflow.schemas import parse_inputs
 from workflow.services import nomination_act
@@ -176,7 +178,8 @@ def document_upload(request, pk):
         upload = form.cleaned_data["file"]
         dossier.document_upload(user=request.user, nomination_id=nomination.pk,
                                 kind=form.cleaned_data["kind"], name=upload.name,
-                                data=upload.read())
+                                # At most one byte past the limit: the service refuses it.
+                                data=upload.read(settings.DOSSIER_MAX_UPLOAD_BYTES + 1))
     except NotFound:
         raise Http404 from None
     except WorkflowError as exc:
@@ -210,9 +213,14 @@ def document_remove(request, pk, doc_pk):
 @login_required
 def document_download(request, pk, doc_pk):
     try:
-        doc = dossier.document_for_download(user=request.user, nomination_id=pk,
-                                            document_id=doc_pk)
+        download = dossier.document_for_download(user=request.user, nomination_id=pk,
+                                                 document_id=doc_pk)
     except NotFound:
         raise Http404 from None
-    return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.original_name,
-                        content_type=doc.content_type)
+    except FileAltered as exc:
+        nomination = nomination_or_404(request, pk)
+        return render_error(request, "approvals/nomination_detail.html",
+                            _detail_context(request, nomination), exc)
+    doc = download.document
+    return FileResponse(io.BytesIO(download.content), as_attachment=True,
+                        filename=doc.original_name, content_type=doc.content_type)

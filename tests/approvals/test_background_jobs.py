@@ -291,3 +291,41 @@ def test_a_jobs_results_are_read_in_two_queries_however_many_items(
     with django_assert_max_num_queries(2):
         results = job_results(actor, job)
     assert [r["id"] for r in results] == ids and all(r["ok"] and r["name"] for r in results)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_stalled_worker_that_wakes_after_another_took_its_job_works_no_item_twice(
+    org: dict[str, Any], people: dict[str, Any]
+) -> None:
+    """The first worker is frozen (alive, holding its claim) in the middle of the job; the
+    sweep hands the job on and a second worker finishes it; when the first wakes up, it
+    finds its lease gone and stops: every item is done exactly once."""
+    import os
+    import signal
+
+    drafts = [factories.new_draft(org, people, name=f"Người {i}").pk for i in range(300)]
+    with worker_process("frozen", lease_seconds=3) as first:
+        job = bulk_start(user=people["head"], action="submit", nomination_ids=drafts,
+                         inputs={"comment": "Trình"})
+        assert wait_for(lambda: BulkJob.objects.get(pk=job.pk).processed >= 50, timeout=120)
+        os.killpg(first.pid, signal.SIGSTOP)  # alive, but stalled mid-job
+        try:
+            with worker_process("second", lease_seconds=3):
+                assert wait_for(lambda: f"(#{job.pk}) re-queued" in sweep_output(), timeout=30)
+                assert wait_for(lambda: finished(job), timeout=180)
+        finally:
+            os.killpg(first.pid, signal.SIGCONT)  # it wakes while the job is done
+        assert first.poll() is None  # the first worker is still alive
+        wait_for(lambda: False, timeout=3)  # give it time to try its next item
+    job.refresh_from_db()
+    assert (job.status, job.processed, job.succeeded) == (BulkJob.Status.DONE, 300, 300)
+    items = BulkJobItem.objects.filter(job=job)
+    assert items.count() == 300 and items.values("nomination_id").distinct().count() == 300
+    per_nomination = set(
+        AuditRecord.objects.filter(action="submit", nomination_id__in=drafts)
+        .values("nomination_id").annotate(n=Count("id")).values_list("n", flat=True)
+    )
+    assert per_nomination == {1}
+    call_command("check_consistency")
+    call_command("verify_audit")
