@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from notifications.services import grants_changed_on_commit
 from workflow.audit import audit_append, security_log
 from workflow.errors import Conflict, InvalidInput, PermissionRefused
+from workflow.schemas import CONTROL_CHARACTERS, CONTROL_MESSAGE
 
 from .access import get_delegation_for_user, load_actor
 from .models import Delegation, Unit
@@ -40,6 +41,8 @@ def delegation_create(
     """`user` lends `role`, which they hold for `unit_id` (None: the whole body), to
     `substitute_id` from `starts_on` to `ends_on` (both inclusive)."""
     _check_dates(starts_on, ends_on)
+    if CONTROL_CHARACTERS.search(note):
+        raise InvalidInput(fields={"note": [str(CONTROL_MESSAGE)]})
     try:
         with transaction.atomic(durable=True):
             # One person's delegations are written one at a time (the overlap check below).

@@ -137,3 +137,10 @@ def test_an_ended_delegation_is_not_cancelled(people, substitute, clock):
     clock(days=1)
     with pytest.raises(Conflict):
         delegation_cancel(user=people["reviewer"], delegation_id=made.pk)
+
+
+def test_a_note_with_control_characters_is_refused(people, substitute):
+    with pytest.raises(InvalidInput) as refused:
+        delegate(people["reviewer"], substitute, Role.STANDING_REVIEWER, note="Nghỉ\x00phép")
+    assert set(refused.value.fields) == {"note"}
+    assert not Delegation.objects.exists()
