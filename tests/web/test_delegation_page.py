@@ -91,3 +91,24 @@ def test_nobody_away_nothing_flagged(login, people, nomination_in):
     nomination_in(State.IN_REVIEW)
     mine = login("reviewer").get(reverse("inbox"), {"tab": "mine"}).content.decode()
     assert 'data-testid="holder-away"' not in mine and 'data-testid="held-for-lender"' not in mine
+
+
+def test_an_administrator_cancels_a_delegation_from_the_admin_through_the_service(
+    client, people
+):
+    from workflow.models import AuditRecord
+
+    made = delegate(people["reviewer"], people["director"], Role.STANDING_REVIEWER, days=(0, 3))
+    admin = people["admin"]
+    admin.is_superuser = True  # as the demo's administrator (approvals/demo.py)
+    admin.save(update_fields=["is_superuser"])
+    client.force_login(admin)
+    changelist = reverse("admin:approvals_delegation_changelist")
+    assert client.get(changelist).status_code == 200
+    response = client.post(changelist, {"action": "cancel_selected",
+                                        "_selected_action": [made.pk]})
+    assert response.status_code == 302
+    made.refresh_from_db()
+    assert made.cancelled_by == people["admin"]
+    assert AuditRecord.objects.last().action == "delegation_cancel"
+    assert client.get(reverse("admin:approvals_delegation_add")).status_code == 403
