@@ -10,7 +10,7 @@ PORT ?= 8000
 DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/vinhdanh
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench load clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ lint: $(STAMP_TEST)
 
 bench: $(STAMP_TEST)
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) $(PY) bench/transition.py
+
+# A bounded load run (Locust, 127.0.0.1 only), outside the default test run: bench/load.py.
+load: $(STAMP_TEST)
+	$(PIP) install --quiet -e ".[test,load]"
+	DATABASE_URL=$(DATABASE_URL) REDIS_URL=redis://127.0.0.1:6379/13 $(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 test-artefacts
