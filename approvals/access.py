@@ -1,22 +1,33 @@
 """The one access helper: who a user is in the organisation, and what they may see."""
 
+import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import CharField, IntegerField, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermission
 from viewflow.workflow.models import Task
 
-from workflow.errors import NotFound
+from workflow.errors import NotFound, PermissionRefused
 from workflow.policy import OPEN_TASK_STATUSES, may_view, offered_actions
 
-from .models import BulkJob, DossierDocument, ExportJob, Nomination, RoleGrant, Unit
+from .models import (
+    BulkJob,
+    Delegation,
+    DossierDocument,
+    ExportJob,
+    Nomination,
+    RoleGrant,
+    Unit,
+)
 from .roles import UNIT_ROLES, Role
 
 _PREFIX = "role_"
@@ -24,18 +35,59 @@ _Job = TypeVar("_Job", BulkJob, ExportJob)
 
 
 @dataclass(frozen=True)
+class Delegated:
+    """A role someone lent this actor for today (a Delegation in force), and the units it
+    covers: the delegation's units that the lender still holds the role for."""
+
+    id: int
+    delegator_id: int
+    role: str
+    units: frozenset[int]
+
+
+@dataclass(frozen=True)
 class Actor:
-    """A user with, for each role they hold, the set of unit ids that role covers."""
+    """A user with, for each role they hold, the set of unit ids that role covers.
+
+    `scopes` is what they may do today: their own grants (`granted`) and the roles lent
+    to them by delegations in force today (`delegations`)."""
 
     user: Any
     scopes: dict[str, frozenset[int]]
     roots: frozenset = frozenset()  # ids of the top units (the body)
+    granted: dict[str, frozenset[int]] = field(default_factory=dict)
+    delegations: tuple[Delegated, ...] = ()
 
     def roles_at(self, unit_id: int) -> set[str]:
         return {role for role, units in self.scopes.items() if unit_id in units}
 
+    def granted_at(self, unit_id: int) -> set[str]:
+        """The roles the user holds here in their own right (not lent)."""
+        return {role for role, units in self.granted.items() if unit_id in units}
+
     def units_for(self, *roles: str) -> frozenset[int]:
         return frozenset().union(*(self.scopes.get(r, frozenset()) for r in roles))
+
+    def delegation(
+        self, role: str, unit_id: int, *, delegator_id: int | None = None
+    ) -> Delegated | None:
+        """The first (oldest) delegation in force that lends `role` here (from that person)."""
+        return next(
+            (
+                d for d in self.delegations
+                if d.role == role and unit_id in d.units
+                and delegator_id in (None, d.delegator_id)
+            ),
+            None,
+        )
+
+    def lent_at(self, unit_id: int) -> dict[str, frozenset[int]]:
+        """role -> the people who lent it to this actor here today."""
+        lent: dict[str, set[int]] = {}
+        for d in self.delegations:
+            if unit_id in d.units:
+                lent.setdefault(d.role, set()).add(d.delegator_id)
+        return {role: frozenset(ids) for role, ids in lent.items()}
 
     @property
     def roles(self) -> set[str]:
@@ -74,39 +126,73 @@ def _subtree(children: dict[int | None, list[int]], root: int) -> set[int]:
     return seen
 
 
-def load_actor(user: Any) -> Actor:
-    """Read the user's role grants from the guardian object permissions (two queries)."""
+def load_actor(user: Any, *, today: datetime.date | None = None) -> Actor:
+    """The user's role grants and today's delegations to them (two queries)."""
     if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
         return Actor(user=user, scopes={})
-    return load_actors([user])[user.pk]
+    return load_actors([user], today=today)[user.pk]
 
 
-def load_actors(users: Iterable[Any]) -> dict[int, Actor]:
-    """user id -> Actor for many signed-in users: two queries, whatever their number."""
+def load_actors(users: Iterable[Any], *, today: datetime.date | None = None) -> dict[int, Actor]:
+    """user id -> Actor for many signed-in users: two queries, whatever their number.
+
+    One query reads, together (UNION ALL), the users' role grants (guardian object
+    permissions), the grants of the people who lent them a role, and the delegations in
+    force on `today` (the local date unless given); the other reads the unit tree."""
     users = {u.pk: u for u in users}
-    rows = list(
-        UserObjectPermission.objects.filter(
-            user_id__in=list(users),
-            content_type=ContentType.objects.get_for_model(Unit),
-            permission__codename__startswith=_PREFIX,
-        ).values_list("user_id", "permission__codename", "object_pk")
+    day = today or timezone.localdate()
+    lent = Delegation.objects.in_force_on(day).filter(substitute_id__in=list(users))
+    none = Value(None, output_field=IntegerField())
+    grants = UserObjectPermission.objects.filter(
+        Q(user_id__in=list(users)) | Q(user_id__in=lent.values("delegator_id")),
+        content_type=ContentType.objects.get_for_model(Unit),
+        permission__codename__startswith=_PREFIX,
+    ).values_list("user_id", "permission__codename", "object_pk", none, none)
+    lendings = lent.values_list(
+        "delegator_id",
+        Concat(Value(_PREFIX), "role", output_field=CharField()),
+        Cast("unit_id", output_field=CharField()),
+        "substitute_id",
+        "id",
     )
+    rows = sorted(grants.union(lendings, all=True), key=lambda r: (r[4] or 0, r[0]))
     children = unit_tree() if rows else {}
-    valid = {r.value for r in Role}
-    scopes: dict[int, dict[str, set[int]]] = {pk: {} for pk in users}
-    for user_id, codename, unit_pk in rows:
-        role = codename[len(_PREFIX) :]
-        if role in valid:
-            scopes[user_id].setdefault(role, set()).update(_subtree(children, int(unit_pk)))
     roots = frozenset(children.get(None, ()))
-    return {
-        pk: Actor(
-            user=users[pk],
-            scopes={r: frozenset(u) for r, u in scopes[pk].items()},
-            roots=roots if scopes[pk] else frozenset(),
-        )
-        for pk in users
-    }
+    everything = set().union(*(_subtree(children, r) for r in roots)) if roots else set()
+    valid = {r.value for r in Role}
+    own: dict[int, dict[str, set[int]]] = {pk: {} for pk in users}
+    loans: list[tuple[int, int, str, set[int], int]] = []
+    for user_id, codename, unit_pk, substitute_id, delegation_id in rows:
+        role = codename[len(_PREFIX) :]
+        if role not in valid:
+            continue
+        units = _subtree(children, int(unit_pk)) if unit_pk is not None else everything
+        if delegation_id is None:
+            own.setdefault(user_id, {}).setdefault(role, set()).update(units)
+        else:
+            loans.append((delegation_id, user_id, role, units, substitute_id))
+    delegated: dict[int, list[Delegated]] = {pk: [] for pk in users}
+    for delegation_id, delegator_id, role, units, substitute_id in loans:
+        # A delegation lends no more than its lender holds today.
+        covered = frozenset(units & own.get(delegator_id, {}).get(role, set()))
+        if covered:
+            delegated[substitute_id].append(Delegated(delegation_id, delegator_id, role, covered))
+    return {pk: _actor(users[pk], own[pk], delegated[pk], roots) for pk in users}
+
+
+def _actor(
+    user: Any, own: dict[str, set[int]], delegated: list[Delegated], roots: frozenset
+) -> Actor:
+    scopes = {role: set(units) for role, units in own.items()}
+    for d in delegated:
+        scopes.setdefault(d.role, set()).update(d.units)
+    return Actor(
+        user=user,
+        scopes={r: frozenset(u) for r, u in scopes.items()},
+        roots=roots if scopes else frozenset(),
+        granted={r: frozenset(u) for r, u in own.items()},
+        delegations=tuple(delegated),
+    )
 
 
 def request_actor(request: HttpRequest) -> Actor:
@@ -164,7 +250,20 @@ def available_actions(
         task_id=task_id,
         owner_id=owner_id,
         user_id=actor.user.pk,
+        lent=actor.lent_at(nomination.unit_id),
     )
+
+
+def delegation_in_force(lent: Delegated, *, for_update: bool = False) -> Delegation:
+    """The delegation behind `lent`, locked, if it is still in force today; else the action
+    taken under it is refused (cancelled or over since the actor was loaded)."""
+    qs = Delegation.objects.in_force_on(timezone.localdate()).select_related("delegator")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    delegation = qs.filter(pk=lent.id).first()
+    if delegation is None:
+        raise PermissionRefused(_("Ủy quyền bạn đang dùng đã hết hiệu lực hoặc đã bị hủy."))
+    return delegation
 
 
 def _holders_q(nomination: Nomination, roles: Iterable[str]) -> Q:
@@ -202,6 +301,27 @@ def get_document_for_actor(
     if doc is None:
         raise NotFound()
     return doc
+
+
+def get_delegation_for_user(
+    user: Any, delegation_id: int | str, *, for_update: bool = False
+) -> Delegation:
+    """The delegation if `user` gave it (an administrator: any one), else NotFound: a
+    missing delegation and someone else's look the same."""
+    try:
+        pk = int(delegation_id)
+    except (TypeError, ValueError):
+        pk = 0
+    qs = Delegation.objects.select_related("delegator", "substitute", "unit")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    delegation = qs.filter(pk=pk).first() if 0 < pk < 2**63 else None
+    if delegation is None or (
+        delegation.delegator_id != user.pk
+        and not RoleGrant.objects.filter(user_id=user.pk, role=Role.ADMIN).exists()
+    ):
+        raise NotFound(_("Không tìm thấy ủy quyền."))
+    return delegation
 
 
 def get_bulk_job_for_user(user: Any, job_id: int | str) -> BulkJob:

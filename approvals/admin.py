@@ -1,7 +1,8 @@
 """Admin for organisation data. Lifecycle state never changes here: only through the services."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from workflow.admin import ReadOnlyAdmin
 from workflow.deadlines import (
@@ -11,12 +12,15 @@ from workflow.deadlines import (
     time_limit_errors,
     time_limit_set,
 )
+from workflow.errors import WorkflowError
 
+from .delegations import delegation_cancel
 from .models import (
     Award,
     BulkJob,
     CalendarDay,
     Campaign,
+    Delegation,
     DossierDocument,
     Nomination,
     Profile,
@@ -163,8 +167,8 @@ class TimeLimitForm(forms.ModelForm):
             code=code, working_days=data.get("working_days"),
             near_due_days=data.get("near_due_days") or 0,
         )
-        for name, messages in errors.items():
-            self.add_error(name if name in self.fields else None, messages)
+        for name, problems in errors.items():
+            self.add_error(name if name in self.fields else None, problems)
         return data
 
 
@@ -187,3 +191,24 @@ class TimeLimitAdmin(ThroughServices):
 
     def delete_model(self, request, obj):
         time_limit_clear(code=obj.code)
+@admin.register(Delegation)
+class DelegationAdmin(ReadOnlyAdmin):
+    """Delegations are lent by the person on their page (or the API), where the service says
+    why one is refused; here they are read, and cancelled through the service."""
+
+    list_display = ("id", "delegator", "substitute", "role", "unit", "starts_on", "ends_on",
+                    "cancelled_at")
+    list_filter = ("role", "unit")
+    search_fields = ("delegator__username", "substitute__username")
+    list_select_related = ("delegator", "substitute", "unit")
+    actions = ["cancel_selected"]
+
+    @admin.action(description=_("Hủy các ủy quyền đã chọn"))
+    def cancel_selected(self, request, queryset):
+        for delegation in queryset:
+            try:
+                delegation_cancel(user=request.user, delegation_id=delegation.pk)
+            except WorkflowError as error:
+                self.message_user(request, f"#{delegation.pk}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, _("Đã hủy ủy quyền #%(pk)s.") % {"pk": delegation.pk})

@@ -17,7 +17,12 @@ from workflow.audit import audit_append, security_log
 from workflow.errors import FileAltered, InvalidInput, NotFound
 from workflow.services import Step, perform_transition
 
-from .access import get_document_for_actor, get_nomination_for_actor, load_actor
+from .access import (
+    delegation_in_force,
+    get_document_for_actor,
+    get_nomination_for_actor,
+    load_actor,
+)
 from .models import DocumentKind, DossierDocument
 
 # Accepted content, recognised from the file's bytes, never from its name.
@@ -124,10 +129,14 @@ def document_for_download(
         with transaction.atomic(durable=True):
             # actor_role holds one role (40 chars); a holder of many keeps them all in data.
             roles = sorted(actor.roles_at(nomination.unit_id))
+            own = sorted(actor.granted_at(nomination.unit_id))
+            # Seen only through a delegation: the download is recorded as for its lender.
+            lent = None if own else actor.delegation(roles[0], nomination.unit_id)
             audit_append(
                 nomination=nomination, actor=user, action="document_download",
-                role=roles[0], from_state=nomination.state, to_state=nomination.state,
+                role=(own or roles)[0], from_state=nomination.state, to_state=nomination.state,
                 data={"document": doc.pk, "name": doc.original_name, "roles": roles},
+                on_behalf_of=delegation_in_force(lent).delegator if lent else None,
             )
     except (NotFound, FileAltered) as exc:
         detail = str(exc.message)

@@ -34,7 +34,7 @@ from . import background
 from .access import load_actor, may_read_global_history
 from .labels import action_label, role_label, state_label
 from .models import ExportJob
-from .names import full_name
+from .names import acted_by
 from .selectors import history, with_role_changes
 
 logger = logging.getLogger(__name__)
@@ -43,7 +43,8 @@ BATCH = 2000
 # The file is a record for auditors: Vietnamese headers and labels, whatever the page
 # language and whichever path (request or background job) writes it; the codes follow.
 COLUMNS = [
-    "Mã bản ghi", "Thời điểm", "Người thực hiện", "Tên đăng nhập", "Vai trò", "Thao tác",
+    "Mã bản ghi", "Thời điểm", "Người thực hiện", "Tên đăng nhập",
+    "Thực hiện thay cho (tên đăng nhập)", "Vai trò", "Thao tác",
     "Đề nghị", "Đơn vị", "Từ trạng thái", "Sang trạng thái", "Ý kiến",
     "Người được cấp / thu hồi vai trò", "Vai trò được cấp / thu hồi",
     "Mã thao tác", "Mã vai trò", "Mã đơn vị", "Mã trạng thái trước", "Mã trạng thái sau",
@@ -80,8 +81,9 @@ def _row(record: AuditRecord) -> list:
     return [
         record.pk,
         timezone.localtime(record.created_at).strftime("%d/%m/%Y %H:%M:%S"),
-        _cell(full_name(record.actor) if record.actor else record.actor_username),
-        _cell(record.actor_username), str(role_label(record.actor_role)),
+        _cell(acted_by(record)),  # "A thay B" under a delegation
+        _cell(record.actor_username), _cell(record.on_behalf_of_username),
+        str(role_label(record.actor_role)),
         str(action_label(record.action)), record.nomination_id or "", _cell(unit_name),
         str(state_label(record.from_state)), str(state_label(record.to_state)),
         _cell(record.comment),

@@ -1,3 +1,4 @@
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -79,6 +80,87 @@ class RoleGrant(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} – {self.unit or _('toàn cơ quan')}"
+
+
+class DelegationQuerySet(models.QuerySet):
+    def in_force_on(self, day: datetime.date) -> "DelegationQuerySet":
+        """The delegations that lend their role on `day` (not cancelled, `day` in the range)."""
+        return self.filter(cancelled_at__isnull=True, starts_on__lte=day, ends_on__gte=day)
+
+
+class Delegation(models.Model):
+    """Ủy quyền khi vắng mặt: a person lends one role they hold, for one unit (and its
+    sub-units) or the whole body, to a substitute for a range of days (both inclusive, dates
+    of the body's time zone, Asia/Ho_Chi_Minh).
+
+    While it is in force the substitute sees that role's work (its queue and the tasks the
+    person holds) and acts in that role only, every such action recorded as taken for the
+    person (AuditRecord.on_behalf_of). It lends no more than the person holds that day.
+    Written only through approvals.delegations (create, cancel: both audited).
+    """
+
+    class Status(models.TextChoices):
+        UPCOMING = "upcoming", _("Sắp có hiệu lực")
+        ACTIVE = "active", _("Đang có hiệu lực")
+        ENDED = "ended", _("Đã hết hạn")
+        CANCELLED = "cancelled", _("Đã hủy")
+
+    delegator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations_given",
+        verbose_name=_("người ủy quyền"),
+    )
+    substitute = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations_received",
+        verbose_name=_("người được ủy quyền"),
+    )
+    role = models.CharField(_("vai trò"), max_length=40, choices=Role.choices)
+    # None: the whole body, as for a RoleGrant.
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("đơn vị")
+    )
+    starts_on = models.DateField(_("từ ngày"))
+    ends_on = models.DateField(_("đến ngày"))
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = DelegationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="delegation_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(delegator=models.F("substitute")),
+                name="delegation_not_to_oneself",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["substitute", "ends_on"]),
+            models.Index(fields=["delegator", "ends_on"]),
+        ]
+        verbose_name = _("ủy quyền khi vắng mặt")
+        verbose_name_plural = _("ủy quyền khi vắng mặt")
+
+    def __str__(self):
+        return (
+            f"{self.delegator} → {self.substitute}: {self.get_role_display()} "
+            f"({self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y})"
+        )
+
+    def status_on(self, day: datetime.date) -> str:
+        if self.cancelled_at is not None:
+            return self.Status.CANCELLED
+        if day < self.starts_on:
+            return self.Status.UPCOMING
+        return self.Status.ACTIVE if day <= self.ends_on else self.Status.ENDED
 
 
 class Campaign(models.Model):

@@ -21,6 +21,11 @@ class Role(models.TextChoices):
 UNIT_ROLES = frozenset({Role.UNIT_STAFF, Role.UNIT_HEAD})
 
 
+# Roles a person may lend while away (approvals.delegations): all but the administrator's,
+# which opens the Django admin (is_staff follows grants only).
+DELEGABLE_ROLES = frozenset(Role) - {Role.ADMIN}
+
+
 def permission_codename(role: str) -> str:
     """The guardian object permission on a Unit that stands for holding `role` there."""
     return f"role_{role}"

@@ -22,13 +22,13 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from workflow.models import AuditRecord
-from workflow.policy import OPEN_TASK_STATUSES, STATE_TASK, TASK_ROLES
+from workflow.policy import OPEN_TASK_STATUSES, STATE_TASK, TASK_ROLES, task_states
 from workflow.sla import Status, deadline_rules, due_expression, status_q
 
 from .access import Actor
-from .models import BulkJob, Nomination, Unit
+from .models import BulkJob, Delegation, Nomination, Unit
 from .names import full_name
-from .roles import UNIT_ROLES
+from .roles import UNIT_ROLES, Role
 from .states import EDITABLE_STATES, State
 
 TABS = ("mine", "queue", "done")
@@ -113,6 +113,15 @@ def filter_nominations(
     return qs
 
 
+def _lent_work_filter(actor: Actor) -> Q:
+    """The tasks held by the people who lent me a role today, in that role's stages and
+    units: mine to work while the delegation lasts."""
+    q = Q(pk__in=[])
+    for d in actor.delegations:
+        q |= Q(task_owner_id=d.delegator_id, unit_id__in=d.units, state__in=task_states(d.role))
+    return q
+
+
 def _unit_work_filter(actor: Actor) -> Q:
     """The prepare stage of the units where I hold a unit role: their drafts and returned
     proposals. Nobody claims it (the unit works it together), so it is each member's own."""
@@ -131,12 +140,15 @@ def inbox(
     "Mine" is what is mine to act on: the open tasks I hold, and, for the unit
     roles (unit staff, unit head), the drafts and returned proposals of the units
     where I hold such a role, whoever created them. Those stay in the unit's queue
-    too, as before.
+    too, as before. Under a delegation in force today, the tasks its lender holds in
+    the lent role are mine too, and the role's queue is in "queue".
     """
     qs = _base(actor)
     user_id = actor.user.pk
     if tab == "mine":
-        qs = qs.filter(Q(task_owner_id=user_id) | _unit_work_filter(actor))
+        qs = qs.filter(
+            Q(task_owner_id=user_id) | _unit_work_filter(actor) | _lent_work_filter(actor)
+        )
     elif tab == "queue":
         qs = qs.filter(_queue_filter(actor), task_owner_id__isnull=True, task_id__isnull=False)
     elif tab == "done":
@@ -166,17 +178,21 @@ def inbox_counts_many(actors: Iterable[Actor]) -> dict[int, dict[str, int]]:
     whatever the number of people (a live push to a thousand reviewers who hold
     the same role costs three queries, not three thousand).
     """
-    by_grants: dict[tuple[frozenset[Any], frozenset[int]], list[Actor]] = {}
+    by_grants: dict[tuple[Any, ...], list[Actor]] = {}
     for actor in actors:
-        by_grants.setdefault((frozenset(actor.scopes.items()), actor.roots), []).append(actor)
+        lent = frozenset((d.delegator_id, d.role, d.units) for d in actor.delegations)
+        key = (frozenset(actor.scopes.items()), actor.roots, lent)
+        by_grants.setdefault(key, []).append(actor)
     counts: dict[int, dict[str, int]] = {}
     for group in by_grants.values():
         actor, ids = group[0], [a.user.pk for a in group]
+        lenders = {d.delegator_id for d in actor.delegations} - set(ids)
         queue = inbox(actor, tab="queue").count()
-        # One query: tasks held per person, and (owner None) the unit work they share.
+        # One query: tasks held per person, (owner None) the unit work they share, and the
+        # lenders' tasks they share under the same delegations.
         mine = dict(
             _base(actor)
-            .filter(Q(task_owner_id__in=ids) | _unit_work_filter(actor))
+            .filter(Q(task_owner_id__in=ids) | _unit_work_filter(actor) | _lent_work_filter(actor))
             .order_by()
             .values("task_owner_id")
             .annotate(n=Count("pk"))
@@ -194,7 +210,7 @@ def inbox_counts_many(actors: Iterable[Actor]) -> dict[int, dict[str, int]]:
         )
         for pk in ids:
             counts[pk] = {
-                "mine": mine.get(pk, 0) + mine.get(None, 0),
+                "mine": mine.get(pk, 0) + mine.get(None, 0) + sum(mine.get(u, 0) for u in lenders),
                 "queue": queue,
                 "done": done.get(pk, 0),
             }
@@ -208,18 +224,79 @@ def nomination_list(
     return _ordered(filter_nominations(_base(actor), filters=filters, today=today), order, "newest")
 
 
+def with_absence(qs: QuerySet, today: datetime.date | None = None) -> QuerySet:
+    """Annotate `holder_away`: the open task's holder is away today (a delegation of theirs
+    is in force). No query of its own: it rides on the list's."""
+    away = Delegation.objects.in_force_on(today or timezone.localdate()).filter(
+        delegator_id=OuterRef("task_owner_id")
+    )
+    return qs.annotate(holder_away=Exists(away))
+
+
+def held_by_absent(actor: Actor, today: datetime.date | None = None) -> QuerySet:
+    """The claimed work the actor sees whose holder is away today (one query): for the
+    dashboard and the inbox flag."""
+    return with_absence(_base(actor), today).filter(holder_away=True).order_by(
+        "state_changed_at", "id"
+    )
+
+
+def absent_today(user_ids: Iterable[int], today: datetime.date | None = None) -> set[int]:
+    """Which of these people are away today (one query)."""
+    ids = [pk for pk in user_ids if pk is not None]
+    if not ids:
+        return set()
+    return set(
+        Delegation.objects.in_force_on(today or timezone.localdate())
+        .filter(delegator_id__in=ids).values_list("delegator_id", flat=True)
+    )
+
+
+def escalation_q(today: datetime.date | None = None) -> Q:
+    """THE HOOK for issue 10's escalation: which claimed nominations a manager may take back
+    to the queue (the "escalate_release" service checks it after the lock).
+
+    Every claimed one until the working-day clock lands (branch `clock`, workflow/sla.py);
+    then this returns its overdue filter, and nothing else changes."""
+    return Q()
+
+
+def escalation_candidates(actor: Actor, today: datetime.date | None = None) -> QuerySet:
+    """The claimed work in the units the actor manages that they may take back (one query)."""
+    return (
+        _base(actor)
+        .filter(unit_id__in=actor.units_for(Role.MANAGER), task_owner_id__isnull=False)
+        .filter(escalation_q(today))
+        .order_by("state_changed_at", "id")
+    )
+
+
+def delegations_of(user: Any) -> QuerySet:
+    """The delegations a person gave and received, newest first (one query)."""
+    return (
+        Delegation.objects.filter(Q(delegator=user) | Q(substitute=user))
+        .select_related("delegator", "substitute", "unit", "cancelled_by")
+        .order_by("-starts_on", "-id")
+    )
+
+
 def nomination_history(nomination: Nomination) -> QuerySet:
-    return AuditRecord.objects.filter(nomination=nomination).select_related("actor").order_by("id")
+    return (
+        AuditRecord.objects.filter(nomination=nomination)
+        .select_related("actor", "on_behalf_of")
+        .order_by("id")
+    )
 
 
 def history(*, filters: dict[str, Any] | None = None, newest_first: bool = False) -> QuerySet:
     """The global history for auditors; filters: actor, action, unit, date_from, date_to."""
     f = filters or {}
-    qs = AuditRecord.objects.select_related("nomination__unit", "actor").order_by(
+    qs = AuditRecord.objects.select_related("nomination__unit", "actor", "on_behalf_of").order_by(
         "-id" if newest_first else "id"
     )
     if f.get("actor"):
-        qs = qs.filter(actor_username=f["actor"])
+        # What a person did, and what was done in their stead.
+        qs = qs.filter(Q(actor_username=f["actor"]) | Q(on_behalf_of_username=f["actor"]))
     if f.get("action"):
         qs = qs.filter(action=f["action"])
     if f.get("unit"):
@@ -231,7 +308,8 @@ def history(*, filters: dict[str, Any] | None = None, newest_first: bool = False
     return qs
 
 
-ROLE_ACTIONS = ("role_grant", "role_revoke")
+# Records that give someone a role, or take it away: grants and delegations.
+ROLE_ACTIONS = ("role_grant", "role_revoke", "delegation_create", "delegation_cancel")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from workflow.flows import NominationFlow
 from workflow.schemas import CONTROL_CHARACTERS, CONTROL_MESSAGE
 from workflow.services import Step, perform_transition
 
-from .access import load_actor
+from .access import delegation_in_force, load_actor
 from .models import Award, Campaign, Nomination, RoleGrant, Unit
 from .roles import UNIT_ROLES, Role, permission_codename
 from .states import State
@@ -157,6 +157,11 @@ def nomination_create(
             roles = actor.roles_at(unit.pk) & UNIT_ROLES
             if not roles:
                 raise PermissionRefused(_("Bạn chỉ được lập đề nghị cho đơn vị của mình."))
+            own = actor.granted_at(unit.pk) & UNIT_ROLES
+            role = sorted(own or roles)[0]
+            # Without a unit role of their own, the person drafts for whom lent it to them.
+            lent = None if own else actor.delegation(role, unit.pk)
+            principal = delegation_in_force(lent, for_update=True).delegator if lent else None
             clean = _validated_content(
                 fields={
                     "nominee_name": nominee_name,
@@ -175,10 +180,12 @@ def nomination_create(
             record = audit_append(
                 nomination=nomination,
                 actor=user,
-                role=sorted(roles)[0],
+                role=role,
                 action="create",
                 to_state=State.DRAFT,
-                data={"nominee_name": nomination.nominee_name},
+                data={"nominee_name": nomination.nominee_name,
+                      **({"delegation": lent.id} if lent else {})},
+                on_behalf_of=principal,
             )
             notify_transition(nomination=nomination, record=record)
     except PermissionRefused as exc:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, inbox, jobs, nominations
+from .views import audit, delegations, inbox, jobs, nominations
 
 urlpatterns = [
     path("", inbox.home, name="home"),
@@ -31,6 +31,9 @@ urlpatterns = [
         nominations.document_remove,
         name="document-remove",
     ),
+    path("delegations/", delegations.delegation_page, name="delegations"),
+    path("delegations/<int:pk>/cancel/", delegations.delegation_cancel_view,
+         name="delegation-cancel"),
     path("audit/", audit.audit_history, name="audit-history"),
     path("audit/export.csv", audit.audit_export_csv, name="audit-export-csv"),
     path("audit/export.xlsx", audit.audit_export_xlsx, name="audit-export-xlsx"),

@@ -230,6 +230,8 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "approvals.models.Unit.Kind",
         "CampaignKindEnum": "approvals.models.Campaign.Kind",
         "DocumentKindEnum": "approvals.models.DocumentKind",
+        "RoleEnum": "approvals.roles.Role",
+        "DelegableRoleEnum": "approvals.inputs.DELEGABLE_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -13,6 +13,7 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         TASK = "task", _("Việc mới trong hàng chờ")
         ASSIGNED = "assigned", _("Được giao xử lý")
+        TAKEN_BACK = "taken_back", _("Việc được thu hồi hoặc giao lại")
         VOTE_OPENED = "vote_opened", _("Hội đồng Thi đua - Khen thưởng mở bỏ phiếu")
         RETURNED = "returned", _("Bị trả lại để bổ sung")
         APPROVED = "approved", _("Được phê duyệt")

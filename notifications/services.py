@@ -29,7 +29,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from guardian.models import UserObjectPermission
 
-from approvals.models import Nomination, Unit
+from approvals.models import Delegation, Nomination, Unit
 from approvals.names import full_name
 from approvals.roles import UNIT_ROLES, Role, permission_codename
 from approvals.states import State
@@ -58,12 +58,12 @@ SILENT_ACTIONS = frozenset({"edit", "upload_document", "remove_document"})
 @dataclass(frozen=True)
 class Audience:
     """For one change: (kind, roles covering the unit) in priority order, roles only nudged,
-    and usernames addressed directly (a reassignment)."""
+    and usernames addressed directly (a reassignment, a task taken back from its holder)."""
 
     notify: tuple = ()
     nudge_roles: frozenset = frozenset()
     assigned_username: str | None = None
-    nudge_username: str | None = None
+    taken_from_username: str | None = None
 
 
 def audience_for(record: AuditRecord) -> Audience:
@@ -78,7 +78,13 @@ def audience_for(record: AuditRecord) -> Audience:
         return Audience(nudge_roles=TASK_ROLES.get(STATE_TASK.get(before, ""), frozenset()))
     if action == "reassign":
         return Audience(
-            assigned_username=record.data.get("to"), nudge_username=record.data.get("from")
+            assigned_username=record.data.get("to"), taken_from_username=record.data.get("from")
+        )
+    if action == "escalate_release":
+        # The previous holder hears; the queue it went back to only sees its count change.
+        return Audience(
+            taken_from_username=record.data.get("from"),
+            nudge_roles=TASK_ROLES.get(record.data.get("task", ""), frozenset()),
         )
     plan: list[tuple[Kind, frozenset[str]]] = []
     if after in UNIT_OUTCOMES and after != before:
@@ -92,7 +98,8 @@ def audience_for(record: AuditRecord) -> Audience:
 
 
 def role_holders(unit_id: int, roles: Iterable[str]) -> dict:
-    """role -> ids of active users holding it for `unit_id` (grants cover subtrees); 2 queries."""
+    """role -> ids of active users who work it for `unit_id` today: its holders (grants cover
+    subtrees) and the substitutes a holder lent it to (a delegation in force); 3 queries."""
     roles = set(roles)
     if not roles:
         return {}
@@ -112,6 +119,15 @@ def role_holders(unit_id: int, roles: Iterable[str]) -> dict:
     holders: dict = {}
     for codename, user_id in rows:
         holders.setdefault(codenames[codename], set()).add(user_id)
+    lent = (
+        Delegation.objects.in_force_on(timezone.localdate())
+        .filter(Q(unit_id__in=ancestors) | Q(unit__isnull=True), role__in=list(roles),
+                substitute__is_active=True)
+        .values_list("role", "delegator_id", "substitute_id")
+    )
+    for role, delegator_id, substitute_id in lent:
+        if delegator_id in holders.get(role, ()):  # lends no more than the lender holds here
+            holders[role].add(substitute_id)
     return holders
 
 
@@ -130,7 +146,7 @@ def notify_transition(*, nomination: Nomination, record: AuditRecord) -> list[No
             for user_id in holders.get(role, ()):
                 recipients.setdefault(user_id, kind)
     nudged = {u for r in audience.nudge_roles for u in holders.get(r, ())}
-    direct = [n for n in (audience.assigned_username, audience.nudge_username) if n]
+    direct = [n for n in (audience.assigned_username, audience.taken_from_username) if n]
     if direct:
         ids = dict(
             get_user_model()
@@ -139,8 +155,8 @@ def notify_transition(*, nomination: Nomination, record: AuditRecord) -> list[No
         )
         if audience.assigned_username in ids:
             recipients.setdefault(ids[audience.assigned_username], Kind.ASSIGNED)
-        if audience.nudge_username in ids:
-            nudged.add(ids[audience.nudge_username])
+        if audience.taken_from_username in ids:
+            recipients.setdefault(ids[audience.taken_from_username], Kind.TAKEN_BACK)
     recipients.pop(record.actor_id, None)
     rows = Notification.objects.bulk_create(
         [
@@ -269,9 +285,24 @@ _KIND_TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
+# Work taken from its holder: by the action that took it.
+_TAKEN_BACK_TEXTS = {
+    "escalate_release": (
+        "Đề nghị {ref} đã được thu hồi về hàng chờ: {reason}",
+        "Nomination {ref} was taken back to its queue: {reason}",
+    ),
+    "reassign": (
+        "Đề nghị {ref} đã được giao lại cho người khác: {reason}",
+        "Nomination {ref} was reassigned to someone else: {reason}",
+    ),
+}
+
+
 def _texts(kind: str, nomination: Nomination, record: AuditRecord) -> dict:
     if kind == Kind.TASK:
         vi, en = _TASK_TEXTS[STATE_TASK[record.to_state]]
+    elif kind == Kind.TAKEN_BACK:
+        vi, en = _TAKEN_BACK_TEXTS[record.action]
     else:
         vi, en = _KIND_TEXTS[kind]
     award = nomination.award

@@ -1,7 +1,9 @@
+import datetime
 from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from tests import factories
 
@@ -45,3 +47,19 @@ def background_worker(transactional_db: None) -> Iterator[object]:
 
     with thread_worker() as worker:
         yield worker
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """clock(days=1): move "now" (and so the local date) forward; clock.at(datetime) sets it."""
+    real_now = timezone.now
+
+    class Clock:
+        def __call__(self, days: int = 0) -> None:
+            moved = real_now() + datetime.timedelta(days=days)
+            monkeypatch.setattr(timezone, "now", lambda: moved)
+
+        def at(self, moment: datetime.datetime) -> None:
+            monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return Clock()

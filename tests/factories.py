@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from approvals.catalogue import load_catalogue
 from approvals.deadline_data import load_deadline_data
+from approvals.delegations import delegation_create
 from approvals.models import Award, CalendarDay, Campaign, DeadlineRulesVersion, TimeLimit, Unit
 from approvals.roles import Role
 from approvals.services import nomination_create, role_grant
@@ -178,3 +179,23 @@ def backdate_clock(n, working_days: int, *, returned_days: int | None = None):
     type(n).objects.filter(pk=n.pk).update(**fields)
     deadlines.due_dates_refresh()
     return type(n).objects.get(pk=n.pk)
+def person(username, *grants, first_name="", last_name=""):
+    """A new user holding `grants`: (role, unit or None) pairs."""
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, first_name=first_name or username,
+        last_name=last_name,
+    )
+    for role, unit in grants:
+        role_grant(user=user, role=role, unit=unit)
+    return user
+
+
+def delegate(delegator, substitute, role, *, unit=None, days=(0, 0), note=""):
+    """Lend `role` through the service, from today + days[0] to today + days[1]."""
+    today = timezone.localdate()
+    return delegation_create(
+        user=delegator, substitute_id=substitute.pk, role=role,
+        unit_id=unit.pk if unit is not None else None,
+        starts_on=today + datetime.timedelta(days=days[0]),
+        ends_on=today + datetime.timedelta(days=days[1]), note=note,
+    )

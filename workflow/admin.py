@@ -18,10 +18,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditRecord)
 class AuditRecordAdmin(ReadOnlyAdmin):
-    list_display = ("id", "created_at", "actor_username", "actor_role", "action", "nomination_id",
-                    "from_state", "to_state")
+    list_display = ("id", "created_at", "actor_username", "on_behalf_of_username", "actor_role",
+                    "action", "nomination_id", "from_state", "to_state")
     list_filter = ("action", "actor_role")
-    search_fields = ("actor_username", "comment")
+    search_fields = ("actor_username", "on_behalf_of_username", "comment")
     date_hierarchy = "created_at"
 
     def get_actions(self, request):

@@ -33,14 +33,19 @@ def audit_append(
     to_state: str = "",
     comment: str = "",
     data: dict | None = None,
+    on_behalf_of: Any = None,
 ) -> AuditRecord:
-    """Append one record; must run inside the caller's transaction (it locks the chain head)."""
+    """Append one record; must run inside the caller's transaction (it locks the chain head).
+
+    `on_behalf_of`: the person `actor` stood in for under a delegation, if any."""
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     record = AuditRecord(
         nomination=nomination,
         actor=actor,
         actor_username=getattr(actor, "username", "") or "",
         actor_role=role,
+        on_behalf_of=on_behalf_of,
+        on_behalf_of_username=getattr(on_behalf_of, "username", "") or "",
         action=action,
         from_state=from_state,
         to_state=to_state,

@@ -26,6 +26,9 @@ class AuditRecordQuerySet(models.QuerySet):
 class AuditRecord(models.Model):
     """One transition, claim, release, reassignment or dossier access.
 
+    An action taken under a delegation names both people: `actor` who acted and
+    `on_behalf_of` the person they stood in for.
+
     Each record carries a hash of its own content and of the record before
     it, so that editing, removing or inserting a record breaks the chain that
     `manage.py verify_audit` recomputes. With AUDIT_CHAIN_KEYS set (production)
@@ -51,6 +54,18 @@ class AuditRecord(models.Model):
         related_name="+",
     )
     actor_username = models.CharField(_("người thực hiện"), max_length=150)
+    # Set when the actor acted under a delegation (ủy quyền): the person they acted for.
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    on_behalf_of_username = models.CharField(
+        _("thực hiện thay cho"), max_length=150, blank=True, default="", db_default=""
+    )
     actor_role = models.CharField(_("vai trò"), max_length=40, blank=True)
     action = models.CharField(_("thao tác"), max_length=40)
     from_state = models.CharField(_("từ trạng thái"), max_length=40, blank=True)
@@ -104,6 +119,10 @@ class AuditRecord(models.Model):
         }
         if self.key_id:
             fields["key_id"] = self.key_id
+        # Hashed only when set, so that the records written before delegations still verify.
+        if self.on_behalf_of_username:
+            fields["on_behalf_of"] = self.on_behalf_of_id
+            fields["on_behalf_of_username"] = self.on_behalf_of_username
         return json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str).encode()
 
     def compute_hash(self, key: bytes | None = None) -> str:

@@ -8,7 +8,7 @@ holder checks. Adding an input to an action is one `Input(...)` line here.
 """
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,6 +102,8 @@ def _states(*states: str) -> frozenset[str]:
 
 
 _EDITABLE = frozenset(EDITABLE_STATES)
+# The states in which a task can be claimed by someone (handing work around).
+_HELD = frozenset({S.IN_REVIEW, S.COUNCIL_VOTE, S.AWAITING_DIRECTOR, S.APPROVED})
 _UNIT: dict[str, frozenset[str]] = {R.UNIT_STAFF: _EDITABLE, R.UNIT_HEAD: _EDITABLE}
 RECOMMEND_TO = (
     ("director", _("Thủ trưởng cơ quan")),
@@ -245,16 +247,26 @@ POLICY: dict[str, Rule] = {
             holder=Holder.HOLDER,
             bulk=True,
         ),
+        # Escalation (issue 10): a manager takes claimed work back from its holder. Its own
+        # row, not a role of "release": release is the holder's alone (Holder.HOLDER), while
+        # the manager holds nothing (Holder.CLAIMED), and must say why.
+        Rule(
+            "escalate_release",
+            _("Thu hồi về hàng chờ"),
+            {R.MANAGER: _HELD},
+            comment_required=True,
+            holder=Holder.CLAIMED,
+            confirm=_("Thu hồi đề nghị này khỏi người đang xử lý và trả về hàng chờ?"),
+        ),
+        # Taking work from its holder always needs a reason, whoever does it.
         Rule(
             "reassign",
             _("Giao lại cho người khác"),
-            {
-                role: _states(S.IN_REVIEW, S.COUNCIL_VOTE, S.AWAITING_DIRECTOR, S.APPROVED)
-                for role in (R.ADMIN, R.MANAGER)
-            },
+            {role: _HELD for role in (R.ADMIN, R.MANAGER)},
             inputs=(
                 Input("assignee", Kind.USER, _("Giao cho"), help_text=_("Mã người được giao.")),
             ),
+            comment_required=True,
             holder=Holder.CLAIMED,
         ),
         Rule(
@@ -283,6 +295,8 @@ OTHER_HISTORY_ACTIONS = {
     "document_download": _("Tải xuống tài liệu"),
     "role_grant": _("Cấp vai trò"),
     "role_revoke": _("Thu hồi vai trò"),
+    "delegation_create": _("Ủy quyền khi vắng mặt"),
+    "delegation_cancel": _("Hủy ủy quyền"),
 }
 HISTORY_ACTIONS: dict[str, str | Promise] = {
     **{a: r.label for a, r in POLICY.items()},
@@ -331,8 +345,11 @@ def allowed(action: str, roles_here: set[str], state: str) -> bool:
 
 
 def task_allows(rule: Rule, *, state: str, task_id: int | None, owner_id: int | None,
-                user_id: int) -> bool:
-    """Whether the open task lets `user_id` take `rule`'s action now (Rule.holder)."""
+                user_id: int, lent: Mapping[str, Collection[int]] | None = None) -> bool:
+    """Whether the open task lets `user_id` take `rule`'s action now (Rule.holder).
+
+    `lent`: role -> ids of the people who lent that role here to `user_id` today
+    (a delegation): a task one of them holds counts as the user's for that role."""
     if rule.holder is Holder.NONE:
         return True
     if task_id is None:
@@ -341,17 +358,29 @@ def task_allows(rule: Rule, *, state: str, task_id: int | None, owner_id: int | 
         return owner_id is None
     if rule.holder is Holder.CLAIMED:
         return owner_id is not None
-    return owner_id == user_id or (owner_id is None and state in rule.claim_from)
+    if owner_id == user_id or (owner_id is None and state in rule.claim_from):
+        return True
+    return owner_id is not None and any(
+        owner_id in (lent or {}).get(role, ()) for role, states in rule.by_role.items()
+        if state in states
+    )
 
 
 def offered_actions(roles_here: set[str], state: str, *, task_id: int | None,
-                    owner_id: int | None, user_id: int) -> list[str]:
+                    owner_id: int | None, user_id: int,
+                    lent: Mapping[str, Collection[int]] | None = None) -> list[str]:
     """The actions offered now, in the table's order; the services check the same."""
     return [
         action
         for action in POLICY
         if allowed(action, roles_here, state)
         and task_allows(
-            POLICY[action], state=state, task_id=task_id, owner_id=owner_id, user_id=user_id
+            POLICY[action], state=state, task_id=task_id, owner_id=owner_id, user_id=user_id,
+            lent=lent,
         )
     ]
+
+
+def task_states(role: str) -> frozenset[str]:
+    """The open states whose task `role` works (a delegated role's held work)."""
+    return frozenset(s for s, task in STATE_TASK.items() if role in TASK_ROLES[task])

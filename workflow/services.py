@@ -21,7 +21,16 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 
-from approvals.access import Actor, assignee_for, get_nomination_for_actor, load_actor, open_task
+from approvals import selectors
+from approvals.access import (
+    Actor,
+    Delegated,
+    assignee_for,
+    delegation_in_force,
+    get_nomination_for_actor,
+    load_actor,
+    open_task,
+)
 from approvals.models import Nomination
 from approvals.names import full_name
 from approvals.states import State
@@ -48,32 +57,53 @@ class Step:
     task: Task | None
     inputs: Mapping[str, Any]
     comment: str
+    # The person `user` stands in for, when acting under a delegation.
+    on_behalf_of: User | None = None
 
 
 def _state_label(state: str) -> str:
     return str(State(state).label) if state in State.values else state
 
 
-def acting_role(actor: Actor, nomination: Nomination, action: str) -> str:
-    """The role in which `actor` may take `action` now, or why not (403 / 409)."""
+def acting_as(
+    actor: Actor, nomination: Nomination, action: str, task: Task | None
+) -> tuple[str, Delegated | None]:
+    """The role in which `actor` may take `action` now, and the delegation it is lent by
+    (None: their own role), or why not (403 / 409).
+
+    Their own roles come first; a task someone else holds can only be worked by whom that
+    person lent the role to."""
     rule = POLICY[action]
-    roles_here = actor.roles_at(nomination.unit_id) & rule.roles
+    unit_id = nomination.unit_id
+    roles_here = actor.roles_at(unit_id) & rule.roles
     if not roles_here:
         raise PermissionRefused(
             _("Bạn không có vai trò được phép “%(action)s” đề nghị của đơn vị này.")
             % {"action": rule.label}
         )
-    for role in rule.by_role:  # policy order makes the choice deterministic
-        if role in roles_here and nomination.state in rule.by_role[role]:
-            return role
-    raise Conflict(
-        _("Không thể “%(action)s” khi đề nghị đang ở trạng thái “%(state)s”.")
-        % {"action": rule.label, "state": _state_label(nomination.state)}
-    )
+    # Policy order makes the choice deterministic.
+    roles = [r for r in rule.by_role if r in roles_here and nomination.state in rule.by_role[r]]
+    if not roles:
+        raise Conflict(
+            _("Không thể “%(action)s” khi đề nghị đang ở trạng thái “%(state)s”.")
+            % {"action": rule.label, "state": _state_label(nomination.state)}
+        )
+    owner_id = task.owner_id if task is not None else None
+    if rule.holder is Holder.HOLDER and owner_id not in (None, actor.user.pk):
+        for role in roles:
+            lent = actor.delegation(role, unit_id, delegator_id=owner_id)
+            if lent is not None:
+                return role, lent
+        return roles[0], None  # _check_task refuses: someone else holds it
+    own = [r for r in roles if r in actor.granted_at(unit_id)]
+    if own:
+        return own[0], None
+    return roles[0], actor.delegation(roles[0], unit_id)
 
 
-def _check_task(rule: Rule, task: Task | None, user: User, state: str) -> None:
-    """Rule.holder, enforced after the lock (workflow.policy.task_allows offers the same)."""
+def _check_task(rule: Rule, task: Task | None, holder_id: int, state: str) -> None:
+    """Rule.holder, enforced after the lock (workflow.policy.task_allows offers the same);
+    `holder_id` is the acting user, or the person they stand in for."""
     if rule.holder is Holder.NONE:
         return
     if task is None:
@@ -87,7 +117,7 @@ def _check_task(rule: Rule, task: Task | None, user: User, state: str) -> None:
     elif task.owner_id is None:
         if state not in rule.claim_from:
             raise Conflict(_("Cần nhận xử lý đề nghị trước khi thực hiện thao tác này."))
-    elif task.owner_id != user.pk:
+    elif task.owner_id != holder_id:
         raise Conflict(_held_by(task))
 
 
@@ -184,11 +214,17 @@ def perform_transition(
             rules = deadline_rules(lock=True)
             actor = load_actor(user)
             nomination = get_nomination_for_actor(actor, nomination_id, for_update=True)
-            role = acting_role(actor, nomination, action)
             task = open_task(nomination)
-            _check_task(rule, task, user, nomination.state)
+            role, lent = acting_as(actor, nomination, action, task)
+            # Under a delegation: it must still be in force once locked (a cancel locks it too).
+            principal = delegation_in_force(lent, for_update=True).delegator if lent else None
+            holder_id = principal.pk if principal is not None else user.pk
+            _check_task(rule, task, holder_id, nomination.state)
             from_state = nomination.state
-            extra = apply(Step(user, actor, nomination, task, inputs, comment)) or {}
+            step = Step(user, actor, nomination, task, inputs, comment, principal)
+            extra = apply(step) or {}
+            if lent is not None:
+                extra["delegation"] = lent.id
             if nomination.state != from_state:
                 nomination.state_changed_at = timezone.now()
                 _run_clock(nomination, from_state, rules)
@@ -202,6 +238,7 @@ def perform_transition(
                 to_state=nomination.state,
                 comment=comment,
                 data={**recorded, **extra},
+                on_behalf_of=principal,
             )
             notify_transition(nomination=nomination, record=record)
             if within is not None:
@@ -277,7 +314,8 @@ def _claim(step: Step) -> dict[str, Any]:
     """Take the open task from the role's queue; the standing review then starts (in_review)."""
     assert step.task is not None
     with step.task.activation() as activation:
-        activation.assign(step.user)
+        # Claimed under a delegation, the task is the lender's: theirs when they are back.
+        activation.assign(step.on_behalf_of or step.user)
     if step.nomination.state == State.SUBMITTED:
         step.nomination.claim_review()
     return {"task": step.task.flow_task.name}
@@ -294,9 +332,26 @@ def _release(step: Step) -> dict[str, Any]:
     return {"task": step.task.flow_task.name}
 
 
+@applies("escalate_release")
+def _escalate_release(step: Step) -> dict[str, Any]:
+    """A manager takes a claimed task back from its holder into its role's queue, with a
+    reason; a review goes back to "submitted". The previous holder is told."""
+    task = step.task
+    assert task is not None
+    if not Nomination.objects.filter(selectors.escalation_q(), pk=step.nomination.pk).exists():
+        raise RuleViolation(reasons=[_("Chỉ thu hồi được việc đã quá hạn xử lý.")])
+    previous = task.owner.username
+    with task.activation() as activation:
+        activation.unassign()
+    if step.nomination.state == State.IN_REVIEW:
+        step.nomination.release_review()
+    return {"task": task.flow_task.name, "from": previous}
+
+
 @applies("reassign")
 def _reassign(step: Step) -> dict[str, Any]:
-    """An admin or manager hands a claimed task to another holder of the task's role."""
+    """An admin or manager hands a claimed task to another holder of the task's role, with a
+    reason; the previous holder and the new one are told."""
     task = step.task
     assert task is not None
     assignee = assignee_for(step.nomination, TASK_ROLES[task.flow_task.name],
@@ -423,6 +478,7 @@ nomination_withdraw = _named("withdraw")
 nomination_claim = _named("claim")
 nomination_release = _named("release")
 nomination_reassign = _named("reassign")
+nomination_escalate_release = _named("escalate_release")
 nomination_return = _named("return")
 nomination_recommend = _named("recommend")
 nomination_record_vote = _named("record_vote")

@@ -9,14 +9,25 @@ from rest_framework import serializers
 
 from approvals.access import available_actions, open_task
 from approvals.filters import HistoryFilters, InboxFilters, NominationFilters
-from approvals.models import Award, BulkJob, Campaign, DocumentKind, DossierDocument, Unit
+from approvals.inputs import DelegationInput
+from approvals.models import (
+    Award,
+    BulkJob,
+    Campaign,
+    Delegation,
+    DocumentKind,
+    DossierDocument,
+    Unit,
+)
+from approvals.names import acted_by, full_name
 from approvals.roles import Role
 from approvals.states import State
 from workflow.models import AuditRecord
 from workflow.schemas import MAX_ID, Text, action_schema, bulk_schema, slug
 from workflow.sla import STATUS_CHOICES, Deadline, deadline_of, deadline_rules
 
-__all__ = ["HistoryFilters", "InboxFilters", "NominationFilters", "action_schema", "bulk_schema"]
+__all__ = ["DelegationInput", "HistoryFilters", "InboxFilters", "NominationFilters",
+           "action_schema", "bulk_schema"]
 
 
 def Id(**kwargs):  # noqa: N802 - reads as a field type
@@ -243,6 +254,12 @@ class JobSerializer(serializers.ModelSerializer):
 
 class HistoryRecordSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor_username")
+    on_behalf_of = serializers.SerializerMethodField(
+        help_text="Username of the person the actor stood in for under a delegation, or null."
+    )
+    acted_by = serializers.SerializerMethodField(
+        help_text="Who acted, by name: “Nguyễn Văn A thay Trần Thị B” under a delegation."
+    )
     role = serializers.CharField(source="actor_role")
     data = serializers.DictField()  # type: ignore[assignment]  # the record's own data field
 
@@ -252,6 +269,8 @@ class HistoryRecordSerializer(serializers.ModelSerializer):
             "id",
             "nomination",
             "actor",
+            "on_behalf_of",
+            "acted_by",
             "role",
             "action",
             "from_state",
@@ -263,6 +282,14 @@ class HistoryRecordSerializer(serializers.ModelSerializer):
             "prev_hash",
             "hash",
         ]
+
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_on_behalf_of(self, obj) -> str | None:
+        return obj.on_behalf_of_username or None
+
+    def get_acted_by(self, obj) -> str:
+        return acted_by(obj)
 
 
 # --- inbox and me -----------------------------------------------------------
@@ -302,6 +329,33 @@ class MeSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.IntegerField()),
         help_text="Role -> ids of every unit the role covers (sub-units included).",
     )
+
+
+# --- delegations -------------------------------------------------------------
+
+
+class PersonBrief(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    full_name = serializers.SerializerMethodField()
+
+    def get_full_name(self, obj) -> str:
+        return full_name(obj)
+
+
+class DelegationSerializer(serializers.ModelSerializer):
+    delegator = PersonBrief()
+    substitute = PersonBrief()
+    unit = UnitBrief(allow_null=True, help_text="Null: the whole body.")
+    status = serializers.SerializerMethodField(help_text="upcoming, active, ended or cancelled.")
+
+    class Meta:
+        model = Delegation
+        fields = ["id", "delegator", "substitute", "role", "unit", "starts_on", "ends_on", "note",
+                  "status", "created_at", "cancelled_at"]
+
+    def get_status(self, obj) -> str:
+        return str(obj.status_on(timezone.localdate()))
 
 
 # --- auth -------------------------------------------------------------------

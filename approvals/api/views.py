@@ -26,8 +26,10 @@ from approvals.access import (
     may_read_global_history,
     request_actor,
 )
+from approvals.delegations import delegation_cancel, delegation_create
 from approvals.dossier import ALLOWED, document_for_download, document_remove, document_upload
 from approvals.filters import parse_filters
+from approvals.inputs import delegation_inputs
 from approvals.jobs import bulk_start
 from approvals.models import Award, BulkJob, Campaign, Nomination, RoleGrant, Unit
 from approvals.names import full_name
@@ -209,6 +211,34 @@ class GlobalHistory(generics.ListAPIView):
     @extend_schema(parameters=[s.HistoryFilters])
     def get(self, request):
         return self.list(request)
+
+
+# --- delegations (ủy quyền khi vắng mặt) ----------------------------------------
+
+
+class Delegations(APIView):
+    """The caller's delegations, given and received; lending one of their roles."""
+
+    @extend_schema(responses=s.DelegationSerializer(many=True))
+    def get(self, request):
+        return Response(
+            s.DelegationSerializer(selectors.delegations_of(request.user), many=True).data
+        )
+
+    @extend_schema(request=s.DelegationInput, responses={201: s.DelegationSerializer})
+    def post(self, request):
+        delegation = delegation_create(user=request.user, **delegation_inputs(request.data))
+        return Response(s.DelegationSerializer(delegation).data, status=status.HTTP_201_CREATED)
+
+
+class DelegationCancel(APIView):
+    """End a delegation the caller gave (an administrator: any one) before its last day."""
+
+    @extend_schema(request=None, responses=s.DelegationSerializer)
+    def post(self, request, pk: int):
+        return Response(
+            s.DelegationSerializer(delegation_cancel(user=request.user, delegation_id=pk)).data
+        )
 
 
 # --- inbox, me and the catalogue ---------------------------------------------

@@ -15,6 +15,7 @@ from approvals.labels import (
     task_label,
 )
 from approvals.models import RoleGrant
+from approvals.names import acted_by as _acted_by
 from approvals.names import full_name as _full_name
 from approvals.roles import UNIT_ROLES
 
@@ -30,6 +31,12 @@ for _label in (
 def full_name(user):
     """A person's name, family name first (approvals.names)."""
     return _full_name(user)
+
+
+@register.filter
+def acted_by(record):
+    """Who took a history record's action, both people under a delegation (approvals.names)."""
+    return _acted_by(record)
 
 
 @register.filter

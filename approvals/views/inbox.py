@@ -14,7 +14,7 @@ from approvals.filters import InboxFilters, NominationFilters, parse_filters
 from approvals.forms import bulk_choices
 from approvals.jobs import bulk_start
 from approvals.models import Award, Campaign, Unit
-from approvals.selectors import inbox, inbox_counts, nomination_list
+from approvals.selectors import inbox, inbox_counts, nomination_list, with_absence
 from approvals.states import State
 from workflow.errors import InvalidInput, WorkflowError
 from workflow.policy import BULK_ACTIONS, POLICY
@@ -63,10 +63,12 @@ def _inbox_context(request: HttpRequest) -> dict[str, Any]:
     parsed, error = _parsed(request, InboxFilters)
     tab, order = parsed.pop("tab"), parsed.pop("order")
     parsed.pop("limit")
-    qs = inbox(actor, tab=tab, filters=parsed, order=order)
+    qs = with_absence(inbox(actor, tab=tab, filters=parsed, order=order))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = mark_deadlines(page.object_list)
+    lenders = {d.delegator_id for d in actor.delegations}
     for n in rows:
+        n.for_lender = n.task_owner_id in lenders  # held by who lent me the role
         # The same offer as the nomination page and the API (the task is annotated: no query).
         offered = available_actions(actor, n, task_id=n.task_id, owner_id=n.task_owner_id)
         n.can_claim = tab == "queue" and "claim" in offered
@@ -103,7 +105,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
 def nomination_list_page(request: HttpRequest) -> HttpResponse:
     parsed, error = _parsed(request, NominationFilters)
     order = parsed.pop("order")
-    qs = nomination_list(request_actor(request), filters=parsed, order=order)
+    qs = with_absence(nomination_list(request_actor(request), filters=parsed, order=order))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filters": {k: request.GET[k] for k in FILTER_KEYS if request.GET.get(k)},

@@ -19,7 +19,7 @@ from approvals.forms import DocumentForm, NominationForm
 from approvals.models import DocumentKind
 from approvals.names import full_name
 from approvals.roles import UNIT_ROLES
-from approvals.selectors import nomination_history
+from approvals.selectors import absent_today, nomination_history
 from approvals.services import nomination_create, nomination_update
 from workflow.errors import FileAltered, InvalidInput, NotFound, WorkflowError
 from workflow.policy import LIFECYCLE_ACTIONS, POLICY, TASK_ROLES, Kind, allowed
@@ -89,6 +89,7 @@ def _detail_context(request, nomination, *, posted_action: str = "", posted=None
             for a in offered
         ],
         "can_edit": can_edit,
+        "holder_away": bool(task and task.owner_id and absent_today([task.owner_id])),
         "remove_rule": POLICY["remove_document"],
         "document_form": DocumentForm() if can_edit else None,
     }

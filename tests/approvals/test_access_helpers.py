@@ -50,12 +50,14 @@ def test_the_service_accepts_exactly_the_offered_assignees(org, people, nominati
     other_unit = _user("don_vi_b_reviewer")
     role_grant(user=other_unit, role="standing_reviewer", unit=org["b"])
     n = nomination_in(State.IN_REVIEW)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as refused:
         services.nomination_reassign(user=people["admin"], nomination_id=n.pk,
-                                     assignee=other_unit.pk)
+                                     assignee=other_unit.pk, comment="Cân đối công việc")
+    assert set(refused.value.fields) == {"assignee"}
     same_unit = _user("don_vi_a_reviewer")
     role_grant(user=same_unit, role="standing_reviewer", unit=org["a"])
-    services.nomination_reassign(user=people["admin"], nomination_id=n.pk, assignee=same_unit.pk)
+    services.nomination_reassign(user=people["admin"], nomination_id=n.pk, assignee=same_unit.pk,
+                                 comment="Cân đối công việc")
     assert open_task(n).owner == same_unit
 
 

@@ -17,7 +17,7 @@ from approvals.states import State
 from notifications import hub, selectors
 from notifications.models import Notification
 from notifications.services import notifications_mark_read
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, delegate
 from workflow import services
 
 
@@ -91,3 +91,26 @@ def test_loading_many_actors_takes_two_queries_and_matches_loading_each(people):
         together = load_actors(users)
     assert len(ctx.captured_queries) == 2
     assert together == {u.pk: load_actor(u) for u in users}
+
+
+@pytest.mark.django_db
+def test_counts_for_substitutes_include_their_lenders_work_at_three_queries_per_set_of_grants(
+    org, people, nomination_in
+):
+    held_a = nomination_in(State.IN_REVIEW)  # claimed by the reviewer, unit A
+    nomination_in(State.IN_REVIEW, unit="b")  # and one of unit B
+    nomination_in(State.SUBMITTED)
+    for_a, for_b = (get_user_model().objects.create_user(username=n) for n in ("thay-a", "thay-b"))
+    delegate(people["reviewer"], for_a, Role.STANDING_REVIEWER, unit=org["a"])
+    delegate(people["reviewer"], for_b, Role.STANDING_REVIEWER, unit=org["b"])
+    users = [people["reviewer"], for_a, for_b, people["head"]]
+    actors = list(load_actors(users).values())
+    with CaptureQueriesContext(connection) as ctx:
+        together = selectors.counts_for_many(actors)
+    assert len(ctx.captured_queries) == 1 + 3 * 4  # four distinct sets of grants
+    for user in users:
+        actor = load_actor(user)
+        inbox = {tab: approvals_selectors.inbox(actor, tab=tab).count() for tab in TABS}
+        assert together[user.pk]["inbox"] == inbox, user.username
+    assert together[for_a.pk]["inbox"]["mine"] == 1 and held_a.unit == org["a"]
+    assert together[for_b.pk]["inbox"] == {"mine": 1, "queue": 0, "done": 0}

@@ -126,13 +126,28 @@ def test_claiming_edits_and_withdrawals_store_no_notice(nomination_in, draft, pe
     assert received() == {}
 
 
-def test_a_reassignment_tells_the_new_holder_only(nomination_in, people):
+def test_a_reassignment_tells_the_new_holder_and_the_previous_one_only(nomination_in, people):
     other = get_user_model().objects.create_user(username="reviewer2", password=PASSWORD)
     role_grant(user=other, role=Role.STANDING_REVIEWER)
     n = nomination_in(State.IN_REVIEW)
     Notification.objects.all().delete()
-    services.nomination_reassign(user=people["manager"], nomination_id=n.pk, assignee=other.pk)
-    assert received(n) == {"reviewer2": Kind.ASSIGNED}
+    services.nomination_reassign(user=people["manager"], nomination_id=n.pk, assignee=other.pk,
+                                 comment="Quá hạn thẩm định")
+    assert received(n) == {"reviewer2": Kind.ASSIGNED, "reviewer": Kind.TAKEN_BACK}
+    taken = Notification.objects.get(kind=Kind.TAKEN_BACK)
+    assert taken.text_vi.endswith("đã được giao lại cho người khác: Quá hạn thẩm định")
+    assert "reassigned to someone else: Quá hạn thẩm định" in taken.text_en
+
+
+def test_a_manager_taking_work_back_tells_its_previous_holder_only(nomination_in, people):
+    n = nomination_in(State.IN_REVIEW)
+    Notification.objects.all().delete()
+    services.nomination_escalate_release(user=people["manager"], nomination_id=n.pk,
+                                         comment="Quá hạn thẩm định")
+    assert received(n) == {"reviewer": Kind.TAKEN_BACK}
+    assert Notification.objects.get().text_vi.endswith(
+        "đã được thu hồi về hàng chờ: Quá hạn thẩm định"
+    )
 
 
 def test_a_reviewer_granted_for_another_unit_does_not_hear_of_this_one(org, people, draft):

@@ -10,15 +10,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
+from rest_framework.test import APIClient
 
 from approvals import exports
 from approvals.roles import Role
 from approvals.services import role_grant, role_revoke
 from approvals.states import State
+from tests.factories import delegate, person
+from workflow import services
 from workflow.models import AuditRecord
 
 HEADER = [
-    "Mã bản ghi", "Thời điểm", "Người thực hiện", "Tên đăng nhập", "Vai trò", "Thao tác",
+    "Mã bản ghi", "Thời điểm", "Người thực hiện", "Tên đăng nhập",
+    "Thực hiện thay cho (tên đăng nhập)", "Vai trò", "Thao tác",
     "Đề nghị", "Đơn vị", "Từ trạng thái", "Sang trạng thái", "Ý kiến",
     "Người được cấp / thu hồi vai trò", "Vai trò được cấp / thu hồi",
     "Mã thao tác", "Mã vai trò", "Mã đơn vị", "Mã trạng thái trước", "Mã trạng thái sau",
@@ -168,3 +172,38 @@ def test_role_grants_read_in_english_after_the_switch(login, org, people):
     html = client.get(reverse("audit-history"), {"actor": "admin"}).content.decode()
     assert "Unit head – to Trần Văn Bình (member) – unit Đơn vị B" in html
     assert " – to Trần Văn Bình (member) – whole body" in html
+
+
+def test_an_action_under_a_delegation_names_both_people_in_every_history(
+    login, people, nomination_in
+):
+    """The web timeline, the auditors' page, the CSV and XLSX exports and the API history."""
+    named(people["reviewer"], "Trần Thị", "Bình")
+    substitute = person("nv.an", first_name="An", last_name="Nguyễn Văn")
+    n = nomination_in(State.IN_REVIEW)  # held by the reviewer
+    delegate(people["reviewer"], substitute, Role.STANDING_REVIEWER)
+    services.nomination_release(user=substitute, nomination_id=n.pk, comment="Thay chị Bình")
+    both = "Nguyễn Văn An thay Trần Thị Bình"
+
+    client = login("auditor")
+    timeline = client.get(reverse("nomination-detail", args=[n.pk])).content.decode()
+    assert f"<strong>{both}</strong>" in timeline
+    page = client.get(reverse("audit-history"), {"actor": "reviewer", "action": "release"})
+    assert both in page.content.decode()  # found under the person stood in for, too
+    for rows in (csv_rows(client), xlsx_rows(client)):
+        [release] = [r for r in rows if r["Mã thao tác"] == "release"]
+        assert release["Người thực hiện"] == both
+        assert (release["Tên đăng nhập"], release["Thực hiện thay cho (tên đăng nhập)"]) == (
+            "nv.an", "reviewer"
+        )
+    api = APIClient()
+    api.force_authenticate(people["auditor"])
+    [record] = [r for r in api.get("/api/v1/history/", {"action": "release"}).json()["results"]]
+    assert (record["actor"], record["on_behalf_of"], record["acted_by"]) == (
+        "nv.an", "reviewer", both
+    )
+    own = api.get(f"/api/v1/nominations/{n.pk}/history/").json()["results"]
+    assert [r["on_behalf_of"] for r in own if r["action"] == "claim"] == [None]
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("nomination-detail", args=[n.pk])).content.decode()
+    assert "Nguyễn Văn An on behalf of Trần Thị Bình" in english

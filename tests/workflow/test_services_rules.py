@@ -166,11 +166,13 @@ def test_an_admin_reassigns_a_held_review_only_to_another_reviewer(people, nomin
 
     other = make_second_reviewer()
     n = nomination_in(State.IN_REVIEW)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as refused:
         services.nomination_reassign(user=people["admin"], nomination_id=n.pk,
-                                     assignee=other.pk)
+                                     assignee=other.pk, comment="Cân đối công việc")
+    assert set(refused.value.fields) == {"assignee"}
     role_grant(user=other, role="standing_reviewer")
-    services.nomination_reassign(user=people["admin"], nomination_id=n.pk, assignee=other.pk)
+    services.nomination_reassign(user=people["admin"], nomination_id=n.pk, assignee=other.pk,
+                                 comment="Cân đối công việc")
     assert open_task(n).owner == other
     n = services.nomination_recommend(user=other, nomination_id=n.pk, to="director")
     assert n.state == State.AWAITING_DIRECTOR
