@@ -10,7 +10,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Award, Campaign, Profile, Unit
+from monitoring.alerts import alerts_scan
+from workflow import services as flow
+
+from .models import Award, Campaign, Nomination, Profile, Unit
 from .roles import Role
 from .services import nomination_create, role_grant
 
@@ -235,6 +238,11 @@ def seed_demo(*, with_nominations: bool = True) -> dict[Role, list[tuple[str, st
             logins[role].append((username, f"{full_name} – {title} · {where}"))
     if with_nominations and not units["phong-kv1"].nomination_set.exists():
         _seed_nominations(units)
+        _advance_some(units)
+        # The manager (quanly) signs in to a dashboard with work at every stage and at
+        # least one alert (the return share of Regional Office 1; close to the deadline,
+        # the offices that have submitted nothing). The demo server scans on a timer after.
+        alerts_scan()
     return {role: people for role, people in logins.items() if people}
 
 
@@ -260,3 +268,22 @@ def _seed_nominations(units):
                 nominee_title="Chấp hành viên",
                 achievements="Hoàn thành xuất sắc nhiệm vụ năm; tỷ lệ việc thi hành xong đạt 85%.",
             )
+
+
+def _advance_some(units: dict[str, Unit]) -> None:
+    """Move some drafts along through the services: the dashboard has work in each stage."""
+    User = get_user_model()
+    who = {u.username: u for u in User.objects.filter(
+        username__in=["tp.kv1", "tp.kv2", "cv.tccb", "tp.tccb"])}
+    names = dict(Nomination.objects.values_list("nominee_name", "pk"))
+    reviewer = who["cv.tccb"]
+    for name, head in [("Lý Thị Ngọc", "tp.kv1"), ("Hà Văn Sơn", "tp.kv1"),
+                       ("Mai Anh Thư", "tp.kv2"), ("Kiều Văn Phúc", "tp.kv2")]:
+        flow.nomination_submit(user=who[head], nomination_id=names[name])
+    for name in ("Lý Thị Ngọc", "Hà Văn Sơn", "Mai Anh Thư"):
+        flow.nomination_claim(user=reviewer, nomination_id=names[name])
+    flow.nomination_recommend(user=reviewer, nomination_id=names["Lý Thị Ngọc"], to="council")
+    flow.nomination_record_vote(user=who["tp.tccb"], nomination_id=names["Lý Thị Ngọc"],
+                                votes_for=7, votes_total=8, passed=True)
+    flow.nomination_return(user=reviewer, nomination_id=names["Hà Văn Sơn"],
+                           comment="Bổ sung biên bản họp bình xét của đơn vị.")

@@ -2,6 +2,7 @@
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import filetype
@@ -41,9 +42,11 @@ def _sniff(data: bytes) -> str | None:
 
 
 def document_upload(
-    *, user: User, nomination_id: int, kind: str, name: str, data: bytes
+    *, user: User, nomination_id: int, kind: str, name: str, data: bytes,
+    within: Callable[[DossierDocument], None] | None = None,
 ) -> DossierDocument:
-    """Add a file to the dossier while the unit may still edit it."""
+    """Add a file to the dossier while the unit may still edit it (`within(document)` runs
+    inside the transaction)."""
     limit = settings.DOSSIER_MAX_UPLOAD_BYTES
     if kind not in DocumentKind.values:
         raise InvalidInput(fields={"kind": [_("Chọn loại tài liệu.")]})
@@ -76,7 +79,8 @@ def document_upload(
 
     try:
         perform_transition(user=user, nomination_id=nomination_id, action="upload_document",
-                           inputs={}, apply=apply)
+                           inputs={}, apply=apply,
+                           within=(lambda _n: within(created["doc"])) if within else None)
     except Exception:
         default_storage.delete(stored)
         raise

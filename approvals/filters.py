@@ -82,3 +82,15 @@ class HistoryFilters(serializers.Serializer):
 def parse_filters(schema: type[serializers.Serializer], data: Any) -> dict[str, Any]:
     """The typed filters, without the ones left empty; raises InvalidInput."""
     return {k: v for k, v in parse(schema, data).items() if v not in ("", None)}
+
+
+class DashboardFilters(serializers.Serializer):
+    """The managers' dashboard (monitoring/): its page, its XLSX export and its API."""
+
+    campaign = _slug("Campaign id or code; left out: the campaign under way.")
+    unit = _slug("Unit id or code: that unit and its sub-units, within the units you cover.")
+
+
+class AlertFilters(serializers.Serializer):
+    status = _choice((("open", _("Đang mở")), ("past", _("Đã xác nhận hoặc đã hết"))),
+                     default="open")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from workflow.policy import BULK_ACTIONS, POLICY, Rule
 from workflow.schemas import CONTROL_CHARACTERS, CONTROL_MESSAGE
 
-from . import login_limits
+from . import sign_in_limit
 from .models import Award, Campaign, DocumentKind, Unit
 from .templatetags.vinhdanh import local_name
 
@@ -91,25 +91,21 @@ def bulk_choices(roles: set[str]) -> list[tuple[str, Rule]]:
 
 
 class LimitedSignIn(AuthenticationForm):
-    """Sign-in that refuses a username from an address after too many failures
-    (approvals/login_limits.py, shared with the API token login)."""
+    """Sign-in that says so when too many failures locked this username from this address
+    (django-axes refuses it before the password is checked: approvals/sign_in_limit.py)."""
 
     locked_out = False
 
     def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username") or ""
-        if login_limits.locked_out(self.request, username):
-            self.locked_out = True
-            raise forms.ValidationError(
-                _("Đăng nhập sai quá nhiều lần; vui lòng thử lại sau."), code="too_many_attempts"
-            )
         try:
-            cleaned = super().clean()
+            return super().clean()
         except forms.ValidationError:
-            login_limits.record_failure(self.request, username)
-            raise
-        login_limits.record_success(self.request, username)
-        return cleaned
+            if not sign_in_limit.refused(self.request):
+                raise
+        self.locked_out = True
+        raise forms.ValidationError(
+            _("Đăng nhập sai quá nhiều lần; vui lòng thử lại sau."), code="too_many_attempts"
+        )
 
 
 class SignInForm(LimitedSignIn):

@@ -15,6 +15,8 @@ from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from django.views import defaults
 
+from approvals import unavailable
+
 
 class FriendlyErrorPagesMiddleware:
     def __init__(self, get_response):
@@ -47,6 +49,25 @@ class FriendlyErrorPagesMiddleware:
             response=response, request=request, exception=exception,
         )
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that lost its database answers 503 with Retry-After (approvals.unavailable).
+
+    Last in MIDDLEWARE, so that its process_exception runs first, on the request's own
+    thread, which holds the broken connection. (Failures outside views reach
+    handler500: approvals.views.errors.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, unavailable.DATABASE_ERRORS):
+            return unavailable.response_for(request, exception)
+        return None
 
 
 # Room for the multipart framing and the form's other fields around one file.

@@ -512,6 +512,32 @@ class ExportJob(LeasedJob):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
+class IdempotencyKey(models.Model):
+    """A client's key for one POST (the API's Idempotency-Key header, a web form's one-time
+    token) and the first outcome of the request that carried it (approvals.idempotency).
+
+    Claimed before the work, under a short lease; the outcome is written in the work's own
+    transaction, so a retry after a lost answer gets it instead of doing the work twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=300)
+    # What the key was first used for (method, path, body): another request may not reuse it.
+    request_hash = models.CharField(max_length=64)
+    # The request working on it now; after the lease a retry may take it over.
+    claim = models.UUIDField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    # The first outcome, once there is one: HTTP status and the body (JSON text).
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="uniq_idempotency_key_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.key}"
 # --- deadlines: the working-day calendar and the time limits (workflow/workdays.py, sla.py) ---
 
 

@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
+from monitoring.visits import stage_visit_follow
 from notifications.services import grants_changed_on_commit, notify_transition
 from workflow.audit import audit_append, security_log
 from workflow.errors import InvalidInput, NotFound, PermissionRefused
 from workflow.flows import NominationFlow
 from workflow.schemas import CONTROL_CHARACTERS, CONTROL_MESSAGE
-from workflow.services import Step, perform_transition
+from workflow.services import Step, Within, perform_transition
 
 from .access import delegation_in_force, load_actor
 from .models import Award, Campaign, Nomination, RoleGrant, Unit
@@ -146,8 +147,11 @@ def nomination_create(
     nominee_name: str,
     nominee_title: str = "",
     achievements: str = "",
+    within: Within | None = None,
 ) -> Nomination:
-    """Unit staff (or the head) draft a proposal for their unit; its viewflow process starts."""
+    """Unit staff (or the head) draft a proposal for their unit; its viewflow process starts.
+
+    `within(nomination)` runs inside the transaction (as in workflow.services)."""
     try:
         with transaction.atomic(durable=True):
             actor = load_actor(user)
@@ -187,7 +191,10 @@ def nomination_create(
                       **({"delegation": lent.id} if lent else {})},
                 on_behalf_of=principal,
             )
+            stage_visit_follow(nomination=nomination, record=record)
             notify_transition(nomination=nomination, record=record)
+            if within is not None:
+                within(nomination)
     except PermissionRefused as exc:
         security_log(
             actor=user,

@@ -9,7 +9,7 @@ import datetime
 from celery import shared_task
 from django.conf import settings
 
-from . import background, exports, jobs
+from . import background, exports, idempotency, jobs
 
 
 @shared_task(name="approvals.bulk_job_run")
@@ -31,3 +31,9 @@ def jobs_sweep() -> None:
 def exports_purge() -> int:
     keep = datetime.timedelta(days=settings.AUDIT_EXPORT_KEEP_DAYS)
     return exports.exports_purge(older_than=keep)
+
+
+@shared_task(name="approvals.idempotency_purge")
+def idempotency_purge() -> int:
+    """Hourly: forget Idempotency-Keys and form tokens older than IDEMPOTENCY_KEY_HOURS."""
+    return idempotency.idempotency_purge()

@@ -71,10 +71,14 @@ def stop_redis(proc: subprocess.Popen) -> None:
 
 
 class ReconnectingClient:
-    """What live.js does: hello with the newest id held, backoff on a closed socket."""
+    """What live.js does: hello with the last id seen contiguously, backoff on a closed
+    socket; the events go through LiveClient, the same decisions as live.js."""
 
     def __init__(self, url: str, session_key: str, last_id: int):
-        self.url, self.session_key, self.last_id = url, session_key, last_id
+        from tests.notifications.live_client import LiveClient
+
+        self.url, self.session_key = url, session_key
+        self.live = LiveClient(last_id)
         self.ids: set[int] = set()
         self.duplicates = 0
         self.connects = 0
@@ -96,20 +100,21 @@ class ReconnectingClient:
                 ) as ws:
                     self.connects += 1
                     delay = 0.5
-                    await ws.send(json.dumps({"type": "hello", "last_id": self.last_id}))
+                    self.live.hello()
+                    while self.live.outbox:
+                        await ws.send(json.dumps(self.live.outbox.pop(0)))
                     async for raw in ws:
                         event = json.loads(raw)
                         if event["type"] == "notification":
                             if event["id"] in self.ids:
                                 self.duplicates += 1
                             self.ids.add(event["id"])
-                            self.last_id = max(self.last_id, event["id"])
                             self.changed.set()
                         elif event["type"] == "counts":
                             self.open.set()
-                            if event["last_id"] > self.last_id:  # a push was missed
-                                await ws.send(json.dumps({"type": "hello",
-                                                          "last_id": self.last_id}))
+                        self.live.receive(event)
+                        while self.live.outbox:  # a gap, or a missed push: ask again
+                            await ws.send(json.dumps(self.live.outbox.pop(0)))
             except asyncio.CancelledError:
                 raise
             except Exception:

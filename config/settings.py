@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",  # unaccent: search ignores accents (approvals.search)
     "guardian",
+    "axes",  # failed sign-ins: approvals/sign_in_limit.py
     "viewflow.workflow",
     "rest_framework",
     "rest_framework.authtoken",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "workflow",
     "approvals",
     "notifications",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Only acts when DEBUG=1: the friendly error pages instead of Django's technical ones.
     "approvals.middleware.FriendlyErrorPagesMiddleware",
+    # Last, so that it sees a view's exception first: a lost database answers 503.
+    "approvals.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -99,6 +103,15 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A connection that PostgreSQL ended (a terminated backend, a restart) is found out before
+# it is used again: a kept connection is checked at the start of each request, and the pool
+# checks each connection it hands out (Django passes psycopg's ConnectionPool.check_connection
+# as the pool's `check` when this is on).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Seconds a connection is kept for reuse by its thread. Under ASGI each request runs on a new
+# thread, so the web uses the pool instead (Django refuses both together); long-lived threads
+# (Celery workers, commands) may keep theirs.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 # Under ASGI every request and every websocket read runs in a thread of its own, so without
 # a pool each one opens a new PostgreSQL connection. DATABASE_POOL_MAX_SIZE > 0 gives each
 # worker process a psycopg pool of that size (docs/deploy.md); 0 keeps one connection per use.
@@ -107,8 +120,11 @@ if DATABASE_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresq
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": DATABASE_POOL_MAX_SIZE,
-        "timeout": 10,
+        # A request waits this long for a pooled connection, then answers 503.
+        "timeout": positive_int("DATABASE_POOL_TIMEOUT", 10),
     }
+    if DATABASES["default"]["CONN_MAX_AGE"]:
+        raise ImproperlyConfigured("DATABASE_CONN_MAX_AGE must be 0 with DATABASE_POOL_MAX_SIZE")
 # A process that stalls inside a transaction (a frozen worker, a hung request) would keep its
 # row locks, the history's chain head among them, and block every other change: PostgreSQL
 # ends such a transaction once it has been idle this long (seconds), and the job's lease and
@@ -132,8 +148,8 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-# The database cache is shared by every worker process (failed-login counts must be), and
-# keeps working while Redis is down. Its table is created by a migration.
+# The database cache is shared by every worker process and keeps working while Redis is down.
+# Its table is created by a migration. (Failed sign-ins are not counted in it: it culls.)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -142,6 +158,8 @@ CACHES = {
 }
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -232,6 +250,7 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "approvals.models.DocumentKind",
         "RoleEnum": "approvals.roles.Role",
         "DelegableRoleEnum": "approvals.inputs.DELEGABLE_CHOICES",
+        "AlertKindEnum": "monitoring.models.AlertRule.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -241,6 +260,13 @@ SPECTACULAR_SETTINGS = {
 # Secret keys for the history's hash chain (workflow/audit.py), comma-separated: the first
 # signs new records, all of them verify (rotation). Keep them out of the database's reach.
 AUDIT_CHAIN_KEYS = env.list("AUDIT_CHAIN_KEYS", default=[])
+# Signed checkpoints of the history outside the database (workflow/checkpoints.py): beat writes
+# one every AUDIT_CHECKPOINT_EVERY_MINUTES to the sink, by default a new file in the directory.
+AUDIT_CHECKPOINT_SINK = env.str(
+    "AUDIT_CHECKPOINT_SINK", default="workflow.checkpoints.DirectorySink"
+)
+AUDIT_CHECKPOINT_DIR = env.str("AUDIT_CHECKPOINT_DIR", default=str(BASE_DIR / "audit-checkpoints"))
+AUDIT_CHECKPOINT_EVERY_MINUTES = positive_int("AUDIT_CHECKPOINT_EVERY_MINUTES", 15)
 
 # The history's XLSX export is built in the request up to this many rows, beyond it as a
 # background job (approvals/exports.py): 1,000,000 rows took 141 s on 2 cores (about 7,000
@@ -249,9 +275,31 @@ AUDIT_XLSX_INLINE_ROWS = env.int("AUDIT_XLSX_INLINE_ROWS", default=50_000)
 # The daily purge (beat, or `manage.py purge_exports`) deletes export files older than this.
 AUDIT_EXPORT_KEEP_DAYS = env.int("AUDIT_EXPORT_KEEP_DAYS", default=7)
 
-# Failed sign-ins (web form and API token) per username and address: approvals/login_limits.py.
-LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
-LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+# Failed sign-ins (web form, admin and API token) per username and address, counted by
+# django-axes in the database: approvals/sign_in_limit.py.
+LOGIN_MAX_FAILURES = positive_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCKOUT_SECONDS = positive_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# How many reverse proxies (nginx) stand in front of the web workers; each must overwrite
+# X-Forwarded-For (docs/deploy.md). 0: REMOTE_ADDR is the client, X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, not {TRUSTED_PROXY_COUNT}")
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+AXES_HANDLER = "approvals.sign_in_limit.AtomicDatabaseHandler"
+AXES_FAILURE_LIMIT = "approvals.sign_in_limit.failure_limit"
+AXES_COOLOFF_TIME = "approvals.sign_in_limit.cool_off"
+AXES_CLIENT_IP_CALLABLE = "approvals.sign_in_limit.client_address"
+# One count per username and address: a guesser locks out only themselves, not the person.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A refused attempt is not counted and does not extend the lockout.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# axes.W002 asks for AxesMiddleware, which turns a lockout into its own 429 page; the sign-in
+# form shows the lockout in Vietnamese itself and the API answers 429 with Retry-After.
+SILENCED_SYSTEM_CHECKS = ["axes.W002"]
+# How long an Idempotency-Key (and a web form's one-time token) keeps its first outcome.
+IDEMPOTENCY_KEY_HOURS = positive_int("IDEMPOTENCY_KEY_HOURS", 24)
 # List pages: the largest page a client may ask for.
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=200)
 # --- end REST API ---
@@ -289,4 +337,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.digest_send", "schedule": NOTIFICATION_DIGEST_EVERY_MINUTES * 60,
     },
     "purge-exports": {"task": "approvals.exports_purge", "schedule": crontab(hour=3, minute=15)},
+    "audit-checkpoint": {
+        "task": "workflow.audit_checkpoint", "schedule": AUDIT_CHECKPOINT_EVERY_MINUTES * 60,
+    },
+    "purge-idempotency-keys": {
+        "task": "approvals.idempotency_purge", "schedule": crontab(minute=7),
+    },
+}
+
+# --- Alerts and the managers' dashboard (monitoring/; docs/deploy.md) ---
+# Beat runs the alert scan this often (the demo's server process runs it itself, on a timer),
+# and mails each manager the open alerts once a day at ALERT_DIGEST_HOUR:00.
+ALERT_SCAN_SECONDS = positive_int("ALERT_SCAN_SECONDS", 300)
+ALERT_DIGEST_HOUR = env.int("ALERT_DIGEST_HOUR", default=7)
+CELERY_BEAT_SCHEDULE["alerts-scan"] = {"task": "monitoring.alerts_scan",
+                                       "schedule": ALERT_SCAN_SECONDS}
+# The whole-body dashboard of each running campaign is computed ahead this often (and read
+# while younger than twice that); narrower scopes are always computed live.
+DASHBOARD_REFRESH_SECONDS = positive_int("DASHBOARD_REFRESH_SECONDS", 300)
+CELERY_BEAT_SCHEDULE["dashboard-refresh"] = {"task": "monitoring.dashboard_refresh",
+                                             "schedule": DASHBOARD_REFRESH_SECONDS}
+CELERY_BEAT_SCHEDULE["alerts-digest"] = {
+    "task": "monitoring.alerts_digest", "schedule": crontab(hour=ALERT_DIGEST_HOUR, minute=0),
 }

@@ -10,5 +10,8 @@ os.environ.setdefault("AUDIT_CHAIN_KEYS", "test-only-audit-chain-key")
 
 from config.settings import *  # noqa: E402,F403
 
+# Django's PostgreSQL backend, but its flush between transactional tests may empty the history.
+DATABASES["default"]["ENGINE"] = "tests.postgresql_backend"  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = BASE_DIR / "test-artefacts" / "media"  # noqa: F405
+AUDIT_CHECKPOINT_DIR = str(BASE_DIR / "test-artefacts" / "audit-checkpoints")  # noqa: F405

@@ -16,8 +16,15 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("approvals.api.urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("monitoring.urls")),
     path("", include("approvals.urls")),
 ]
+
+# Our error pages reset their thread's database connection (approvals.views.errors).
+handler400 = "approvals.views.errors.bad_request"
+handler403 = "approvals.views.errors.permission_denied"
+handler404 = "approvals.views.errors.page_not_found"
+handler500 = "approvals.views.errors.server_error"
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns

@@ -1,6 +1,8 @@
 """The websocket events, in one place: their schemas and the functions that build them.
 
-Server -> client: "notification" (one stored notice) and "counts" (unread
+Server -> client: "notification" (one stored notice, with "previous": the id of the
+recipient's notice before it, 0 for the first: a client that lacks it has missed
+something and asks again) and "counts" (unread
 notices, inbox tab counts and the newest notice id, so that a client can see
 that it missed a push and catch up). Client -> server: "hello" with the last
 notice id the client has seen.
@@ -17,6 +19,7 @@ SCHEMAS: dict[str, dict[str, tuple]] = {
     "notification": {
         "type": (str,),
         "id": (int,),
+        "previous": (int,),
         "kind": (str,),
         "nomination": NULLABLE_INT,
         "url": NULLABLE_STR,
@@ -77,6 +80,7 @@ def notification_event(notification, *, actor_name: str | None = None) -> dict:
         {
             "type": "notification",
             "id": notification.pk,
+            "previous": notification.previous_id,
             "kind": notification.kind,
             "nomination": notification.nomination_id,
             "url": nomination_url(notification.nomination_id),

@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 WORKERS_GROUP = "notification-workers"
 PUSH_TYPE = "hub.push"
+OWN_FIELDS = ("id", "previous")  # each recipient's own; the rest of a notice is shared
 # Notices go out the moment they arrive; the counts that follow them are batched:
 # everything named within this window shares one read (a bulk action, many changes).
 COUNTS_DELAY_SECONDS = 0.1
@@ -82,16 +83,16 @@ def push_message(pushes: dict, nudged=(), *, closed_sessions=(), regranted=()) -
     """The one message for a change: each user's notices, who only needs new counts, the
     sessions that ended (their websockets close) and whose role grants changed.
 
-    Notices to many people differ only in their id, so each distinct body is sent
-    once ("bodies") and each notice is [user id, body index, notice id].
+    Notices to many people differ only in their ids, so each distinct body is sent
+    once ("bodies") and each notice is [user id, body index, notice id, previous id].
     """
     bodies: dict = {}
     notices = []
     for user_id, user_events in pushes.items():
         for event in user_events:
-            body = {k: v for k, v in event.items() if k != "id"}
+            body = {k: v for k, v in event.items() if k not in OWN_FIELDS}
             index = bodies.setdefault(tuple(sorted(body.items())), len(bodies))
-            notices.append([user_id, index, event["id"]])
+            notices.append([user_id, index, event["id"], event["previous"]])
     return {
         "type": PUSH_TYPE,
         "bodies": [dict(key) for key in bodies],
@@ -222,10 +223,10 @@ class Hub:
             await self.reload_actors(regranted)
             self.to_count.update(regranted)
         bodies = message["bodies"]
-        for user_id, index, notice_id in message["notices"]:
+        for user_id, index, notice_id, previous in message["notices"]:
             consumers = self.connections.get(user_id)
             if consumers:
-                event = {**bodies[index], "id": notice_id}
+                event = {**bodies[index], "id": notice_id, "previous": previous}
                 for consumer in list(consumers):
                     await self._send(consumer, consumer.deliver(event))
                 self.to_count.add(user_id)

@@ -43,6 +43,9 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
     # Set when an e-mail digest included this notice (send_notification_digest).
     digested_at = models.DateTimeField(null=True, blank=True)
+    # The recipient's notice before this one (0: the first). Ids are global, so this is what
+    # lets a client see a gap in its own notices and ask for it (live.js).
+    previous_id = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = ["-id"]
@@ -69,6 +72,22 @@ class Notification(models.Model):
 
     def text(self, language: str = "vi") -> str:
         return self.text_en if language.startswith("en") and self.text_en else self.text_vi
+
+
+class NotificationCursor(models.Model):
+    """Each recipient's newest notice id, locked by a transaction that adds notices for them.
+
+    The lock orders one recipient's notices: a second transaction waits until the first
+    commits, so each notice's `previous_id` is the notice that committed before it, and a
+    client that holds a notice and its predecessor has missed nothing between them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    last_id = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.last_id}"
 
 
 class DigestMail(models.Model):

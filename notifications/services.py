@@ -37,7 +37,7 @@ from workflow.models import AuditRecord
 from workflow.policy import STATE_TASK, TASK_ROLES
 
 from . import events, hub
-from .models import DigestMail, Notification
+from .models import DigestMail, Notification, NotificationCursor
 
 logger = logging.getLogger(__name__)
 Kind = Notification.Kind
@@ -158,6 +158,7 @@ def notify_transition(*, nomination: Nomination, record: AuditRecord) -> list[No
         if audience.taken_from_username in ids:
             recipients.setdefault(ids[audience.taken_from_username], Kind.TAKEN_BACK)
     recipients.pop(record.actor_id, None)
+    previous = _lock_cursors(sorted(recipients))
     rows = Notification.objects.bulk_create(
         [
             Notification(
@@ -166,16 +167,37 @@ def notify_transition(*, nomination: Nomination, record: AuditRecord) -> list[No
                 nomination=nomination,
                 actor_id=record.actor_id,
                 audit_record_id=record.pk,
+                previous_id=previous[user_id],
                 **_texts(kind, nomination, record),
             )
             for user_id, kind in sorted(recipients.items())
         ]
     )
+    _advance_cursors(rows)
     actor_name = _display_name(getattr(record, "actor", None))
     pushes = {n.recipient_id: [events.notification_event(n, actor_name=actor_name)] for n in rows}
     nudged |= {record.actor_id} if record.actor_id else set()
     push_on_commit(pushes, nudged)
     return rows
+
+
+def _lock_cursors(user_ids: list[int]) -> dict[int, int]:
+    """Lock these recipients' cursors (in id order: no deadlock between two transitions) and
+    return each one's newest notice id; two queries, however many recipients."""
+    if not user_ids:
+        return {}
+    NotificationCursor.objects.bulk_create(
+        [NotificationCursor(user_id=u) for u in user_ids], ignore_conflicts=True
+    )
+    cursors = NotificationCursor.objects.select_for_update().filter(user_id__in=user_ids)
+    return dict(cursors.order_by("user_id").values_list("user_id", "last_id"))
+
+
+def _advance_cursors(rows: list[Notification]) -> None:
+    if rows:
+        NotificationCursor.objects.bulk_update(
+            [NotificationCursor(user_id=n.recipient_id, last_id=n.pk) for n in rows], ["last_id"]
+        )
 
 
 def notifications_mark_read(

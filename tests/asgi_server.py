@@ -26,34 +26,50 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# The application's role (tests/conftest.py creates it and runs `grant_app_role` for it): the
+# server processes get the rights they have in production, not the owner's (docs/deploy.md).
+APP_ROLE = "vinhdanh_app_test"
+APP_ROLE_PASSWORD = "test-only-app-role-password"  # noqa: S105 - a test role on loopback
+
+
 def test_database_url() -> str:
     d = connection.settings_dict
-    auth = d["USER"] + (f":{d['PASSWORD']}" if d.get("PASSWORD") else "")
+    auth = f"{APP_ROLE}:{APP_ROLE_PASSWORD}"
     return f"postgres://{auth}@{d['HOST'] or '127.0.0.1'}:{d['PORT'] or 5432}/{d['NAME']}"
 
 
 @contextmanager
-def asgi_server(*, port: int | None = None, redis_url: str | None = None, name: str = "server"):
-    """Yield the base URL of a uvicorn process (the production server) serving config.asgi."""
+def asgi_server(
+    *, port: int | None = None, redis_url: str | None = None, name: str = "server",
+    debug: bool = True, pool_size: int = 4, database_url: str | None = None,
+    extra_env: dict[str, str] | None = None,
+):
+    """Yield the base URL of a uvicorn process (the production server) serving config.asgi.
+
+    `debug=False` serves as production does (Django renders the error pages itself);
+    `pool_size=0` opens a PostgreSQL connection per use instead of a pool."""
     port = port or free_port()
     ARTEFACTS.mkdir(exist_ok=True)
     log = open(ARTEFACTS / f"{name}-{port}.log", "wb")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": database_url or test_database_url(),
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
         if redis_url is None
         else redis_url,
         "SECRET_KEY": "test-only-secret-key",
-        "DEBUG": "1",
+        "DEBUG": "1" if debug else "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "MEDIA_ROOT": str(ARTEFACTS / "media"),
-        "DATABASE_POOL_MAX_SIZE": "4",  # as deployed (docs/deploy.md)
+        "DATABASE_POOL_MAX_SIZE": str(pool_size),  # 4: as deployed (docs/deploy.md)
+        **(extra_env or {}),
     }
     proc = subprocess.Popen(
+        # As deployed (docs/deploy.md): uvicorn leaves X-Forwarded-For alone, the application
+        # reads it only through TRUSTED_PROXY_COUNT proxies (approvals/sign_in_limit.py).
         [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port),
-         "config.asgi:application"],
+         "--no-proxy-headers", "config.asgi:application"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"

@@ -1,11 +1,28 @@
 import datetime
+import io
 from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from tests import factories
+from tests.asgi_server import APP_ROLE, APP_ROLE_PASSWORD
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django created and migrated the test database as its owner; the application's
+    role, which the server processes connect as, gets what `grant_app_role` gives it."""
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            # Roles belong to the whole cluster: another test run may be creating it right now.
+            cursor.execute(f"""DO $$ BEGIN
+                CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{APP_ROLE_PASSWORD}';
+                EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+            END $$""")
+        call_command("grant_app_role", APP_ROLE, stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("config", "workflow", "approvals", "notifications")
+PACKAGES = ("config", "workflow", "approvals", "notifications", "monitoring")
 
 
 def _modules() -> dict[str, Path]:

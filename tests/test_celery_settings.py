@@ -33,5 +33,8 @@ def test_a_job_setting_that_is_not_a_positive_whole_number_stops_the_start(
 
 def test_every_job_in_the_beat_schedule_is_a_registered_task() -> None:
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert tasks == {"approvals.jobs_sweep", "notifications.digest_send", "approvals.exports_purge"}
+    assert tasks == {"approvals.jobs_sweep", "notifications.digest_send", "approvals.exports_purge",
+                     "monitoring.alerts_scan", "monitoring.alerts_digest",
+                     "monitoring.dashboard_refresh", "approvals.idempotency_purge",
+                     "workflow.audit_checkpoint"}
     assert tasks <= set(app.tasks)

@@ -73,18 +73,38 @@ class ChainReport:
     reason: str = ""
     head_hash: str = GENESIS_HASH
     key_ids: tuple = ()  # the keys the verified records are signed with
+    checkpoints: int = 0  # how many checkpoints the chain was held against
+    checkpointed_up_to: int | None = None  # the newest checkpoint's last record
 
 
-def verify_chain() -> ChainReport:
+@dataclass(frozen=True)
+class Mark:
+    """A point the chain must still pass through: record `last_id` is the `records`-th and
+    has the hash `head_hash`, as `name` (a checkpoint kept outside the database) says."""
+
+    records: int
+    last_id: int
+    head_hash: str
+    name: str
+
+
+def verify_chain(*, start: Mark | None = None, marks: tuple[Mark, ...] = ()) -> ChainReport:
     """Recompute every hash in order; name the first record that does not fit.
 
     With AUDIT_CHAIN_KEYS set, every record must be signed with one of them: an
-    unsigned record (which anyone can compute) counts as broken."""
+    unsigned record (which anyone can compute) counts as broken. From `start` only the
+    records after it are read (it must still be there); each of `marks` must be met."""
     keys = chain_keys()
-    prev = GENESIS_HASH
-    count = 0
+    prev, count, after = GENESIS_HASH, 0, 0
+    if start is not None:
+        broken = _missing(start) or _unmet(start, _count_up_to(start.last_id), _hash_of(start))
+        if broken:
+            return ChainReport(False, _count_up_to(start.last_id), start.last_id, broken)
+        prev, count, after = start.head_hash, start.records, start.last_id
+    pending = {mark.last_id: mark for mark in marks}
     used: dict = {}
-    for record in AuditRecord.objects.order_by("id").iterator(chunk_size=2000):
+    records = AuditRecord.objects.filter(id__gt=after).order_by("id")
+    for record in records.iterator(chunk_size=2000):
         count += 1
         if record.prev_hash != prev:
             return ChainReport(
@@ -101,14 +121,56 @@ def verify_chain() -> ChainReport:
             )
         if not hmac.compare_digest(record.compute_hash(keys.get(record.key_id)), record.hash):
             return ChainReport(False, count, record.pk, "content does not match its hash")
+        mark = pending.pop(record.pk, None)
+        if mark is not None and (broken := _unmet(mark, count, record.hash)):
+            return ChainReport(False, count, record.pk, broken)
         used.setdefault(record.key_id, None)
         prev = record.hash
+    if pending:
+        mark = pending[min(pending)]
+        return ChainReport(False, count, mark.last_id, _missing(mark, present=False))
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and head.last_hash != prev:
         return ChainReport(
             False, count, head.last_record_id, "chain head is ahead: records removed"
         )
-    return ChainReport(True, count, head_hash=prev, key_ids=tuple(k for k in used if k))
+    return ChainReport(
+        True, count, head_hash=prev, key_ids=tuple(k for k in used if k),
+        checkpoints=len(marks),
+    )
+
+
+def _count_up_to(record_id: int) -> int:
+    return AuditRecord.objects.filter(id__lte=record_id).count()
+
+
+def _hash_of(mark: Mark) -> str:
+    return AuditRecord.objects.filter(pk=mark.last_id).values_list("hash", flat=True).first() or ""
+
+
+def _missing(mark: Mark, present: bool | None = None) -> str:
+    """The reason for a mark whose last record is gone, or "" if it is there."""
+    if present is None:
+        present = AuditRecord.objects.filter(pk=mark.last_id).exists()
+    if present:
+        return ""
+    return (
+        f"record {mark.last_id} is missing: {mark.name} vouches for {mark.records} records "
+        f"up to it, the database has {_count_up_to(mark.last_id)} of them"
+    )
+
+
+def _unmet(mark: Mark, count: int, record_hash: str) -> str:
+    """The reason a present record does not fit its mark, or ""."""
+    if not hmac.compare_digest(record_hash, mark.head_hash):
+        return f"record {mark.last_id} no longer has the hash {mark.name} vouches for"
+    if count != mark.records:
+        change = "removed" if count < mark.records else "inserted"
+        return (
+            f"{mark.name} vouches for {mark.records} records up to record {mark.last_id}, "
+            f"the database has {count}: records {change}"
+        )
+    return ""
 
 
 def security_log(

@@ -1,5 +1,6 @@
 """Errors the services raise; each maps to one HTTP status in the web and the API."""
 
+from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -64,3 +65,28 @@ class RuleViolation(WorkflowError):
     status = 422
     code = "rule_violation"
     default_message = _("Quy định không cho phép thao tác này.")
+
+
+
+# SQLSTATEs of a lost race: a serialization failure or a deadlock (class 40), a lock not
+# granted in time (55P03), a statement cancelled by its timeout (57014).
+LOST_RACE_SQLSTATES = ("40", "55P03", "57014")
+
+
+def connection_lost(error: BaseException) -> bool:
+    """The database error says that the connection or the server is gone (a terminated
+    backend, a restart, the network), not that another transaction won a race.
+
+    Looks through the chain of causes: Django wraps the driver's error, and viewflow
+    wraps a lock it could not get in its own error."""
+    chain: list[BaseException] = []
+    seen: BaseException | None = error
+    while seen is not None and seen not in chain:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    for link in chain:
+        sqlstate = getattr(link, "sqlstate", None)
+        if sqlstate:
+            return not sqlstate.startswith(LOST_RACE_SQLSTATES)
+    # No answer from the server at all: the driver's own error (no connection).
+    return any(isinstance(link, OperationalError | InterfaceError) for link in chain)

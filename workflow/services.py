@@ -34,10 +34,18 @@ from approvals.access import (
 from approvals.models import Nomination
 from approvals.names import full_name
 from approvals.states import State
+from monitoring.visits import stage_visit_follow
 from notifications.services import notify_transition
 
 from .audit import audit_append, security_log
-from .errors import Conflict, InvalidInput, NotFound, PermissionRefused, RuleViolation
+from .errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionRefused,
+    RuleViolation,
+    connection_lost,
+)
 from .flows import NominationFlow
 from .policy import MAX_COMMENT, POLICY, TASK_ROLES, Holder, Rule
 from .schemas import CONTROL_CHARACTERS, CONTROL_MESSAGE, check_typed, inputs_to_json
@@ -240,6 +248,7 @@ def perform_transition(
                 data={**recorded, **extra},
                 on_behalf_of=principal,
             )
+            stage_visit_follow(nomination=nomination, record=record)
             notify_transition(nomination=nomination, record=record)
             if within is not None:
                 within(nomination)
@@ -253,7 +262,11 @@ def perform_transition(
         )
         raise
     except (OperationalError, FlowLockFailed) as exc:
-        # A lock we could not get in time is a lost race, not a server error.
+        # A lock we could not get in time is a lost race, not a server error; a connection
+        # that died is neither: it goes on up and the request answers 503 (not a conflict,
+        # which would tell the client that someone else changed the nomination).
+        if connection_lost(exc):
+            raise
         raise Conflict() from exc
     return nomination
 

@@ -1,6 +1,6 @@
-"""Token login and revocation, with failed logins rate-limited per username and address."""
+"""Token login and revocation; failed logins are limited per username and address like the web
+form's (approvals/sign_in_limit.py)."""
 
-from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from approvals import login_limits
+from approvals import sign_in_limit
 
 from .parsers import BoundedJSONParser
 from .serializers import TokenRequestSerializer, TokenSerializer
@@ -39,13 +39,12 @@ class TokenView(APIView):
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, auth=[])
     def post(self, request):
         data = validated(TokenRequestSerializer, request.data)
-        if login_limits.locked_out(request, data["username"]):
-            raise TooManyAttempts(wait=settings.LOGIN_LOCKOUT_SECONDS)
         user = authenticate(request, username=data["username"], password=data["password"])
         if user is None:
-            login_limits.record_failure(request, data["username"])
+            if sign_in_limit.refused(request):
+                raise TooManyAttempts(wait=sign_in_limit.retry_after(request, data["username"]))
             raise BadCredentials()
-        login_limits.record_success(request, data["username"])
+        sign_in_limit.succeeded(request, data["username"])
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.response import Response
 
+from approvals import unavailable
 from workflow.errors import InvalidInput, WorkflowError
 
 NOT_FOUND_MESSAGE = _("Không tìm thấy.")
@@ -50,10 +51,16 @@ def flatten_fields(detail, prefix: str = "") -> dict:
 
 
 def exception_handler(exc, context):
-    """DRF EXCEPTION_HANDLER: map service and framework errors to the contract; others are 500."""
+    """DRF EXCEPTION_HANDLER: map service and framework errors to the contract; others are 500.
+
+    A database that is gone is 503 {"code": "unavailable"} with Retry-After."""
+    if isinstance(exc, unavailable.DATABASE_ERRORS):
+        return unavailable.response_for(context["request"], exc)
     if isinstance(exc, WorkflowError):
         body = error_body(exc.code, exc.message, reasons=exc.reasons, fields=exc.fields)
-        return Response(body, status=exc.status)
+        retry = getattr(exc, "retry_after", None)  # "in progress": the first request runs
+        return Response(body, status=exc.status,
+                        headers={"Retry-After": str(retry)} if retry else None)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(NOT_FOUND_MESSAGE)
     elif isinstance(exc, DjangoPermissionDenied):

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from monitoring import api as monitoring_api
 from workflow.policy import LIFECYCLE_ACTIONS
 from workflow.schemas import slug
 
@@ -51,6 +52,19 @@ urlpatterns += [
         name=f"api-action-{slug(action)}",
     )
     for action in LIFECYCLE_ACTIONS
+]
+
+# The managers' dashboard and alerts (monitoring/).
+urlpatterns += [
+    path("dashboard/", monitoring_api.Dashboard.as_view(), name="api-dashboard"),
+    path("dashboard/<slug:key>/", monitoring_api.DashboardFigure.as_view(),
+         name="api-dashboard-figure"),
+    path("alerts/", monitoring_api.Alerts.as_view(), name="api-alerts"),
+    path("alerts/<int:pk>/acknowledge/", monitoring_api.AlertAcknowledge.as_view(),
+         name="api-alert-acknowledge"),
+    path("alert-rules/", monitoring_api.AlertRules.as_view(), name="api-alert-rules"),
+    path("alert-rules/<int:pk>/", monitoring_api.AlertRuleDetail.as_view(),
+         name="api-alert-rule"),
 ]
 
 # Anything else under /api/v1/ is the same JSON 404 as a hidden object.

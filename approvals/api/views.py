@@ -42,6 +42,7 @@ from workflow.services import APPLY, nomination_act
 from workflow.sla import deadline_rules
 
 from . import serializers as s
+from .idempotent import IdempotentPost
 
 
 class Page(PageNumberPagination):
@@ -74,7 +75,7 @@ class ActorContextMixin(generics.GenericAPIView):
 # --- nominations ------------------------------------------------------------
 
 
-class NominationListCreate(ActorContextMixin, generics.ListCreateAPIView):
+class NominationListCreate(IdempotentPost, ActorContextMixin, generics.ListCreateAPIView):
     queryset = Nomination.objects.none()
     serializer_class = s.NominationSerializer
     pagination_class = Page
@@ -91,16 +92,19 @@ class NominationListCreate(ActorContextMixin, generics.ListCreateAPIView):
     @extend_schema(request=s.NominationCreateSerializer, responses={201: s.NominationSerializer})
     def post(self, request):
         data = validated(s.NominationCreateSerializer, request.data)
-        nomination = nomination_create(
-            user=request.user,
-            unit_id=data["unit"],
-            campaign_id=data["campaign"],
-            award_id=data["award"],
-            nominee_name=data["nominee_name"],
-            nominee_title=data["nominee_title"],
-            achievements=data["achievements"],
+        return self.respond(
+            lambda within: nomination_create(
+                user=request.user,
+                unit_id=data["unit"],
+                campaign_id=data["campaign"],
+                award_id=data["award"],
+                nominee_name=data["nominee_name"],
+                nominee_title=data["nominee_title"],
+                achievements=data["achievements"],
+                within=within,
+            ),
+            lambda nomination: self.render(nomination, status.HTTP_201_CREATED),
         )
-        return self.render(nomination, status.HTTP_201_CREATED)
 
 
 class NominationDetail(ActorContextMixin, generics.GenericAPIView):
@@ -120,7 +124,7 @@ class NominationDetail(ActorContextMixin, generics.GenericAPIView):
         return self.render(nomination)
 
 
-class NominationAction(ActorContextMixin, generics.GenericAPIView):
+class NominationAction(IdempotentPost, ActorContextMixin, generics.GenericAPIView):
     """Take one lifecycle action; the body is the comment plus the action's own fields."""
 
     queryset = Nomination.objects.none()
@@ -132,9 +136,12 @@ class NominationAction(ActorContextMixin, generics.GenericAPIView):
     @extend_schema(responses=s.NominationSerializer)
     def post(self, request, pk: int):
         inputs = validated(self.get_serializer_class(), request.data)
-        return self.render(nomination_act(
-            user=request.user, nomination_id=pk, action=self.workflow_action, inputs=inputs
-        ))
+        return self.respond(
+            lambda within: nomination_act(user=request.user, nomination_id=pk,
+                                          action=self.workflow_action, inputs=inputs,
+                                          within=within),
+            self.render,
+        )
 
 
 def action_view(action: str):
@@ -150,7 +157,7 @@ def action_view(action: str):
     return view.as_view(workflow_action=action)
 
 
-class BulkActions(APIView):
+class BulkActions(IdempotentPost):
     @extend_schema(
         request=s.bulk_schema(),
         responses={200: s.JobSerializer, 202: s.JobSerializer},
@@ -299,7 +306,7 @@ class Awards(generics.ListAPIView):
 # --- dossier documents ------------------------------------------------------
 
 
-class Documents(generics.GenericAPIView):
+class Documents(IdempotentPost, generics.GenericAPIView):
     queryset = Nomination.objects.none()
     serializer_class = s.DocumentSerializer
     parser_classes = [MultiPartParser]
@@ -316,10 +323,12 @@ class Documents(generics.GenericAPIView):
         upload = data["file"]
         # Read one byte past the limit at most: the service refuses an over-size file.
         content = upload.read(settings.DOSSIER_MAX_UPLOAD_BYTES + 1)
-        doc = document_upload(
-            user=request.user, nomination_id=pk, kind=data["kind"], name=upload.name, data=content
+        return self.respond(
+            lambda within: document_upload(user=request.user, nomination_id=pk,
+                                           kind=data["kind"], name=upload.name, data=content,
+                                           within=within),
+            lambda doc: Response(s.DocumentSerializer(doc).data, status=status.HTTP_201_CREATED),
         )
-        return Response(s.DocumentSerializer(doc).data, status=status.HTTP_201_CREATED)
 
 
 class DocumentDetail(APIView):

@@ -1,11 +1,15 @@
 """Labels and the page header's view of the signed-in user."""
 
+import uuid
+
 from django import template
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from approvals.access import may_read_global_history, request_actor
+from approvals.idempotency import FORM_TOKEN_FIELD
 from approvals.labels import (
     action_label,
     deadline_status_label,
@@ -25,6 +29,13 @@ for _label in (
     state_label, role_label, action_label, document_kind_label, task_label, deadline_status_label
 ):
     register.filter(_label.__name__, _label)
+
+
+@register.simple_tag
+def form_token():
+    """A POST form's one-time token: posted twice, the form is done once (views.once)."""
+    return format_html('<input type="hidden" name="{}" value="{}">', FORM_TOKEN_FIELD,
+                       uuid.uuid4().hex)
 
 
 @register.filter

@@ -14,6 +14,7 @@ from approvals.filters import InboxFilters, NominationFilters, parse_filters
 from approvals.forms import bulk_choices
 from approvals.jobs import bulk_start
 from approvals.models import Award, Campaign, Unit
+from approvals.roles import Role
 from approvals.selectors import inbox, inbox_counts, nomination_list, with_absence
 from approvals.states import State
 from workflow.errors import InvalidInput, WorkflowError
@@ -22,6 +23,7 @@ from workflow.schemas import ACTION_SLUGS, bulk_schema, parse, parse_inputs, slu
 from workflow.sla import STATUS_CHOICES
 
 from .common import login_required_back_to, mark_deadlines, render_error
+from .once import once_per_form
 
 PAGE_SIZE = 100
 FILTER_KEYS = ("campaign", "unit", "award", "state", "overdue", "deadline_status", "q")
@@ -87,6 +89,9 @@ def _inbox_context(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    # A manager lands on the dashboard (monitoring/), everyone else on their work.
+    if request_actor(request).units_for(Role.MANAGER):
+        return redirect("dashboard")
     return redirect("inbox")
 
 
@@ -126,6 +131,7 @@ def _inbox_page(request) -> str:
 
 @login_required_back_to(_inbox_page)
 @require_POST
+@once_per_form
 def bulk(request: HttpRequest) -> HttpResponse:
     data = request.POST.copy()
     data.setlist("nomination_ids", request.POST.getlist("ids"))

@@ -33,6 +33,7 @@ from .common import (
     render_error,
     safe_next,
 )
+from .once import form_within, once_per_form
 
 
 def _detail_page(request, pk, **_ignored) -> str:
@@ -103,13 +104,16 @@ def nomination_detail(request, pk):
 
 @login_required_back_to(_detail_page)
 @require_POST
+@once_per_form
 def nomination_action(request, pk, action):
     if action not in LIFECYCLE_ACTIONS:
         raise Http404
     nomination = nomination_or_404(request, pk)
+    target = safe_next(request, reverse("nomination-detail", args=[nomination.pk]))
     try:
         nomination_act(user=request.user, nomination_id=nomination.pk, action=action,
-                       inputs=parse_inputs(action, request.POST))
+                       inputs=parse_inputs(action, request.POST),
+                       within=form_within(request, target))
     except NotFound:
         raise Http404 from None
     except WorkflowError as exc:
@@ -117,7 +121,7 @@ def nomination_action(request, pk, action):
         context = _detail_context(request, nomination, posted_action=action, posted=request.POST)
         return render_error(request, "approvals/nomination_detail.html", context, exc)
     messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": POLICY[action].label})
-    return redirect(safe_next(request, reverse("nomination-detail", args=[nomination.pk])))
+    return redirect(target)
 
 
 def _unit_ids(request):
@@ -125,6 +129,7 @@ def _unit_ids(request):
 
 
 @login_required_back_to(_this_page)
+@once_per_form
 def nomination_create_page(request):
     form = NominationForm(request.POST or None, unit_ids=_unit_ids(request))
     if request.method == "POST":
@@ -132,7 +137,8 @@ def nomination_create_page(request):
             return render(request, "approvals/nomination_form.html", {"form": form}, status=400)
         try:
             nomination = nomination_create(
-                user=request.user, unit_id=form.cleaned_data["unit"].pk, **form.service_fields()
+                user=request.user, unit_id=form.cleaned_data["unit"].pk, **form.service_fields(),
+                within=form_within(request, lambda n: reverse("nomination-detail", args=[n.pk])),
             )
         except WorkflowError as exc:
             form.add_service_errors(exc)
@@ -143,6 +149,7 @@ def nomination_create_page(request):
 
 
 @login_required_back_to(_this_page)
+@once_per_form
 def nomination_edit_page(request, pk):
     nomination = nomination_or_404(request, pk)
     initial = {"campaign": nomination.campaign_id, "award": nomination.award_id,
@@ -169,6 +176,7 @@ def nomination_edit_page(request, pk):
 
 @login_required_back_to(_detail_page)
 @require_POST
+@once_per_form
 def document_upload(request, pk):
     nomination = nomination_or_404(request, pk)
     form = DocumentForm(request.POST, request.FILES)
@@ -179,7 +187,9 @@ def document_upload(request, pk):
         dossier.document_upload(user=request.user, nomination_id=nomination.pk,
                                 kind=form.cleaned_data["kind"], name=upload.name,
                                 # At most one byte past the limit: the service refuses it.
-                                data=upload.read(settings.DOSSIER_MAX_UPLOAD_BYTES + 1))
+                                data=upload.read(settings.DOSSIER_MAX_UPLOAD_BYTES + 1),
+                                within=form_within(request, reverse("nomination-detail",
+                                                                    args=[nomination.pk])))
     except NotFound:
         raise Http404 from None
     except WorkflowError as exc:
@@ -196,6 +206,7 @@ def raise_invalid(form):
 
 @login_required_back_to(_detail_page)
 @require_POST
+@once_per_form
 def document_remove(request, pk, doc_pk):
     nomination = nomination_or_404(request, pk)
     try:

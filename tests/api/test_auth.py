@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 import pytest
+from django.http import HttpRequest
 from django.test import override_settings
 from rest_framework.test import APIClient
 
@@ -63,7 +64,7 @@ def test_revoking_needs_authentication(people):
 
 def test_the_web_session_authenticates_the_api(people):
     client = APIClient()
-    assert client.login(username="auditor", password=PASSWORD)
+    assert client.login(request=HttpRequest(), username="auditor", password=PASSWORD)
     assert client.get(f"{API}/me/").json()["username"] == "auditor"
 
 

@@ -92,3 +92,54 @@ async def ws_until_notification(ws, timeout: float = 10) -> dict:
         event = await ws_receive(ws, timeout)
         if event["type"] == "notification":
             return event
+
+
+class LiveClient:
+    """What notifications/static/notifications/live.js does with the events it receives:
+    the same state and the same decisions (keep the two in step). `shown` lists the
+    notices it would toast, in order; `outbox` the hellos it would send."""
+
+    def __init__(self, last_id: int):
+        self.last_id = last_id  # every notice up to it has been seen
+        self.seen: set[int] = set()
+        self.ahead: dict[int, int] = {}  # previous id -> notice id, after a gap
+        self.catching_up = False
+        self.asked_at = -1
+        self.shown: list[int] = []
+        self.outbox: list[dict] = []
+
+    def hello(self) -> None:
+        self.catching_up = True
+        self.asked_at = self.last_id
+        self.outbox.append({"type": "hello", "last_id": self.last_id})
+
+    def remember(self, event: dict) -> bool:
+        if event["id"] in self.seen or event["id"] <= self.last_id:
+            return False
+        self.seen.add(event["id"])
+        self.ahead[max(event["previous"], self.last_id)] = event["id"]
+        while self.last_id in self.ahead:
+            self.last_id = self.ahead.pop(self.last_id)
+        return True
+
+    def receive(self, event: dict) -> None:
+        if event["type"] == "notification":
+            if not self.remember(event):
+                return
+            self.shown.append(event["id"])
+            if self.ahead and not self.catching_up:
+                self.hello()
+        elif event["type"] == "counts":
+            self.catching_up = False
+            if event["last_id"] > self.last_id and self.asked_at != self.last_id:
+                self.hello()
+
+    async def run(self, ws, *, until, timeout: float = 10) -> None:
+        """Send what it would send and feed it what arrives, until `until()` holds."""
+        async with asyncio.timeout(timeout):
+            while True:
+                while self.outbox:
+                    await ws.send(json.dumps(self.outbox.pop(0)))
+                if until():
+                    return
+                self.receive(await ws_receive(ws, timeout))

@@ -5,7 +5,10 @@ from playwright.sync_api import expect
 
 from approvals.states import State
 from notifications.models import Notification
+from tests import factories
 from tests.browser import conftest as shared
+from tests.notifications.test_services import DEAD_LAYER
+from workflow import services
 
 # The shared browser fixtures (tests/browser/conftest.py), for this directory too.
 browser = shared.browser
@@ -71,3 +74,27 @@ def test_the_notification_centre_lists_marks_read_and_marks_all_read(
     expect(head.locator("[data-unread-count]")).to_be_hidden()
     assert not Notification.objects.filter(recipient=people["head"], read_at__isnull=True)
     assert Notification.objects.filter(recipient=people["staff"], read_at__isnull=True).count() == 1
+
+
+def test_a_notice_whose_push_failed_reaches_the_page_after_a_newer_one_came_live(
+    org, people, login, settings
+):
+    gap, newer = (factories.new_draft(org, people, name=n) for n in ("Người A", "Người B"))
+    reviewer = login(None, "reviewer")
+    expect(reviewer.locator("[data-vd-notifications]")).to_have_attribute("data-ws-state", "open")
+    reviewer.evaluate("""window.__got = [];
+        document.addEventListener("vd:notification", (e) => window.__got.push(e.detail.id));""")
+    settings.CHANNEL_LAYERS = DEAD_LAYER  # its push fails: stored, never pushed
+    services.nomination_submit(user=people["head"], nomination_id=gap.pk)
+    head = login(None, "head")  # the newer one through the server: pushed live
+    head.goto(f"/nominations/{newer.pk}/")
+    head.locator('form[data-action="submit"] [data-testid="do-submit"]').click()
+    head.wait_for_load_state()
+    stored = list(Notification.objects.filter(recipient=people["reviewer"])
+                  .order_by("id").values_list("id", flat=True))
+    assert len(stored) == 2
+    reviewer.wait_for_function("window.__got.length >= 2")
+    reviewer.wait_for_timeout(500)  # room for a duplicate to show up
+    got = reviewer.evaluate("window.__got")
+    assert sorted(got) == stored and got[0] == stored[1]  # the newer one came first
+    expect(reviewer.locator("[data-unread-count]")).to_have_text("2")

@@ -233,8 +233,9 @@ def test_after_commit_one_message_to_every_worker_carries_the_notice_and_the_act
     for channel in (worker_a, worker_b):
         message = async_to_sync(layer.receive)(channel)
         assert message["type"] == "hub.push"
-        [(user_id, body, notice_id)] = message["notices"]
-        event = events.validate({**message["bodies"][body], "id": notice_id})
+        [(user_id, body, notice_id, previous)] = message["notices"]
+        event = events.validate({**message["bodies"][body], "id": notice_id,
+                                 "previous": previous})
         assert (user_id, event["id"]) == (people["reviewer"].pk, notice.pk)
         assert event["nomination"] == draft.pk and event["url"] == f"/nominations/{draft.pk}/"
         assert message["nudge"] == [people["head"].pk]
@@ -259,11 +260,12 @@ def test_the_pushed_notice_names_its_actor_family_name_first(org, people, draft)
 def test_notices_to_many_people_send_their_common_body_once():
     body = {"type": "notification", "kind": "task", "text_vi": "x", "read": False}
     message = push_message(
-        {7: [{**body, "id": 70}], 8: [{**body, "id": 80}], 9: [{**body, "kind": "x", "id": 90}]},
+        {7: [{**body, "id": 70, "previous": 0}], 8: [{**body, "id": 80, "previous": 60}],
+         9: [{**body, "kind": "x", "id": 90, "previous": 0}]},
         {7, 3},
     )
     assert message["bodies"] == [body, {**body, "kind": "x"}]
-    assert message["notices"] == [[7, 0, 70], [8, 0, 80], [9, 1, 90]]
+    assert message["notices"] == [[7, 0, 70, 0], [8, 0, 80, 60], [9, 1, 90, 0]]
     assert message["nudge"] == [3]  # 7 is counted anyway: it has a notice
 
 

@@ -3,8 +3,15 @@
  * Protocol (see notifications/events.py): on open the client sends
  * {"type": "hello", "last_id": N}; the server answers with every notification
  * after N, in order, then a "counts" event; afterwards it pushes new
- * "notification" and "counts" events. A "counts" event carries the newest
- * notification id, so a push lost while connected is fetched by a new hello.
+ * "notification" and "counts" events.
+ *
+ * Nothing is lost: N is the last id seen *contiguously*. Each notice names the
+ * recipient's notice before it ("previous"; ids are shared by everyone, so a
+ * higher id alone says nothing); a notice whose predecessor has not been seen
+ * shows a gap (its push failed while newer ones got through), and the client
+ * says hello again with N, which fetches the gap from the database. A "counts"
+ * event carries the newest id, so a client that missed the newest push asks too.
+ * tests/notifications/live_client.py mirrors this logic for the tests.
  *
  * Page contract: elements with data-inbox-count="mine|queue|done" show the inbox
  * tab counts; "vd:inbox-changed" is dispatched on document with the counts, and
@@ -20,12 +27,16 @@
 
   var STORAGE_KEY = "vd:last-notification-id:" + bell.dataset.userId;
   var lang = (bell.dataset.lang || document.documentElement.lang || "vi").slice(0, 2);
+  /* Every notice up to lastId has been seen (or was in the page when it was rendered). */
   var lastId = Math.max(Number(bell.dataset.lastId || 0), readStored());
-  var seen = {}; /* ids shown on this page: two commits may arrive out of id order */
+  var seen = {}; /* ids shown on this page */
+  var ahead = {}; /* previous id -> notice id, for notices that came after a gap */
   var attempt = 0;
   var socket = null;
   var retryTimer = null;
   var stopped = false;
+  var catchingUp = false; /* a hello is out: its replay ends with a "counts" event */
+  var askedAt = -1; /* the lastId of the latest hello */
 
   function readStored() {
     try {
@@ -35,21 +46,30 @@
     }
   }
 
-  function remember(id) {
-    if (seen[id]) {
+  function remember(event) {
+    if (seen[event.id] || event.id <= lastId) {
       return false;
     }
-    seen[id] = true;
-    if (id <= lastId) {
-      return true;
+    seen[event.id] = true;
+    ahead[Math.max(event.previous, lastId)] = event.id; /* (an older one is seen already) */
+    var before = lastId;
+    while (ahead[lastId] !== undefined) {
+      var next = ahead[lastId];
+      delete ahead[lastId];
+      lastId = next;
     }
-    lastId = id;
-    try {
-      window.localStorage.setItem(STORAGE_KEY, String(id));
-    } catch (e) {
-      /* private mode: memory only */
+    if (lastId !== before) {
+      try {
+        window.localStorage.setItem(STORAGE_KEY, String(lastId));
+      } catch (e) {
+        /* private mode: memory only */
+      }
     }
     return true;
+  }
+
+  function hasGap() {
+    return Object.keys(ahead).length > 0;
   }
 
   function setState(state) {
@@ -58,6 +78,8 @@
 
   function hello() {
     if (socket && socket.readyState === WebSocket.OPEN) {
+      catchingUp = true;
+      askedAt = lastId;
       socket.send(JSON.stringify({ type: "hello", last_id: lastId }));
     }
   }
@@ -73,6 +95,7 @@
   }
 
   function showCounts(event) {
+    catchingUp = false;
     showUnread(event.unread);
     Object.keys(event.inbox).forEach(function (tab) {
       document.querySelectorAll('[data-inbox-count="' + tab + '"]').forEach(function (el) {
@@ -80,8 +103,8 @@
       });
     });
     document.dispatchEvent(new CustomEvent("vd:inbox-changed", { detail: event }));
-    if (event.last_id > lastId) {
-      hello(); /* a push was lost (full channel layer): catch up from the database */
+    if (event.last_id > lastId && askedAt !== lastId) {
+      hello(); /* a push was lost: catch up from the database (once per lastId) */
     }
   }
 
@@ -112,11 +135,14 @@
   }
 
   function onNotification(event) {
-    if (!remember(event.id)) {
+    if (!remember(event)) {
       return; /* already seen (another tab, or a replay) */
     }
     toast(event);
     document.dispatchEvent(new CustomEvent("vd:notification", { detail: event }));
+    if (hasGap() && !catchingUp) {
+      hello(); /* its predecessor never came: fetch everything after lastId */
+    }
   }
 
   function onMessage(message) {
@@ -174,7 +200,13 @@
 
   window.addEventListener("storage", function (e) {
     if (e.key === STORAGE_KEY) {
+      /* another tab has seen everything up to its lastId */
       lastId = Math.max(lastId, Number(e.newValue || 0));
+      Object.keys(ahead).forEach(function (previous) {
+        if (ahead[previous] <= lastId) {
+          delete ahead[previous];
+        }
+      });
     }
   });
   window.addEventListener("online", function () {
