@@ -24,10 +24,13 @@ from .models import (
     Delegation,
     DossierDocument,
     ExportJob,
+    Membership,
     Nomination,
+    Person,
     RoleGrant,
     Unit,
 )
+from .record_kinds import KINDS
 from .roles import UNIT_ROLES, Role
 
 _PREFIX = "role_"
@@ -347,3 +350,106 @@ def _own_job(model: type[_Job], user: Any, job_id: int | str) -> _Job:
     if job is None:
         raise NotFound(_("Không tìm thấy."))
     return job
+
+
+# --- the nominee register: persons, their records, collectives (issue 11) -------------
+
+# The standing reviewer keeps the register (an administrator too, as in the admin); the unit
+# roles read the people of their own units. Nobody else sees it.
+REGISTER_EDIT_ROLES = (Role.STANDING_REVIEWER, Role.ADMIN)
+REGISTER_READ_ROLES = (*REGISTER_EDIT_ROLES, *sorted(UNIT_ROLES))
+REGISTER_EDIT_REFUSED = _(
+    "Chỉ Thường trực Hội đồng Thi đua - Khen thưởng cập nhật hồ sơ cá nhân và tập thể."
+)
+
+
+def may_read_register(actor: Actor) -> bool:
+    return bool(actor.units_for(*REGISTER_READ_ROLES))
+
+
+def may_edit_register(actor: Actor) -> bool:
+    return bool(actor.units_for(*REGISTER_EDIT_ROLES))
+
+
+def persons_visible_q(actor: Actor, *, edit: bool = False) -> Q:
+    """A Q on Person: the people this actor may read (or, with `edit`, change).
+
+    Who covers the whole body sees everyone, people with no membership yet among them;
+    a unit's roles see the people whose membership of one of their units has not ended."""
+    units = actor.units_for(*(REGISTER_EDIT_ROLES if edit else REGISTER_READ_ROLES))
+    if not units:
+        return Q(pk__in=[])
+    if actor.roots & units:
+        return Q()
+    today = timezone.localdate()
+    current = Membership.objects.filter(unit_id__in=units).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+    return Q(pk__in=current.values("person_id"))
+
+
+def units_visible(actor: Actor) -> frozenset[int]:
+    """The collectives (units) whose register this actor may read."""
+    return actor.units_for(*REGISTER_READ_ROLES)
+
+
+def _pk(value: int | str) -> int:
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return 0
+    return pk if 0 < pk < 2**63 else 0
+
+
+def get_person_for_actor(
+    actor: Actor, person_id: int | str, *, edit: bool = False, for_update: bool = False
+) -> Person:
+    """The person, or NotFound when missing or not readable by the actor (the two look the
+    same); PermissionRefused when the actor reads but may not change them (`edit`)."""
+    qs = Person.objects.filter(persons_visible_q(actor))
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    person = qs.filter(pk=_pk(person_id)).first()
+    if person is None:
+        raise NotFound(_("Không tìm thấy cá nhân."))
+    editable = Person.objects.filter(persons_visible_q(actor, edit=True), pk=person.pk)
+    if edit and not editable.exists():
+        raise PermissionRefused(REGISTER_EDIT_REFUSED)
+    return person
+
+
+def get_collective_for_actor(actor: Actor, unit_id: int | str) -> Unit:
+    """The unit as a collective of the register, or NotFound (missing or not readable)."""
+    pk = _pk(unit_id)
+    unit = Unit.objects.filter(pk=pk).first() if pk in units_visible(actor) else None
+    if unit is None:
+        raise NotFound(_("Không tìm thấy tập thể."))
+    return unit
+
+
+def get_record_for_actor(
+    actor: Actor, kind: str, record_id: int | str, *, edit: bool = False,
+    for_update: bool = False,
+) -> Any:
+    """One row of a record kind (approvals.record_kinds: a membership, a rating, ...) whose
+    person (or, for a collective's past award, whose unit) the actor reads; else NotFound.
+    PermissionRefused when the actor reads but may not change it (`edit`)."""
+    spec = KINDS[kind]
+    qs = spec.model._default_manager.all()
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    record = qs.filter(pk=_pk(record_id)).first()
+    person_id = getattr(record, "person_id", None)
+    if record is None or (person_id is None and getattr(record, "unit_id", None) is None):
+        raise NotFound(_("Không tìm thấy."))
+    if person_id is not None:
+        try:
+            get_person_for_actor(actor, person_id, edit=edit)
+        except NotFound:
+            raise NotFound(_("Không tìm thấy.")) from None
+        return record
+    if record.unit_id not in units_visible(actor):
+        raise NotFound(_("Không tìm thấy."))
+    if edit and record.unit_id not in actor.units_for(*REGISTER_EDIT_ROLES):
+        raise PermissionRefused(REGISTER_EDIT_REFUSED)
+    return record

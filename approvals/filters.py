@@ -13,6 +13,7 @@ from workflow.policy import HISTORY_ACTIONS
 from workflow.schemas import Text, date_field, messages, parse
 from workflow.sla import STATUS_CHOICES
 
+from .record_kinds import KIND_CHOICES
 from .selectors import ORDERS, TABS
 from .states import State
 
@@ -94,3 +95,46 @@ class DashboardFilters(serializers.Serializer):
 class AlertFilters(serializers.Serializer):
     status = _choice((("open", _("Đang mở")), ("past", _("Đã xác nhận hoặc đã hết"))),
                      default="open")
+
+
+class PersonFilters(serializers.Serializer):
+    """The register's list of people (page and API) and the lookup's search."""
+
+    q = Text(
+        required=False, max_length=200, error_messages=messages(),
+        help_text="Name search, accents and case ignored: “nguyen van an” finds “Nguyễn Văn An”.",
+    )
+    unit = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, error_messages=messages(),
+        help_text="Unit id: the people who are its members today.",
+    )
+
+
+class CollectiveFilters(serializers.Serializer):
+    q = Text(
+        required=False, max_length=200, error_messages=messages(),
+        help_text="Name or code search, accents and case ignored.",
+    )
+
+
+class MembersFilters(serializers.Serializer):
+    on = date_field(
+        required=False, help_text="The day (dd/mm/yyyy or yyyy-mm-dd); today if left out."
+    )
+
+
+class ImportInput(serializers.Serializer):
+    """An import (page and API): the kind of rows, the file and whether to only try it."""
+
+    kind = serializers.ChoiceField(
+        choices=KIND_CHOICES, error_messages=messages(None, _("Chọn loại dữ liệu cần nhập.")),
+        help_text="What the file holds: persons, memberships or one record type.",
+    )
+    file = serializers.FileField(
+        error_messages=messages(None, _("Chọn tệp cần nhập."), empty=_("Tệp trống.")),
+        help_text="CSV (UTF-8) or XLSX, the header in the first row.",
+    )
+    dry_run = serializers.BooleanField(
+        required=False, default=False, error_messages=messages(invalid=_("Chọn có hoặc không.")),
+        help_text="Only check the file and report what would change; nothing is written.",
+    )

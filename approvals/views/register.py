@@ -1,0 +1,214 @@
+"""The nominee register's pages: the lookup (people and collectives, accents aside), a
+person's records and commendation history, a collective's members and awards, the
+standing reviewer's edits of them, and the import of a file (upload, preview, confirm)."""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from approvals import register_selectors as rs
+from approvals.access import (
+    Actor,
+    get_collective_for_actor,
+    get_person_for_actor,
+    may_edit_register,
+    may_read_register,
+    request_actor,
+)
+from approvals.filters import ImportInput, MembersFilters, PersonFilters, parse_filters
+from approvals.imports import MAX_IMPORT_BYTES, ImportRejected, records_import
+from approvals.models import Award, Unit
+from approvals.record_kinds import CHOICE, KINDS, RECORD_KINDS, Kind
+from workflow.errors import InvalidInput, NotFound, WorkflowError
+from workflow.schemas import parse
+
+from .common import login_required_back_to
+
+PAGE_SIZE = 50
+# A previewed file waits for its confirmation this long (seconds), for its uploader only.
+PREVIEW_SECONDS = 30 * 60
+
+
+def _reader(request: HttpRequest) -> Actor:
+    actor = request_actor(request)
+    if not may_read_register(actor):
+        raise PermissionDenied
+    return actor
+
+
+def _editor(request: HttpRequest) -> Actor:
+    actor = request_actor(request)
+    if not may_edit_register(actor):
+        raise PermissionDenied
+    return actor
+
+
+def _parsed(schema: type, data: Any) -> tuple[dict[str, Any], InvalidInput | None]:
+    try:
+        return parse_filters(schema, data), None
+    except InvalidInput as exc:
+        return {}, exc
+
+
+@login_required
+def register_home(request: HttpRequest) -> HttpResponse:
+    """Tra cứu: find people and collectives by name (accents aside), with their awards."""
+    actor = _reader(request)
+    filters, error = _parsed(PersonFilters, request.GET)
+    page = Paginator(rs.person_list(actor, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    q = filters.get("q", "")
+    collectives = list(rs.collective_list(actor, q=q)[: rs.LOOKUP_LIMIT]) if q else []
+    return render(request, "approvals/register_home.html", {
+        "page": page, "people": page.object_list, "collectives": collectives,
+        "filters": filters, "error": error, "may_edit": may_edit_register(actor),
+        "units": Unit.objects.filter(pk__in=actor.units_for(*actor.scopes)).only(
+            "id", "name", "name_en", "code"),
+    }, status=400 if error else 200)
+
+
+def _kind_fields(kind: Kind, values: dict[str, Any] | None = None, *, skip_person: bool = True
+                 ) -> list[dict[str, Any]]:
+    """A kind's columns as the form renders them, with the values typed or stored."""
+    values = values or {}
+    fields = []
+    for column in kind.columns:
+        if skip_person and column.name == kind.person_field:
+            continue
+        choices: list[tuple[str, str]] = []
+        if column.type == CHOICE and column.choices is not None:
+            choices = [(str(v), str(label)) for v, label in column.choices.choices]
+        elif column.type == "unit":
+            choices = [(u.code, u.name) for u in Unit.objects.only("code", "name")]
+        elif column.type == "award":
+            choices = [(a.code, a.name_vi) for a in Award.objects.only("code", "name_vi")]
+        fields.append({"column": column, "choices": choices,
+                       "value": _shown(values.get(column.name, ""))})
+    return fields
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+@login_required
+def person_page(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _reader(request)
+    try:
+        person = rs.person_profile(get_person_for_actor(actor, pk))
+    except NotFound:
+        raise Http404 from None
+    may_edit = may_edit_register(actor)
+    sections = [
+        {"kind": KINDS[code], "rows": person.records[code],  # type: ignore[attr-defined]
+         "fields": _kind_fields(KINDS[code]) if may_edit else []}
+        for code in RECORD_KINDS
+    ]
+    return render(request, "approvals/person_detail.html", {
+        "person": person, "sections": sections, "may_edit": may_edit,
+        "person_fields": _kind_fields(KINDS["persons"], _values(KINDS["persons"], person))
+        if may_edit else [],
+    })
+
+
+def _values(kind: Kind, obj: Any) -> dict[str, Any]:
+    values = {}
+    for column in kind.columns:
+        if column.type in ("unit", "award"):
+            related = getattr(obj, column.name)
+            values[column.name] = related.code if related else ""
+        elif column.type == "person":
+            values[column.name] = getattr(obj, f"{column.name}_id")
+        else:
+            values[column.name] = getattr(obj, column.name)
+    return values
+
+
+@login_required
+def collective_page(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _reader(request)
+    try:
+        unit = get_collective_for_actor(actor, pk)
+    except NotFound:
+        raise Http404 from None
+    filters, error = _parsed(MembersFilters, request.GET)
+    day = filters.get("on") or timezone.localdate()
+    return render(request, "approvals/collective_detail.html", {
+        "unit": rs.collective_profile(unit, day=day), "day": day, "error": error,
+    }, status=400 if error else 200)
+
+
+# --- the import: upload, preview (a dry run), confirm ------------------------------------
+
+
+def _import_page(request: HttpRequest, **extra: Any) -> HttpResponse:
+    context = {
+        "kinds": [KINDS[code] for code in KINDS], "max_mb": MAX_IMPORT_BYTES // (1024 * 1024),
+        "posted": request.POST, **extra,
+    }
+    status = 400 if extra.get("error") else 200
+    return render(request, "approvals/register_import.html", context, status=status)
+
+
+def _preview_key(request: HttpRequest, token: str) -> str:
+    return f"vd-import:{request.user.pk}:{token}"
+
+
+def _this_page(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+    return reverse("register-import")
+
+
+@login_required_back_to(_this_page)
+def import_page(request: HttpRequest) -> HttpResponse:
+    actor = _editor(request)
+    if request.method != "POST":
+        return _import_page(request)
+    if request.POST.get("token"):
+        return _confirm(request, actor, request.POST["token"])
+    try:
+        data = parse(ImportInput, {**request.POST.dict(), **request.FILES.dict()})
+        upload = data["file"]
+        content = upload.read(MAX_IMPORT_BYTES + 1)
+        report = records_import(actor=actor, kind=data["kind"], name=upload.name or "",
+                                data=content, dry_run=True)
+    except WorkflowError as exc:
+        return _import_page(request, error=exc, row_errors=getattr(exc, "row_errors", []))
+    token = uuid.uuid4().hex
+    cache.set(_preview_key(request, token), (report.kind, report.file_name, content),
+              PREVIEW_SECONDS)
+    return _import_page(request, report=report, token=token, kind=KINDS[report.kind])
+
+
+def _confirm(request: HttpRequest, actor: Actor, token: str) -> HttpResponse:
+    key = _preview_key(request, token[:64])
+    stored = cache.get(key)
+    # Deleted first: a confirmation posted twice imports once.
+    if stored is None or not cache.delete(key):
+        return _import_page(request, error=InvalidInput(
+            _("Bản xem trước đã hết hạn hoặc tệp đã được nhập; vui lòng tải tệp lên lại.")))
+    kind, name, content = stored
+    try:
+        report = records_import(actor=actor, kind=kind, name=name, data=content, dry_run=False)
+    except ImportRejected as exc:
+        return _import_page(request, error=exc, row_errors=exc.row_errors)
+    messages.success(request, _(
+        "Đã nhập tệp “%(name)s”: %(created)d dòng thêm mới, %(updated)d dòng cập nhật, "
+        "%(unchanged)d dòng không đổi.") % {"name": name, "created": report.created,
+                                             "updated": report.updated,
+                                             "unchanged": report.unchanged})
+    return redirect("register-import")
