@@ -197,7 +197,7 @@ class _Row:
 def _parse_rows(kind: Kind, names: list[str | None], dataset: tablib.Dataset
                 ) -> tuple[list[_Row], list[RowError]]:
     row_schema = schema(kind.code, with_id=True)
-    types = {c.name: c.type for c in kind.columns}
+    types = {c.name: c.datatype for c in kind.columns}
     labels = {c.name: str(c.label) for c in kind.columns} | {"id": str(ID_LABEL)}
     present = frozenset(n for n in names if n)
     rows: list[_Row] = []
@@ -211,10 +211,9 @@ def _parse_rows(kind: Kind, names: list[str | None], dataset: tablib.Dataset
             errors.append(RowError(number, "", _("Tệp có quá %(n)d dòng; hãy chia nhỏ tệp.")
                                    % {"n": MAX_ROWS}))
             break
-        data = {
-            n: (None if v == "" and types.get(n, INT) not in (TEXT, CHOICE) else v)
-            for n, v in raw.items()
-        }
+        # An empty cell of a number, a date or a reference is no value: its default
+        # (nothing, 0 months) or, when required, "Trường này là bắt buộc."
+        data = {n: v for n, v in raw.items() if v != "" or types.get(n, INT) in (TEXT, CHOICE)}
         serializer = row_schema(data=data)
         if not serializer.is_valid():
             for name, problems in serializer.errors.items():
@@ -230,9 +229,9 @@ def _resolve(actor: Actor, kind: Kind, rows: list[_Row]) -> list[RowError]:
     """Turn the rows' references into ids (one query per kind of reference) and find the
     stored row each one updates; a person the actor may not change reads as missing."""
     errors: list[RowError] = []
-    refs = {c.name: c for c in kind.columns if c.type in (PERSON, UNIT, AWARD)}
+    refs = {c.name: c for c in kind.columns if c.datatype in (PERSON, UNIT, AWARD)}
     person_ids = {r.values[n] for r in rows for n, c in refs.items()
-                  if c.type == PERSON and r.values.get(n)}
+                  if c.datatype == PERSON and r.values.get(n)}
     if kind.person_field is None:
         person_ids |= {r.values["id"] for r in rows if r.values.get("id")}
     editable = set(
@@ -241,13 +240,13 @@ def _resolve(actor: Actor, kind: Kind, rows: list[_Row]) -> list[RowError]:
     )
     units_editable = actor.units_for(*REGISTER_EDIT_ROLES)
     codes = {str(r.values[n]) for r in rows for n, c in refs.items()
-             if c.type == UNIT and r.values.get(n)}
+             if c.datatype == UNIT and r.values.get(n)}
     units = {u.code: u.pk for u in Unit.objects.filter(
         Q(code__in=codes) | Q(pk__in=[int(c) for c in codes if c.isascii() and c.isdigit()])
     )} if codes else {}
     units |= {str(pk): pk for pk in list(units.values())}
     award_codes = {str(r.values[n]) for r in rows for n, c in refs.items()
-                   if c.type == AWARD and r.values.get(n)}
+                   if c.datatype == AWARD and r.values.get(n)}
     awards = dict(Award.objects.filter(code__in=award_codes).values_list("code", "pk"))
     for row in rows:
         for name, column in refs.items():
@@ -255,10 +254,10 @@ def _resolve(actor: Actor, kind: Kind, rows: list[_Row]) -> list[RowError]:
             if not given:
                 continue
             found: int | None
-            if column.type == PERSON:
+            if column.datatype == PERSON:
                 found = given if given in editable else None
                 message = _("Không tìm thấy cá nhân có mã %(v)s.")
-            elif column.type == UNIT:
+            elif column.datatype == UNIT:
                 found = units.get(str(given))
                 found = found if found in units_editable else None
                 message = _("Không tìm thấy đơn vị “%(v)s”.")
@@ -324,7 +323,7 @@ def _merged(kind: Kind, row: _Row) -> dict[str, Any]:
     if row.target is not None:
         for column in kind.columns:
             if column.name not in row.present:
-                values[column.name] = _stored(row.target, column.name, column.type)
+                values[column.name] = _stored(row.target, column.name, column.datatype)
     return values
 
 
@@ -333,7 +332,7 @@ def _stored(obj: Model, name: str, type_: str) -> Any:
 
 
 def _attname(kind: Kind, name: str) -> str:
-    return f"{name}_id" if kind.column(name).type in (PERSON, UNIT, AWARD) else name
+    return f"{name}_id" if kind.column(name).datatype in (PERSON, UNIT, AWARD) else name
 
 
 # --- writing ----------------------------------------------------------------
@@ -366,9 +365,9 @@ def _write(*, actor: Actor, role: str, kind: Kind, row: _Row, source: dict[str, 
         action = "created"
     else:
         changes = {
-            n: [json_value(_stored(obj, n, kind.column(n).type)), json_value(v)]
+            n: [json_value(_stored(obj, n, kind.column(n).datatype)), json_value(v)]
             for n, v in values.items()
-            if _stored(obj, n, kind.column(n).type) != v
+            if _stored(obj, n, kind.column(n).datatype) != v
         }
         if not changes:
             return RowOutcome(row.number, "unchanged", obj.pk, _person_of(kind, obj), str(obj))

@@ -47,7 +47,7 @@ MIN_YEAR, MAX_YEAR = 1945, 2100
 class Column:
     name: str  # the model field (for references: the foreign key's name)
     label: str | Promise  # the file's header and the form's label
-    type: str = TEXT
+    datatype: str = TEXT
     required: bool = True
     max_length: int = 200
     choices: type[models.TextChoices] | None = None
@@ -184,7 +184,7 @@ class CodeField(serializers.CharField):
 def field_for(column: Column, *, partial: bool = False) -> serializers.Field:
     required = column.required and not partial
     common: dict[str, Any] = {"label": column.label, "required": required}
-    if column.type == TEXT:
+    if column.datatype == TEXT:
         if not required:
             common["default"] = "" if not partial else serializers.empty
         return Text(max_length=column.max_length, allow_blank=not column.required,
@@ -192,12 +192,12 @@ def field_for(column: Column, *, partial: bool = False) -> serializers.Field:
     optional: dict[str, Any] = {} if column.required else {"allow_null": True}
     if not required and not partial:
         optional["default"] = None
-    if column.type == INT:
+    if column.datatype == INT:
         return serializers.IntegerField(
             min_value=column.min_value, max_value=column.max_value,
             error_messages=messages(None, invalid=_("Nhập một số nguyên.")), **common, **optional,
         )
-    if column.type == DECIMAL:
+    if column.datatype == DECIMAL:
         if not column.required and not partial:
             optional["default"] = decimal.Decimal(0)
         return CommaDecimal(
@@ -210,15 +210,15 @@ def field_for(column: Column, *, partial: bool = False) -> serializers.Field:
             ),
             **common, **optional,
         )
-    if column.type == DATE:
+    if column.datatype == DATE:
         return date_field(**common, **optional)
-    if column.type == CHOICE:
+    if column.datatype == CHOICE:
         assert column.choices is not None
         if not column.required:
             optional = {"allow_blank": True, **({} if partial else {"default": ""})}
         return LabelledChoice(text_choices=column.choices, error_messages=messages(),
                               **common, **optional)
-    if column.type == PERSON:
+    if column.datatype == PERSON:
         return id_field(**common, **optional)
     return CodeField(max_length=40, error_messages=messages(), **common, **optional)
 
@@ -236,7 +236,7 @@ def schema(code: str, *, with_id: bool = False, partial: bool = False,
             error_messages=messages(None, invalid=_("Nhập một số nguyên.")),
         )
     for column in kind.columns:
-        if without_person and column.type == PERSON and kind.person_field == column.name:
+        if without_person and column.datatype == PERSON and kind.person_field == column.name:
             continue
         fields[column.name] = field_for(column, partial=partial)
     name = "".join(p.capitalize() for p in code.split("_")) + ("Patch" if partial else "Input")

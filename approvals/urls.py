@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, delegations, inbox, jobs, nominations
+from .views import audit, delegations, inbox, jobs, nominations, register
 
 urlpatterns = [
     path("", inbox.home, name="home"),
@@ -41,4 +41,17 @@ urlpatterns = [
     path("audit/exports/<int:pk>/lich-su.xlsx", audit.audit_export_download,
          name="audit-export-download"),
     path("audit/verify/", audit.audit_verify, name="audit-verify"),
+    # The nominee register: lookup, a person's records, a collective, the import.
+    path("register/", register.register_home, name="register-home"),
+    path("register/import/", register.import_page, name="register-import"),
+    path("register/people/new/", register.person_create_page, name="register-person-create"),
+    path("register/people/<int:pk>/", register.person_page, name="register-person"),
+    path("register/people/<int:pk>/edit/", register.person_edit, name="register-person-edit"),
+    path("register/people/<int:pk>/<slug:kind>/new/", register.record_create,
+         name="register-record-create"),
+    path("register/records/<slug:kind>/<int:pk>/edit/", register.record_edit,
+         name="register-record-edit"),
+    path("register/records/<slug:kind>/<int:pk>/delete/", register.record_delete,
+         name="register-record-delete"),
+    path("register/units/<int:pk>/", register.collective_page, name="register-collective"),
 ]

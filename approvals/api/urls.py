@@ -5,7 +5,7 @@ from monitoring import api as monitoring_api
 from workflow.policy import LIFECYCLE_ACTIONS
 from workflow.schemas import slug
 
-from . import views
+from . import register, views
 from .auth import TokenView
 from .errors import not_found_view
 
@@ -65,6 +65,19 @@ urlpatterns += [
     path("alert-rules/", monitoring_api.AlertRules.as_view(), name="api-alert-rules"),
     path("alert-rules/<int:pk>/", monitoring_api.AlertRuleDetail.as_view(),
          name="api-alert-rule"),
+]
+
+# The nominee register: persons, collectives and memberships, records, the import.
+urlpatterns += [
+    path("persons/", register.Persons.as_view(), name="api-persons"),
+    path("persons/<int:pk>/", register.PersonDetail.as_view(), name="api-person"),
+    path("persons/<int:pk>/history/", register.PersonHistory.as_view(),
+         name="api-person-history"),
+    path("collectives/", register.Collectives.as_view(), name="api-collectives"),
+    path("collectives/<int:pk>/", register.CollectiveDetail.as_view(), name="api-collective"),
+    path("collectives/<int:pk>/history/", register.CollectiveHistory.as_view(),
+         name="api-collective-history"),
+    path("imports/", register.Imports.as_view(), name="api-imports"),
 ]
 
 # Anything else under /api/v1/ is the same JSON 404 as a hidden object.

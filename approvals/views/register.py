@@ -87,11 +87,11 @@ def _kind_fields(kind: Kind, values: dict[str, Any] | None = None, *, skip_perso
         if skip_person and column.name == kind.person_field:
             continue
         choices: list[tuple[str, str]] = []
-        if column.type == CHOICE and column.choices is not None:
+        if column.datatype == CHOICE and column.choices is not None:
             choices = [(str(v), str(label)) for v, label in column.choices.choices]
-        elif column.type == "unit":
+        elif column.datatype == "unit":
             choices = [(u.code, u.name) for u in Unit.objects.only("code", "name")]
-        elif column.type == "award":
+        elif column.datatype == "award":
             choices = [(a.code, a.name_vi) for a in Award.objects.only("code", "name_vi")]
         fields.append({"column": column, "choices": choices,
                        "value": _shown(values.get(column.name, ""))})
@@ -129,10 +129,10 @@ def person_page(request: HttpRequest, pk: int) -> HttpResponse:
 def _values(kind: Kind, obj: Any) -> dict[str, Any]:
     values = {}
     for column in kind.columns:
-        if column.type in ("unit", "award"):
+        if column.datatype in ("unit", "award"):
             related = getattr(obj, column.name)
             values[column.name] = related.code if related else ""
-        elif column.type == "person":
+        elif column.datatype == "person":
             values[column.name] = getattr(obj, f"{column.name}_id")
         else:
             values[column.name] = getattr(obj, column.name)
@@ -212,3 +212,26 @@ def _confirm(request: HttpRequest, actor: Actor, token: str) -> HttpResponse:
                                              "updated": report.updated,
                                              "unchanged": report.unchanged})
     return redirect("register-import")
+
+
+# --- the standing reviewer's edits (through the register's services) ------------------------
+
+
+def person_create_page(request: HttpRequest) -> HttpResponse:
+    raise Http404
+
+
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    raise Http404
+
+
+def record_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    raise Http404
+
+
+def record_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    raise Http404
+
+
+def record_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    raise Http404
