@@ -28,7 +28,7 @@ from workflow.audit import audit_append
 from workflow.errors import InvalidInput, PermissionRefused
 
 from .access import REGISTER_EDIT_REFUSED, REGISTER_EDIT_ROLES, Actor, persons_visible_q
-from .models import Award, Person, Unit
+from .models import Award, Nomination, Person, Unit
 from .record_kinds import (
     AWARD,
     CHOICE,
@@ -350,8 +350,14 @@ def audit_action(kind: str, *, created: bool) -> str:
 
 
 def audit_data(kind: Kind, obj: Model, changes: dict[str, list[Any]]) -> dict[str, Any]:
-    return {"model": obj._meta.model_name, "id": obj.pk, "person": _person_of(kind, obj),
-            "changes": changes}
+    """The data of the register services' audit records (approvals/register.py): the model,
+    the row, whose it is, and each field (by attname) as [old, new]."""
+    unit_id = getattr(obj, "unit_id", None)
+    return {
+        "model": obj._meta.model_name, "id": obj.pk, "person": _person_of(kind, obj),
+        **({"unit": unit_id} if unit_id else {}),
+        "changes": {_attname(kind, n): change for n, change in changes.items()},
+    }
 
 
 def _write(*, actor: Actor, role: str, kind: Kind, row: _Row, source: dict[str, Any]
@@ -374,6 +380,9 @@ def _write(*, actor: Actor, role: str, kind: Kind, row: _Row, source: dict[str, 
         for name in changes:
             setattr(obj, _attname(kind, name), values[name])
         obj.save(update_fields=[_attname(kind, n) for n in changes])
+        if kind.person_field is None and "full_name" in changes:
+            # A nomination's label follows its person's name (as person_update does).
+            Nomination.objects.filter(nominee_person=obj).update(nominee_name=values["full_name"])
         action = "updated"
     audit_append(
         actor=actor.user, role=role, action=audit_action(kind.code, created=action == "created"),

@@ -65,6 +65,7 @@ class Kind:
     # otherwise a row with an id updates that row and one without creates a new row.
     natural_key: tuple[str, ...] = ()
     person_field: str | None = "person"  # whose record it is (None: the person itself)
+    service_kind: str = ""  # its name in approvals.register's record_save / record_delete
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -90,7 +91,7 @@ KINDS: dict[str, Kind] = {
     for kind in (
         Kind("persons", Person, _("Cá nhân"), (
             Column("full_name", _("Họ và tên")),
-            Column("gender", _("Giới tính"), CHOICE, required=False, choices=Person.Gender),
+            Column("gender", _("Giới tính"), CHOICE, choices=Person.Gender),
             Column("position", _("Chức vụ"), required=False),
             Column("recruited_on", _("Ngày tuyển dụng"), DATE, required=False),
         ), person_field=None),
@@ -99,14 +100,14 @@ KINDS: dict[str, Kind] = {
             Column("unit", _("Mã đơn vị"), UNIT),
             Column("starts_on", _("Từ ngày"), DATE),
             Column("ends_on", _("Đến ngày"), DATE, required=False),
-        )),
+        ), service_kind="membership"),
         Kind("ratings", YearRating, _("Xếp loại năm"), (
             PERSON_COLUMN,
             _year("year", _("Năm")),
             Column("rating", _("Xếp loại"), CHOICE, choices=YearRating.Rating),
             _months("months_worked", _("Số tháng công tác")),
             _months("maternity_months", _("Số tháng nghỉ thai sản"), required=False),
-        ), natural_key=("person", "year")),
+        ), natural_key=("person", "year"), service_kind="rating"),
         Kind("initiatives", Initiative, _("Sáng kiến"), (
             PERSON_COLUMN,
             Column("title", _("Tên sáng kiến"), max_length=300),
@@ -114,27 +115,27 @@ KINDS: dict[str, Kind] = {
             _year("year", _("Năm công nhận")),
             Column("recognition_ref", _("Số quyết định công nhận"), required=False,
                    max_length=100),
-        )),
+        ), service_kind="initiative"),
         Kind("research", ResearchProject, _("Đề tài khoa học"), (
             PERSON_COLUMN,
             Column("title", _("Tên đề tài"), max_length=300),
             _year("accepted_year", _("Năm nghiệm thu")),
             Column("level", _("Cấp"), CHOICE, choices=RecognitionLevel),
-        )),
+        ), service_kind="research"),
         Kind("disciplines", Discipline, _("Kỷ luật"), (
             PERSON_COLUMN,
             Column("level", _("Hình thức kỷ luật"), CHOICE, choices=Discipline.Level),
             Column("decision_ref", _("Số quyết định"), max_length=100),
             Column("effective_from", _("Có hiệu lực từ"), DATE),
             Column("effective_to", _("Hết hiệu lực"), DATE),
-        )),
+        ), service_kind="discipline"),
         Kind("pending_cases", PendingCase, _("Vụ việc đang xem xét"), (
             PERSON_COLUMN,
             Column("kind", _("Loại vụ việc"), CHOICE, choices=PendingCase.Kind),
             Column("opened_on", _("Ngày bắt đầu"), DATE),
             Column("closed_on", _("Ngày kết thúc"), DATE, required=False),
             Column("note", _("Ghi chú"), required=False, max_length=500),
-        )),
+        ), service_kind="pending_case"),
         Kind("past_awards", PastAward, _("Khen thưởng đã có"), (
             Column("person", _("Mã cá nhân"), PERSON, required=False),
             Column("unit", _("Mã tập thể (đơn vị)"), UNIT, required=False),
@@ -143,7 +144,7 @@ KINDS: dict[str, Kind] = {
             Column("decision_number", _("Số quyết định"), max_length=100),
             Column("decision_date", _("Ngày quyết định"), DATE),
             Column("decider", _("Cấp quyết định")),
-        )),
+        ), service_kind="past_award"),
     )
 }
 RECORD_KINDS = tuple(k for k in KINDS if KINDS[k].person_field)  # the records of a person
