@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from approvals.access import may_read_global_history, request_actor
+from approvals.access import may_read_global_history, may_read_register, request_actor
 from approvals.idempotency import FORM_TOKEN_FIELD
 from approvals.labels import (
     action_label,
@@ -123,6 +123,7 @@ def header_info(context):
             "grants": grants,
             "can_create": bool(actor.units_for(*UNIT_ROLES)),
             "is_auditor": may_read_global_history(actor),
+            "reads_register": may_read_register(actor),
         }
     return request._vd_header
 

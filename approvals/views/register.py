@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from approvals import register_selectors as rs
@@ -29,6 +29,7 @@ from approvals.filters import ImportInput, MembersFilters, PersonFilters, parse_
 from approvals.imports import MAX_IMPORT_BYTES, ImportRejected, records_import
 from approvals.models import Award, Unit
 from approvals.record_kinds import CHOICE, KINDS, RECORD_KINDS, Kind
+from approvals.templatetags.vinhdanh import local_name
 from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.schemas import parse
 
@@ -114,16 +115,35 @@ def person_page(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     may_edit = may_edit_register(actor)
-    sections = [
-        {"kind": KINDS[code], "rows": person.records[code],  # type: ignore[attr-defined]
-         "fields": _kind_fields(KINDS[code]) if may_edit else []}
-        for code in RECORD_KINDS
-    ]
+    sections = [_section(KINDS[code], person.records[code], may_edit)  # type: ignore[attr-defined]
+                for code in RECORD_KINDS]
     return render(request, "approvals/person_detail.html", {
         "person": person, "sections": sections, "may_edit": may_edit,
         "person_fields": _kind_fields(KINDS["persons"], _values(KINDS["persons"], person))
         if may_edit else [],
     })
+
+
+def _section(kind: Kind, rows: list[Any], may_edit: bool) -> dict[str, Any]:
+    columns = [c for c in kind.columns if c.name != kind.person_field]
+    return {
+        "kind": kind, "headers": [c.label for c in columns],
+        "rows": [{"obj": obj, "cells": [_cell(obj, c) for c in columns]} for obj in rows],
+        "fields": _kind_fields(kind) if may_edit else [],
+    }
+
+
+def _cell(obj: Any, column: Any) -> str:
+    """A stored value as the page shows it: a choice's label, a unit's or an award's name,
+    a date as dd/mm/yyyy, months with the page's decimal mark."""
+    if column.datatype == CHOICE:
+        return str(getattr(obj, f"get_{column.name}_display")())
+    value = getattr(obj, column.name)
+    if column.datatype in ("unit", "award"):
+        return local_name(value)
+    if column.datatype == "decimal":
+        return formats.number_format(value, 1)
+    return _shown(value)
 
 
 def _values(kind: Kind, obj: Any) -> dict[str, Any]:
