@@ -369,15 +369,19 @@ def may_read_register(actor: Actor) -> bool:
 
 
 def may_edit_register(actor: Actor) -> bool:
-    return bool(actor.units_for(*REGISTER_EDIT_ROLES))
+    """Held for the whole body, as approvals.register.may_keep_register asks."""
+    return bool(actor.roots & actor.units_for(*REGISTER_EDIT_ROLES))
 
 
 def persons_visible_q(actor: Actor, *, edit: bool = False) -> Q:
     """A Q on Person: the people this actor may read (or, with `edit`, change).
 
     Who covers the whole body sees everyone, people with no membership yet among them;
-    a unit's roles see the people whose membership of one of their units has not ended."""
-    units = actor.units_for(*(REGISTER_EDIT_ROLES if edit else REGISTER_READ_ROLES))
+    a unit's roles see the people whose membership of one of their units has not ended.
+    Only who keeps the register for the whole body changes anyone."""
+    if edit:
+        return Q() if may_edit_register(actor) else Q(pk__in=[])
+    units = actor.units_for(*REGISTER_READ_ROLES)
     if not units:
         return Q(pk__in=[])
     if actor.roots & units:
@@ -451,6 +455,6 @@ def get_record_for_actor(
         return record
     if record.unit_id not in units_visible(actor):
         raise NotFound(_("Không tìm thấy."))
-    if edit and record.unit_id not in actor.units_for(*REGISTER_EDIT_ROLES):
+    if edit and not may_edit_register(actor):
         raise PermissionRefused(REGISTER_EDIT_REFUSED)
     return record

@@ -405,7 +405,7 @@ def records_import(
     spec = KINDS.get(kind)
     if spec is None:
         raise InvalidInput(fields={"kind": [_("Chọn loại dữ liệu cần nhập.")]})
-    roles = [r for r in REGISTER_EDIT_ROLES if actor.units_for(r)]
+    roles = [r for r in REGISTER_EDIT_ROLES if actor.roots & actor.units_for(r)]
     if not roles:
         raise PermissionRefused(REGISTER_EDIT_REFUSED)
     dataset = read_table(name, data)

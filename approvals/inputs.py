@@ -3,11 +3,15 @@ strings become typed values here; approvals.delegations decides what is allowed.
 
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from workflow.errors import InvalidInput
 from workflow.schemas import date_field, id_field, messages, parse, text_field
 
+from .models import Award, Unit
+from .record_kinds import AWARD, KINDS, PERSON, UNIT, checks, schema
 from .roles import DELEGABLE_ROLES, Role
 
 DELEGABLE_CHOICES = [(r.value, r.label) for r in Role if r in DELEGABLE_ROLES]
@@ -37,3 +41,44 @@ def delegation_inputs(data: Any) -> dict[str, Any]:
         "unit_id": parsed.get("unit"), "starts_on": parsed["starts_on"],
         "ends_on": parsed["ends_on"], "note": parsed.get("note", ""),
     }
+
+
+def record_inputs(kind: str, data: Any, *, partial: bool = False,
+                  person_id: int | None = None) -> dict[str, Any]:
+    """The values of one register row from a form's POST or a JSON body (the schema of
+    approvals.record_kinds), keyed by the model's attnames as approvals.register takes them:
+    a unit's or an award's code becomes its id. Raises InvalidInput naming the field."""
+    spec = KINDS[kind]
+    parsed = parse(schema(kind, partial=partial, without_person=person_id is not None), data)
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    for name, value in parsed.items():
+        datatype = spec.column(name).datatype
+        if datatype in (UNIT, AWARD):
+            found = _reference(datatype, str(value)) if value not in (None, "") else None
+            if found is None and value not in (None, ""):
+                errors[name] = [str(_("Không tìm thấy “%(v)s”.") % {"v": value})]
+            value = found
+        values[name] = value
+    if person_id is not None and spec.person_field:
+        values[spec.person_field] = person_id
+    errors.update(checks(kind, values) if not partial else {})
+    if errors:
+        raise InvalidInput(fields=errors)
+    return {
+        (f"{n}_id" if spec.column(n).datatype in (PERSON, UNIT, AWARD) else n): v
+        for n, v in values.items()
+    }
+
+
+def _reference(datatype: str, given: str) -> int | None:
+    model = Unit if datatype == UNIT else Award
+    qs = model.objects.filter(code=given)
+    if datatype == UNIT and given.isascii() and given.isdigit() and len(given) < 19:
+        qs = Unit.objects.filter(Q(code=given) | Q(pk=int(given)))
+    return qs.values_list("pk", flat=True).first()
+
+
+def field_names(fields: dict[str, Any]) -> dict[str, Any]:
+    """A service's field errors keyed by attname (unit_id) under the form's names (unit)."""
+    return {k.removesuffix("_id"): v for k, v in fields.items()}

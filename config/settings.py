@@ -251,6 +251,10 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "approvals.roles.Role",
         "DelegableRoleEnum": "approvals.inputs.DELEGABLE_CHOICES",
         "AlertKindEnum": "monitoring.models.AlertRule.Kind",
+        "PendingCaseKindEnum": "approvals.models.PendingCase.Kind",
+        "RecognitionLevelEnum": "approvals.models.RecognitionLevel",
+        "DisciplineLevelEnum": "approvals.models.Discipline.Level",
+        "RegisterKindEnum": "approvals.record_kinds.KIND_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

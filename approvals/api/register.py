@@ -30,9 +30,13 @@ from approvals.filters import (
     parse_filters,
 )
 from approvals.imports import MAX_IMPORT_BYTES, records_import
+from approvals.inputs import record_inputs
 from approvals.models import Membership, Person, Unit
 from approvals.record_kinds import KINDS, RECORD_KINDS, schema
+from approvals.register import membership_end, person_create, person_update, record_save
+from approvals.register import record_delete as record_remove
 from workflow.errors import PermissionRefused
+from workflow.schemas import date_field
 
 from .serializers import AwardBrief, UnitBrief
 from .views import Page, validated
@@ -189,12 +193,20 @@ class Persons(generics.ListAPIView):
     def get(self, request):
         return self.list(request)
 
+    @extend_schema(request=schema("persons"), responses={201: PersonDetailSerializer})
+    def post(self, request):
+        return person_create_view(request)
+
 
 class PersonDetail(APIView):
     @extend_schema(responses=PersonDetailSerializer)
     def get(self, request, pk: int):
         person = get_person_for_actor(request_actor(request), pk)
         return Response(PersonDetailSerializer(rs.person_profile(person)).data)
+
+    @extend_schema(request=schema("persons", partial=True), responses=PersonDetailSerializer)
+    def patch(self, request, pk: int):
+        return person_update_view(request, pk)
 
 
 class PersonHistory(APIView):
@@ -265,4 +277,127 @@ class Imports(APIView):
         return Response(ImportReportSerializer(report).data, status=status.HTTP_200_OK)
 
 
-__all__ = ["get_record_for_actor", "schema"]
+# --- writes (approvals.register's services) ------------------------------------------
+
+
+def _keeper_person(request: Any, pk: int) -> Person:
+    return get_person_for_actor(request_actor(request), pk, edit=True)
+
+
+def person_create_view(request: Any) -> Response:
+    person = person_create(user=request.user, **record_inputs("persons", request.data))
+    return Response(PersonDetailSerializer(rs.person_profile(person)).data,
+                    status=status.HTTP_201_CREATED)
+
+
+def person_update_view(request: Any, pk: int) -> Response:
+    person = _keeper_person(request, pk)
+    person_update(user=request.user, person_id=person.pk,
+                  **record_inputs("persons", request.data, partial=True))
+    fresh = get_person_for_actor(request_actor(request), pk)
+    return Response(PersonDetailSerializer(rs.person_profile(fresh)).data)
+
+
+class KindView(APIView):
+    kind: str = ""
+
+    @property
+    def spec(self) -> Any:
+        return KINDS[self.kind]
+
+    def render(self, obj: Any, code: int = status.HTTP_200_OK) -> Response:
+        return Response(RECORD_SERIALIZERS[self.kind](obj).data, status=code)
+
+
+class PersonRecords(KindView):
+    def get(self, request, pk: int):
+        person = get_person_for_actor(request_actor(request), pk)
+        rows = rs.person_records(person)[self.kind]
+        return Response(RECORD_SERIALIZERS[self.kind](rows, many=True).data)
+
+    def post(self, request, pk: int):
+        person = _keeper_person(request, pk)
+        values = record_inputs(self.kind, request.data, person_id=person.pk)
+        obj = record_save(user=request.user, kind=self.spec.service_kind, values=values)
+        return self.render(_reloaded(self.kind, obj), status.HTTP_201_CREATED)
+
+
+class RecordDetail(KindView):
+    def get(self, request, pk: int):
+        return self.render(get_record_for_actor(request_actor(request), self.kind, pk))
+
+    def patch(self, request, pk: int):
+        record = get_record_for_actor(request_actor(request), self.kind, pk, edit=True)
+        values = record_inputs(self.kind, request.data, partial=True,
+                               person_id=getattr(record, "person_id", None))
+        obj = record_save(user=request.user, kind=self.spec.service_kind, values=values,
+                          record_id=record.pk)
+        return self.render(_reloaded(self.kind, obj))
+
+    def delete(self, request, pk: int):
+        record = get_record_for_actor(request_actor(request), self.kind, pk, edit=True)
+        record_remove(user=request.user, kind=self.spec.service_kind, record_id=record.pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _reloaded(kind: str, obj: Any) -> Any:
+    """The row as stored (a membership with its unit for the answer)."""
+    if kind == "memberships":
+        return Membership.objects.select_related("unit").get(pk=obj.pk)
+    return obj
+
+
+def _copy(method: Any) -> Any:
+    """A method of its own for one kind: its schema annotation is not the other kinds'."""
+
+    def view(self: Any, request: Any, pk: int) -> Any:
+        return method(self, request, pk)
+
+    view.__name__ = method.__name__
+    return view
+
+
+def slug(kind: str) -> str:
+    return kind.replace("_", "-")
+
+
+def person_records_view(kind: str) -> Any:
+    label = "".join(p.capitalize() for p in kind.split("_"))
+    out = RECORD_SERIALIZERS[kind]
+    view = type(f"Person{label}", (PersonRecords,), {
+        "__doc__": f"The person's {kind.replace('_', ' ')}: list, or add one (the standing "
+                   "reviewer; every change is in the audit trail).",
+        "get": extend_schema(responses=out(many=True))(_copy(PersonRecords.get)),
+        "post": extend_schema(request=schema(kind, without_person=True),
+                              responses={201: out})(_copy(PersonRecords.post)),
+    })
+    return view.as_view(kind=kind)
+
+
+def record_detail_view(kind: str) -> Any:
+    label = "".join(p.capitalize() for p in kind.split("_"))
+    out = RECORD_SERIALIZERS[kind]
+    view = type(f"{label}Detail", (RecordDetail,), {
+        "__doc__": f"One of the {kind.replace('_', ' ')}: read, change (PATCH) or remove it.",
+        "get": extend_schema(responses=out)(_copy(RecordDetail.get)),
+        "patch": extend_schema(request=schema(kind, partial=True, without_person=True),
+                               responses=out)(_copy(RecordDetail.patch)),
+        "delete": extend_schema(request=None, responses={204: None})(
+            _copy(RecordDetail.delete)),
+    })
+    return view.as_view(kind=kind)
+
+
+class MembershipEndInput(serializers.Serializer):
+    ends_on = date_field(help_text="The last day the person belonged to the unit.")
+
+
+class MembershipEnd(APIView):
+    """Close a membership on its last day (the standing reviewer)."""
+
+    @extend_schema(request=MembershipEndInput, responses=MembershipSerializer)
+    def post(self, request, pk: int):
+        record = get_record_for_actor(request_actor(request), "memberships", pk, edit=True)
+        data = validated(MembershipEndInput, request.data)
+        membership_end(user=request.user, membership_id=record.pk, ends_on=data["ends_on"])
+        return Response(MembershipSerializer(_reloaded("memberships", record)).data)

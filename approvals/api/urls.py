@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from approvals.record_kinds import RECORD_KINDS
 from monitoring import api as monitoring_api
 from workflow.policy import LIFECYCLE_ACTIONS
 from workflow.schemas import slug
@@ -78,6 +79,19 @@ urlpatterns += [
     path("collectives/<int:pk>/history/", register.CollectiveHistory.as_view(),
          name="api-collective-history"),
     path("imports/", register.Imports.as_view(), name="api-imports"),
+    path("memberships/<int:pk>/end/", register.MembershipEnd.as_view(),
+         name="api-membership-end"),
+]
+# Each record type: the person's rows (persons/1/ratings/) and one row (ratings/7/).
+urlpatterns += [
+    url
+    for kind in RECORD_KINDS
+    for url in (
+        path(f"persons/<int:pk>/{register.slug(kind)}/", register.person_records_view(kind),
+             name=f"api-person-{register.slug(kind)}"),
+        path(f"{register.slug(kind)}/<int:pk>/", register.record_detail_view(kind),
+             name=f"api-{register.slug(kind)}"),
+    )
 ]
 
 # Anything else under /api/v1/ is the same JSON 404 as a hidden object.

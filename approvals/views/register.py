@@ -15,25 +15,31 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from approvals import register_selectors as rs
 from approvals.access import (
     Actor,
     get_collective_for_actor,
     get_person_for_actor,
+    get_record_for_actor,
     may_edit_register,
     may_read_register,
     request_actor,
 )
 from approvals.filters import ImportInput, MembersFilters, PersonFilters, parse_filters
 from approvals.imports import MAX_IMPORT_BYTES, ImportRejected, records_import
-from approvals.models import Award, Unit
+from approvals.inputs import field_names, record_inputs
+from approvals.models import Award, Person, Unit
 from approvals.record_kinds import CHOICE, KINDS, RECORD_KINDS, Kind
+from approvals.register import person_create, person_update, record_save
+from approvals.register import record_delete as record_remove
 from approvals.templatetags.vinhdanh import local_name
-from workflow.errors import InvalidInput, NotFound, WorkflowError
+from workflow.errors import InvalidInput, NotFound, PermissionRefused, WorkflowError
 from workflow.schemas import parse
 
-from .common import login_required_back_to
+from .common import login_required_back_to, render_error
+from .once import once_per_form
 
 PAGE_SIZE = 50
 # A previewed file waits for its confirmation this long (seconds), for its uploader only.
@@ -85,8 +91,9 @@ def _kind_fields(kind: Kind, values: dict[str, Any] | None = None, *, skip_perso
     values = values or {}
     fields = []
     for column in kind.columns:
-        if skip_person and column.name == kind.person_field:
-            continue
+        if skip_person and (column.name == kind.person_field
+                            or (kind.code == "past_awards" and column.name == "unit")):
+            continue  # the page's person is the one
         choices: list[tuple[str, str]] = []
         if column.datatype == CHOICE and column.choices is not None:
             choices = [(str(v), str(label)) for v, label in column.choices.choices]
@@ -234,24 +241,135 @@ def _confirm(request: HttpRequest, actor: Actor, token: str) -> HttpResponse:
     return redirect("register-import")
 
 
-# --- the standing reviewer's edits (through the register's services) ------------------------
+# --- the standing reviewer's edits (through the register's services, approvals.register) ---
 
 
+def _person_page(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> str:
+    return reverse("register-person", args=[pk])
+
+
+def _editable_person(request: HttpRequest, pk: int) -> Person:
+    """The person if the actor keeps the register: a reader who may not is refused (403),
+    someone who may not read them gets the same 404 as for a missing person."""
+    actor = _reader(request)
+    try:
+        return get_person_for_actor(actor, pk, edit=True)
+    except NotFound:
+        raise Http404 from None
+    except PermissionRefused:
+        raise PermissionDenied from None
+
+
+def _refused(request: HttpRequest, exc: WorkflowError, template: str,
+             context: dict[str, Any]) -> HttpResponse:
+    exc.fields = field_names(exc.fields)
+    return render_error(request, template, context, exc)
+
+
+def _posted(kind: Kind, request: HttpRequest) -> dict[str, Any]:
+    return {c.name: request.POST.get(c.name, "") for c in kind.columns}
+
+
+@login_required_back_to(lambda request, *a, **k: reverse("register-home"))
+@once_per_form
 def person_create_page(request: HttpRequest) -> HttpResponse:
-    raise Http404
+    _editor(request)
+    kind = KINDS["persons"]
+    context: dict[str, Any] = {"kind": kind, "fields": _kind_fields(kind, _posted(kind, request))}
+    if request.method != "POST":
+        return render(request, "approvals/record_form.html", context)
+    try:
+        person = person_create(user=request.user, **record_inputs("persons", request.POST))
+    except WorkflowError as exc:
+        return _refused(request, exc, "approvals/record_form.html", context)
+    messages.success(request, _("Đã thêm cá nhân."))
+    return redirect("register-person", pk=person.pk)
 
 
+@login_required_back_to(_person_page)
+@require_POST
+@once_per_form
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    person = _editable_person(request, pk)
+    kind = KINDS["persons"]
+    try:
+        person_update(user=request.user, person_id=person.pk,
+                      **record_inputs("persons", request.POST))
+    except WorkflowError as exc:
+        context = {"kind": kind, "person": person,
+                   "fields": _kind_fields(kind, _posted(kind, request))}
+        return _refused(request, exc, "approvals/record_form.html", context)
+    messages.success(request, _("Đã lưu thông tin cá nhân."))
+    return redirect("register-person", pk=person.pk)
 
 
+def _kind_or_404(kind: str) -> Kind:
+    if kind not in RECORD_KINDS:
+        raise Http404
+    return KINDS[kind]
+
+
+@login_required_back_to(_person_page)
+@require_POST
+@once_per_form
 def record_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    raise Http404
+    spec = _kind_or_404(kind)
+    person = _editable_person(request, pk)
+    try:
+        values = record_inputs(kind, request.POST, person_id=person.pk)
+        record_save(user=request.user, kind=spec.service_kind, values=values)
+    except WorkflowError as exc:
+        context = {"kind": spec, "person": person,
+                   "fields": _kind_fields(spec, _posted(spec, request))}
+        return _refused(request, exc, "approvals/record_form.html", context)
+    messages.success(request, _("Đã thêm: %(kind)s.") % {"kind": spec.label})
+    return redirect("register-person", pk=person.pk)
 
 
+def _record_or_404(request: HttpRequest, kind: str, pk: int) -> tuple[Kind, Any]:
+    spec = _kind_or_404(kind)
+    try:
+        return spec, get_record_for_actor(_reader(request), kind, pk, edit=True)
+    except NotFound:
+        raise Http404 from None
+    except PermissionRefused:
+        raise PermissionDenied from None
+
+
+def _record_page(request: HttpRequest, kind: str, pk: int, *args: Any, **kwargs: Any) -> str:
+    return reverse("register-record-edit", args=[kind, pk])
+
+
+@login_required_back_to(_record_page)
+@once_per_form
 def record_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    raise Http404
+    spec, record = _record_or_404(request, kind, pk)
+    person = getattr(record, "person", None)
+    shown = _posted(spec, request) if request.method == "POST" else _values(spec, record)
+    context = {"kind": spec, "person": person, "record": record,
+               "fields": _kind_fields(spec, shown)}
+    if request.method != "POST":
+        return render(request, "approvals/record_form.html", context)
+    try:
+        values = record_inputs(kind, request.POST, person_id=getattr(record, "person_id", None))
+        record_save(user=request.user, kind=spec.service_kind, values=values, record_id=record.pk)
+    except WorkflowError as exc:
+        return _refused(request, exc, "approvals/record_form.html", context)
+    messages.success(request, _("Đã lưu: %(kind)s.") % {"kind": spec.label})
+    return _back(record)
 
 
+def _back(record: Any) -> HttpResponse:
+    if getattr(record, "person_id", None):
+        return redirect("register-person", pk=record.person_id)
+    return redirect("register-collective", pk=record.unit_id)
+
+
+@login_required_back_to(_record_page)
+@require_POST
+@once_per_form
 def record_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    raise Http404
+    spec, record = _record_or_404(request, kind, pk)
+    record_remove(user=request.user, kind=spec.service_kind, record_id=record.pk)
+    messages.success(request, _("Đã xóa: %(kind)s.") % {"kind": spec.label})
+    return _back(record)

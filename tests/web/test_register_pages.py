@@ -165,3 +165,87 @@ def test_unit_staff_may_not_import(login, an):
         "kind": "ratings", "file": SimpleUploadedFile("x.csv", data)})
     assert response.status_code == 403
     assert not YearRating.objects.filter(year=2025).exists()
+
+
+# --- the standing reviewer's edits, through the register's services ------------------------
+
+
+def test_the_reviewer_adds_a_rating_on_the_page_and_the_audit_trail_says_so(login, an):
+    client = login("reviewer")
+    response = client.post(reverse("register-record-create", args=[an.pk, "ratings"]), {
+        "year": "2025", "rating": "good", "months_worked": "11,5", "maternity_months": "0"})
+    assert response.status_code == 302
+    rating = YearRating.objects.get(person=an, year=2025)
+    assert (rating.rating, str(rating.months_worked)) == ("good", "11.5")
+    record = AuditRecord.objects.filter(action="record_create").latest("id")
+    assert record.actor.username == "reviewer"
+    assert record.data["model"] == "yearrating" and record.data["person"] == an.pk
+
+
+def test_the_reviewer_changes_a_rating_from_what_to_what(login, an):
+    rating = YearRating.objects.get(person=an, year=2024)
+    client = login("reviewer")
+    form = client.get(reverse("register-record-edit", args=["ratings", rating.pk]))
+    assert form.status_code == 200 and 'value="excellent" selected' in form.content.decode()
+    done = client.post(reverse("register-record-edit", args=["ratings", rating.pk]), {
+        "year": "2024", "rating": "good", "months_worked": "12", "maternity_months": "0"})
+    assert done.status_code == 302
+    record = AuditRecord.objects.filter(action="record_update").latest("id")
+    assert record.data["changes"]["rating"] == ["excellent", "good"]
+
+
+def test_a_bad_value_on_the_page_is_a_vietnamese_field_error_and_nothing_changes(login, an):
+    response = login("reviewer").post(
+        reverse("register-record-create", args=[an.pk, "ratings"]),
+        {"year": "2025", "rating": "good", "months_worked": "13"})
+    assert response.status_code == 400
+    assert "Giá trị tối đa là 12." in response.content.decode()
+    assert not YearRating.objects.filter(year=2025).exists()
+
+
+def test_the_reviewer_removes_a_record_and_edits_the_person(login, an):
+    client = login("reviewer")
+    rating = YearRating.objects.get(person=an)
+    assert client.post(reverse("register-record-delete", args=["ratings", rating.pk])
+                       ).status_code == 302
+    assert not YearRating.objects.filter(pk=rating.pk).exists()
+    assert AuditRecord.objects.filter(action="record_delete").exists()
+    client.post(reverse("register-person-edit", args=[an.pk]), {
+        "full_name": "Nguyễn Văn Ân", "gender": "male", "position": "Trưởng phòng",
+        "recruited_on": "01/02/2010"})
+    an.refresh_from_db()
+    assert (an.full_name, an.position) == ("Nguyễn Văn Ân", "Trưởng phòng")
+
+
+def test_the_reviewer_adds_a_person(login):
+    client = login("reviewer")
+    assert client.get(reverse("register-person-create")).status_code == 200
+    response = client.post(reverse("register-person-create"), {
+        "full_name": "Đặng Thu Thảo", "gender": "female", "position": "", "recruited_on": ""})
+    assert response.status_code == 302
+    assert AuditRecord.objects.filter(action="record_create", data__model="person").exists()
+
+
+@pytest.mark.parametrize("name", ["staff", "head"])
+def test_unit_roles_read_but_may_not_edit(login, an, name):
+    client = login(name)
+    rating = YearRating.objects.get(person=an)
+    assert client.post(reverse("register-record-create", args=[an.pk, "ratings"]), {
+        "year": "2025", "rating": "good", "months_worked": "12"}).status_code == 403
+    assert client.post(reverse("register-record-delete", args=["ratings", rating.pk])
+                       ).status_code == 403
+    assert client.post(reverse("register-person-edit", args=[an.pk]),
+                       {"full_name": "X", "gender": "male"}).status_code == 403
+    assert client.get(reverse("register-person-create")).status_code == 403
+    assert YearRating.objects.filter(person=an).count() == 1
+
+
+def test_an_outsider_gets_the_same_404_for_an_edit_as_for_a_missing_record(login, an):
+    client = login("outsider_staff")
+    rating = YearRating.objects.get(person=an)
+    assert client.get(reverse("register-record-edit", args=["ratings", rating.pk])
+                      ).status_code == 404
+    assert client.get(reverse("register-record-edit", args=["ratings", 999999])
+                      ).status_code == 404
+    assert client.post(reverse("register-record-create", args=[an.pk, "ratings"]), {}
+                       ).status_code == 404
