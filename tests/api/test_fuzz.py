@@ -29,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from approvals.dossier import document_upload
+from approvals.models import YearRating
 from approvals.roles import Role
 from approvals.services import role_grant
 from tests.api.test_documents import PDF_BYTES
@@ -67,11 +68,17 @@ def world(request, org, people, consistent):
         name="a.pdf",
         data=PDF_BYTES,
     )
+    # The register: the nominees' persons with a record of each kind (issue 11).
+    persons = [n.nominee_person for n in nominations if n.nominee_person_id]
+    rating = YearRating.objects.create(person=persons[0], year=2024, rating="good",
+                                       months_worked=12)
     return {
         "user": fuzzer,
         "token": Token.objects.create(user=fuzzer).key,
         "ids": [n.pk for n in nominations],
         "doc_ids": [doc.pk],
+        "register_ids": [p.pk for p in persons] + [rating.pk] + [m.pk for m in
+                                                                 persons[0].memberships.all()],
     }
 
 
@@ -94,7 +101,8 @@ def app():
 def _aim_at_real_objects(case, world):
     """Half of the generated integer ids are mapped onto objects that exist."""
     params = case.path_parameters or {}
-    for name, pool in (("id", world["ids"]), ("doc_id", world["doc_ids"])):
+    ids = world["ids"] if "/nominations/" in case.operation.path else world["register_ids"]
+    for name, pool in (("id", ids), ("doc_id", world["doc_ids"])):
         value = params.get(name)
         if isinstance(value, int) and not isinstance(value, bool) and value % 2 == 0:
             params[name] = pool[value // 2 % len(pool)]

@@ -12,6 +12,7 @@ from approvals.states import State
 from tests.api.conftest import API
 from tests.approvals.test_imports import RATINGS_HEADER, csv_file, xlsx_file
 from tests.factories import member, nomination_in
+from workflow.models import AuditRecord
 
 
 @pytest.fixture
@@ -143,3 +144,73 @@ def test_the_register_is_in_the_openapi_schema(client):
                  "/api/v1/collectives/", "/api/v1/collectives/{id}/", "/api/v1/imports/"):
         assert path in paths, path
     assert "multipart/form-data" in paths["/api/v1/imports/"]["post"]["requestBody"]["content"]
+
+
+# --- writes ------------------------------------------------------------------
+
+
+def test_the_reviewer_adds_changes_and_removes_a_rating_each_audited(as_user, an):
+    client = as_user("reviewer")
+    made = client.post(f"{API}/persons/{an.pk}/ratings/", {
+        "year": 2025, "rating": "good", "months_worked": "11.5"}, format="json")
+    assert made.status_code == 201, made.content
+    rid = made.json()["id"]
+    assert made.json()["maternity_months"] == "0.0"
+    changed = client.patch(f"{API}/ratings/{rid}/", {"rating": "excellent"}, format="json")
+    assert changed.status_code == 200 and changed.json()["rating"] == "excellent"
+    update = AuditRecord.objects.get(action="record_update")
+    assert update.data["changes"]["rating"] == ["good", "excellent"]
+    assert client.get(f"{API}/persons/{an.pk}/ratings/").json()[0]["id"] == rid
+    assert client.delete(f"{API}/ratings/{rid}/").status_code == 204
+    assert not YearRating.objects.exists()
+    assert AuditRecord.objects.filter(action="record_delete").count() == 1
+
+
+def test_a_person_is_created_and_renamed_through_the_api(as_user):
+    client = as_user("reviewer")
+    made = client.post(f"{API}/persons/", {"full_name": "Đỗ Thị Mai", "gender": "female"},
+                       format="json")
+    assert made.status_code == 201, made.content
+    pk = made.json()["id"]
+    renamed = client.patch(f"{API}/persons/{pk}/", {"full_name": "Đỗ Thị Mai Anh"},
+                           format="json")
+    assert renamed.status_code == 200 and renamed.json()["full_name"] == "Đỗ Thị Mai Anh"
+
+
+def test_a_membership_is_added_then_ended(as_user, an, org):
+    client = as_user("reviewer")
+    made = client.post(f"{API}/persons/{an.pk}/memberships/", {
+        "unit": "don-vi-b", "starts_on": "01/01/2030"}, format="json")
+    assert made.status_code == 201, made.content
+    assert made.json()["unit"]["code"] == "don-vi-b"
+    ended = client.post(f"{API}/memberships/{made.json()['id']}/end/",
+                        {"ends_on": "2030-06-30"}, format="json")
+    assert ended.status_code == 200 and ended.json()["ends_on"] == "2030-06-30"
+    bad = client.post(f"{API}/persons/{an.pk}/memberships/", {
+        "unit": "khong-co", "starts_on": "01/01/2031"}, format="json")
+    assert bad.status_code == 400 and "unit" in bad.json()["fields"]
+
+
+def test_unit_staff_read_their_people_but_may_not_change_them(as_user, an):
+    YearRating.objects.create(person=an, year=2024, rating="good", months_worked=12)
+    rid = YearRating.objects.get().pk
+    staff = as_user("staff")
+    assert staff.get(f"{API}/ratings/{rid}/").status_code == 200
+    assert staff.patch(f"{API}/ratings/{rid}/", {"rating": "excellent"},
+                       format="json").status_code == 403
+    assert staff.post(f"{API}/persons/{an.pk}/ratings/", {
+        "year": 2025, "rating": "good", "months_worked": 12}, format="json").status_code == 403
+    assert staff.post(f"{API}/persons/", {"full_name": "A", "gender": "male"},
+                      format="json").status_code == 403
+    assert YearRating.objects.get().rating == "good"
+
+
+def test_an_outsiders_record_and_a_missing_one_are_the_same_404(as_user, an):
+    YearRating.objects.create(person=an, year=2024, rating="good", months_worked=12)
+    rid = YearRating.objects.get().pk
+    outsider = as_user("outsider_staff")
+    hidden = outsider.patch(f"{API}/ratings/{rid}/", {"rating": "excellent"}, format="json")
+    missing = outsider.patch(f"{API}/ratings/999999/", {"rating": "excellent"}, format="json")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json()
+    assert outsider.delete(f"{API}/ratings/{rid}/").status_code == 404
