@@ -453,7 +453,7 @@ def get_record_for_actor(
         except NotFound:
             raise NotFound(_("Không tìm thấy.")) from None
         return record
-    if record.unit_id not in units_visible(actor):
+    if getattr(record, "unit_id", None) not in units_visible(actor):
         raise NotFound(_("Không tìm thấy."))
     if edit and not may_edit_register(actor):
         raise PermissionRefused(REGISTER_EDIT_REFUSED)

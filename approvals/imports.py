@@ -382,7 +382,7 @@ def _write(*, actor: Actor, role: str, kind: Kind, row: _Row, source: dict[str, 
         obj.save(update_fields=[_attname(kind, n) for n in changes])
         if kind.person_field is None and "full_name" in changes:
             # A nomination's label follows its person's name (as person_update does).
-            Nomination.objects.filter(nominee_person=obj).update(nominee_name=values["full_name"])
+            Nomination.objects.filter(nominee_person_id=obj.pk).update(nominee_name=values["full_name"])
         action = "updated"
     audit_append(
         actor=actor.user, role=role, action=audit_action(kind.code, created=action == "created"),

@@ -89,7 +89,7 @@ class PersonSerializer(serializers.ModelSerializer):
 class CommendationSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     award = AwardBrief()
-    source = serializers.ChoiceField(
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # the API field is named so
         choices=["nomination", "past_award"],
         help_text="nomination: decided in this system; past_award: conferred outside it.",
     )
@@ -364,7 +364,7 @@ def slug(kind: str) -> str:
 def person_records_view(kind: str) -> Any:
     label = "".join(p.capitalize() for p in kind.split("_"))
     out = RECORD_SERIALIZERS[kind]
-    view = type(f"Person{label}", (PersonRecords,), {
+    view: type[PersonRecords] = type(f"Person{label}", (PersonRecords,), {
         "__doc__": f"The person's {kind.replace('_', ' ')}: list, or add one (the standing "
                    "reviewer; every change is in the audit trail).",
         "get": extend_schema(responses=out(many=True))(_copy(PersonRecords.get)),
@@ -377,7 +377,7 @@ def person_records_view(kind: str) -> Any:
 def record_detail_view(kind: str) -> Any:
     label = "".join(p.capitalize() for p in kind.split("_"))
     out = RECORD_SERIALIZERS[kind]
-    view = type(f"{label}Detail", (RecordDetail,), {
+    view: type[RecordDetail] = type(f"{label}Detail", (RecordDetail,), {
         "__doc__": f"One of the {kind.replace('_', ' ')}: read, change (PATCH) or remove it.",
         "get": extend_schema(responses=out)(_copy(RecordDetail.get)),
         "patch": extend_schema(request=schema(kind, partial=True, without_person=True),

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -46,14 +46,14 @@ PAGE_SIZE = 50
 PREVIEW_SECONDS = 30 * 60
 
 
-def _reader(request: HttpRequest) -> Actor:
+def _reader(request: Any) -> Actor:
     actor = request_actor(request)
     if not may_read_register(actor):
         raise PermissionDenied
     return actor
 
 
-def _editor(request: HttpRequest) -> Actor:
+def _editor(request: Any) -> Actor:
     actor = request_actor(request)
     if not may_edit_register(actor):
         raise PermissionDenied
@@ -68,7 +68,7 @@ def _parsed(schema: type, data: Any) -> tuple[dict[str, Any], InvalidInput | Non
 
 
 @login_required
-def register_home(request: HttpRequest) -> HttpResponse:
+def register_home(request: Any) -> HttpResponse:
     """Tra cứu: find people and collectives by name (accents aside), with their awards."""
     actor = _reader(request)
     filters, error = _parsed(PersonFilters, request.GET)
@@ -115,7 +115,7 @@ def _shown(value: Any) -> str:
 
 
 @login_required
-def person_page(request: HttpRequest, pk: int) -> HttpResponse:
+def person_page(request: Any, pk: int) -> HttpResponse:
     actor = _reader(request)
     try:
         person = rs.person_profile(get_person_for_actor(actor, pk))
@@ -167,7 +167,7 @@ def _values(kind: Kind, obj: Any) -> dict[str, Any]:
 
 
 @login_required
-def collective_page(request: HttpRequest, pk: int) -> HttpResponse:
+def collective_page(request: Any, pk: int) -> HttpResponse:
     actor = _reader(request)
     try:
         unit = get_collective_for_actor(actor, pk)
@@ -183,7 +183,7 @@ def collective_page(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the import: upload, preview (a dry run), confirm ------------------------------------
 
 
-def _import_page(request: HttpRequest, **extra: Any) -> HttpResponse:
+def _import_page(request: Any, **extra: Any) -> HttpResponse:
     context = {
         "kinds": [KINDS[code] for code in KINDS], "max_mb": MAX_IMPORT_BYTES // (1024 * 1024),
         "posted": request.POST, **extra,
@@ -192,16 +192,16 @@ def _import_page(request: HttpRequest, **extra: Any) -> HttpResponse:
     return render(request, "approvals/register_import.html", context, status=status)
 
 
-def _preview_key(request: HttpRequest, token: str) -> str:
+def _preview_key(request: Any, token: str) -> str:
     return f"vd-import:{request.user.pk}:{token}"
 
 
-def _this_page(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+def _this_page(request: Any, *args: Any, **kwargs: Any) -> str:
     return reverse("register-import")
 
 
 @login_required_back_to(_this_page)
-def import_page(request: HttpRequest) -> HttpResponse:
+def import_page(request: Any) -> HttpResponse:
     actor = _editor(request)
     if request.method != "POST":
         return _import_page(request)
@@ -221,7 +221,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return _import_page(request, report=report, token=token, kind=KINDS[report.kind])
 
 
-def _confirm(request: HttpRequest, actor: Actor, token: str) -> HttpResponse:
+def _confirm(request: Any, actor: Actor, token: str) -> HttpResponse:
     key = _preview_key(request, token[:64])
     stored = cache.get(key)
     # Deleted first: a confirmation posted twice imports once.
@@ -244,11 +244,11 @@ def _confirm(request: HttpRequest, actor: Actor, token: str) -> HttpResponse:
 # --- the standing reviewer's edits (through the register's services, approvals.register) ---
 
 
-def _person_page(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> str:
+def _person_page(request: Any, pk: int, *args: Any, **kwargs: Any) -> str:
     return reverse("register-person", args=[pk])
 
 
-def _editable_person(request: HttpRequest, pk: int) -> Person:
+def _editable_person(request: Any, pk: int) -> Person:
     """The person if the actor keeps the register: a reader who may not is refused (403),
     someone who may not read them gets the same 404 as for a missing person."""
     actor = _reader(request)
@@ -260,19 +260,19 @@ def _editable_person(request: HttpRequest, pk: int) -> Person:
         raise PermissionDenied from None
 
 
-def _refused(request: HttpRequest, exc: WorkflowError, template: str,
+def _refused(request: Any, exc: WorkflowError, template: str,
              context: dict[str, Any]) -> HttpResponse:
     exc.fields = field_names(exc.fields)
     return render_error(request, template, context, exc)
 
 
-def _posted(kind: Kind, request: HttpRequest) -> dict[str, Any]:
+def _posted(kind: Kind, request: Any) -> dict[str, Any]:
     return {c.name: request.POST.get(c.name, "") for c in kind.columns}
 
 
 @login_required_back_to(lambda request, *a, **k: reverse("register-home"))
 @once_per_form
-def person_create_page(request: HttpRequest) -> HttpResponse:
+def person_create_page(request: Any) -> HttpResponse:
     _editor(request)
     kind = KINDS["persons"]
     context: dict[str, Any] = {"kind": kind, "fields": _kind_fields(kind, _posted(kind, request))}
@@ -289,7 +289,7 @@ def person_create_page(request: HttpRequest) -> HttpResponse:
 @login_required_back_to(_person_page)
 @require_POST
 @once_per_form
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: Any, pk: int) -> HttpResponse:
     person = _editable_person(request, pk)
     kind = KINDS["persons"]
     try:
@@ -312,7 +312,7 @@ def _kind_or_404(kind: str) -> Kind:
 @login_required_back_to(_person_page)
 @require_POST
 @once_per_form
-def record_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def record_create(request: Any, pk: int, kind: str) -> HttpResponse:
     spec = _kind_or_404(kind)
     person = _editable_person(request, pk)
     try:
@@ -326,7 +326,7 @@ def record_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return redirect("register-person", pk=person.pk)
 
 
-def _record_or_404(request: HttpRequest, kind: str, pk: int) -> tuple[Kind, Any]:
+def _record_or_404(request: Any, kind: str, pk: int) -> tuple[Kind, Any]:
     spec = _kind_or_404(kind)
     try:
         return spec, get_record_for_actor(_reader(request), kind, pk, edit=True)
@@ -336,13 +336,13 @@ def _record_or_404(request: HttpRequest, kind: str, pk: int) -> tuple[Kind, Any]
         raise PermissionDenied from None
 
 
-def _record_page(request: HttpRequest, kind: str, pk: int, *args: Any, **kwargs: Any) -> str:
+def _record_page(request: Any, kind: str, pk: int, *args: Any, **kwargs: Any) -> str:
     return reverse("register-record-edit", args=[kind, pk])
 
 
 @login_required_back_to(_record_page)
 @once_per_form
-def record_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def record_edit(request: Any, kind: str, pk: int) -> HttpResponse:
     spec, record = _record_or_404(request, kind, pk)
     person = getattr(record, "person", None)
     shown = _posted(spec, request) if request.method == "POST" else _values(spec, record)
@@ -368,7 +368,7 @@ def _back(record: Any) -> HttpResponse:
 @login_required_back_to(_record_page)
 @require_POST
 @once_per_form
-def record_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def record_delete(request: Any, kind: str, pk: int) -> HttpResponse:
     spec, record = _record_or_404(request, kind, pk)
     record_remove(user=request.user, kind=spec.service_kind, record_id=record.pk)
     messages.success(request, _("Đã xóa: %(kind)s.") % {"kind": spec.label})
