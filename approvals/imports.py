@@ -28,7 +28,7 @@ from workflow.audit import audit_append
 from workflow.errors import InvalidInput, PermissionRefused
 
 from .access import REGISTER_EDIT_REFUSED, REGISTER_EDIT_ROLES, Actor, persons_visible_q
-from .models import Award, Nomination, Person, Unit
+from .models import Award, Membership, Nomination, Person, Unit
 from .record_kinds import (
     AWARD,
     CHOICE,
@@ -360,9 +360,34 @@ def audit_data(kind: Kind, obj: Model, changes: dict[str, list[Any]]) -> dict[st
     }
 
 
+class _RowRefused(Exception):
+    def __init__(self, error: RowError) -> None:
+        self.error = error
+        super().__init__(error.message)
+
+
+def _overlaps(kind: Kind, row: _Row, values: dict[str, Any]) -> bool:
+    """A second membership of one person in one unit over the same days (refused by
+    approvals.register too)."""
+    if kind.code != "memberships":
+        return False
+    others = Membership.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=values["starts_on"]),
+        person_id=values["person"], unit_id=values["unit"],
+    )
+    if values.get("ends_on") is not None:
+        others = others.filter(starts_on__lte=values["ends_on"])
+    if row.target is not None:
+        others = others.exclude(pk=row.target.pk)
+    return others.exists()
+
+
 def _write(*, actor: Actor, role: str, kind: Kind, row: _Row, source: dict[str, Any]
            ) -> RowOutcome:
     values = _merged(kind, row)
+    if _overlaps(kind, row, values):
+        raise _RowRefused(RowError(row.number, str(kind.column("starts_on").label), _(
+            "Đã có quá trình công tác tại đơn vị này trùng thời gian."), field="starts_on"))
     obj = row.target
     if obj is None:
         obj = kind.model(**{_attname(kind, n): v for n, v in values.items()})
@@ -428,6 +453,8 @@ def records_import(
                 with transaction.atomic():
                     outcomes.append(_write(actor=actor, role=roles[0], kind=spec, row=row,
                                            source=source))
+            except _RowRefused as refused:
+                errors.append(refused.error)
             except IntegrityError:
                 errors.append(RowError(row.number, "", _(
                     "Dòng này trái với dữ liệu đã có (trùng hoặc không hợp lệ).")))

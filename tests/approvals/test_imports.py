@@ -226,3 +226,17 @@ def test_only_who_keeps_the_register_imports(people, lan):
             run(people, who=name, kind="ratings", data=data)
     assert run(people, who="admin", kind="ratings", data=data).created == 1
     assert not AuditRecord.objects.filter(actor=people["staff"]).exists()
+
+
+def test_a_membership_overlapping_another_in_the_same_unit_is_refused(people, lan):
+    data = csv_file([
+        ["Mã cá nhân", "Mã đơn vị", "Từ ngày", "Đến ngày"],
+        [lan.pk, "don-vi-b", "01/01/2024", "31/12/2024"],
+        [lan.pk, "don-vi-a", "01/06/2023", ""],  # she is already in unit A since 2020
+    ])
+    with pytest.raises(ImportRejected) as caught:
+        run(people, kind="memberships", data=data)
+    assert caught.value.reasons == [
+        "Dòng 3, cột “Từ ngày”: Đã có quá trình công tác tại đơn vị này trùng thời gian."
+    ]
+    assert Membership.objects.count() == 1
