@@ -297,6 +297,10 @@ OTHER_HISTORY_ACTIONS = {
     "role_revoke": _("Thu hồi vai trò"),
     "delegation_create": _("Ủy quyền khi vắng mặt"),
     "delegation_cancel": _("Hủy ủy quyền"),
+    # The nominee register (approvals.register): a person, a membership or a record.
+    "record_create": _("Thêm vào hồ sơ cá nhân, tập thể"),
+    "record_update": _("Sửa hồ sơ cá nhân, tập thể"),
+    "record_delete": _("Xóa khỏi hồ sơ cá nhân, tập thể"),
 }
 HISTORY_ACTIONS: dict[str, str | Promise] = {
     **{a: r.label for a, r in POLICY.items()},
