@@ -27,7 +27,7 @@ from .models import (
     Unit,
     YearRating,
 )
-from .register import membership_create, person_create, records_save
+from .register import membership_create, membership_end, person_create, records_save
 from .roles import Role
 from .services import nomination_create, role_grant
 
@@ -453,10 +453,15 @@ def _register_seed(admin, units: dict[str, Unit], year: int) -> None:
     for unit_code, members in REGISTER.items():
         for name, gender, position, (offset, month), ratings in members:
             recruited = datetime.date(year + offset, month, 1)
-            person = person_create(user=admin, full_name=name, gender=gender,
-                                   position=position, recruited_on=recruited)
+            moved = name == "Tôn Văn Quý"  # from Regional Office 2, last July
+            person = person_create(
+                user=admin, full_name=name, gender=gender, position=position,
+                recruited_on=recruited, starts_on=recruited,
+                unit_id=units["phong-kv2" if moved else unit_code].pk,
+            )
             persons[name] = person
-            _memberships(admin, person, units, unit_code, recruited, year)
+            if moved:
+                _move(admin, person, units[unit_code], datetime.date(year - 1, 7, 1))
             for y, letter in zip(range(year - 3, year + 1), ratings, strict=True):
                 months, maternity = worked.get(name, (12, 0)) if y == year else (12, 0)
                 if letter != "-":
@@ -467,14 +472,10 @@ def _register_seed(admin, units: dict[str, Unit], year: int) -> None:
     records_save(user=admin, rows=rows)
 
 
-def _memberships(admin, person, units, unit_code, recruited, year) -> None:
-    if person.full_name == "Tôn Văn Quý":  # moved from Regional Office 2 last July
-        moved = datetime.date(year - 1, 7, 1)
-        membership_create(user=admin, person_id=person.pk, unit_id=units["phong-kv2"].pk,
-                          starts_on=recruited, ends_on=moved - datetime.timedelta(days=1))
-        recruited = moved
-    membership_create(user=admin, person_id=person.pk, unit_id=units[unit_code].pk,
-                      starts_on=recruited)
+def _move(admin, person: Person, unit: Unit, on: datetime.date) -> None:
+    first = person.memberships.get()
+    membership_end(user=admin, membership_id=first.pk, ends_on=on - datetime.timedelta(days=1))
+    membership_create(user=admin, person_id=person.pk, unit_id=unit.pk, starts_on=on)
 
 
 def _special_records(record, p: dict[str, Person], year: int) -> None:
