@@ -50,7 +50,7 @@ bench: $(STAMP_TEST)
 # A bounded load run (Locust, 127.0.0.1 only), outside the default test run: bench/load.py.
 load: $(STAMP_TEST)
 	$(PIP) install --quiet -e ".[test,load]"
-	DATABASE_URL=$(DATABASE_URL) REDIS_URL=redis://127.0.0.1:6379/13 $(PY) bench/load.py
+	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) $(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 test-artefacts

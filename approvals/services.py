@@ -208,9 +208,10 @@ def nomination_create(
 
 
 def nomination_update(
-    *, user: User, nomination_id: int, **fields: str | int
+    *, user: User, nomination_id: int, within: Within | None = None, **fields: str | int
 ) -> Nomination:
-    """Edit the proposal's content while the unit still holds it (draft or returned)."""
+    """Edit the proposal's content while the unit still holds it (draft or returned);
+    `within(nomination)` runs inside the transaction."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(fields={k: [_("Trường không sửa được.")] for k in unknown})
@@ -223,7 +224,8 @@ def nomination_update(
         return {"changed": sorted(changed)}
 
     return perform_transition(
-        user=user, nomination_id=nomination_id, action="edit", inputs={}, apply=apply
+        user=user, nomination_id=nomination_id, action="edit", inputs={}, apply=apply,
+        within=within,
     )
 
 
