@@ -33,6 +33,9 @@ base = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:54
 # Named after DATABASE_URL's database, so that sessions sharing the server never collide.
 LOAD_DB = f"{base.path.lstrip('/') or 'vinhdanh'}_load"
 DB_URL = base._replace(path=f"/{LOAD_DB}").geturl()
+# `--reuse-seed`: a copy of the seeded database (and its seed.json) kept for the next run.
+SEED_DB = f"{LOAD_DB}_seed"
+SEED_JSON = ROOT / "test-artefacts" / "load-seed.json"
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13")
 SERVER_ENV = {
     "DATABASE_URL": DB_URL,
@@ -98,14 +101,13 @@ def seed(n_drafts: int, n_submitted: int) -> dict:
         session.create()
         token, _ = Token.objects.get_or_create(user=user)
         seeded["people"][who] = {"token": token.key, "session": session.session_key}
-    call_command("audit_checkpoint", verbosity=0)  # as beat would: the seed is vouched for
     from django.db import connections
 
     connections.close_all()
     return seeded
 
 
-def wait_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+def wait_up(url: str, proc: subprocess.Popen, timeout: float = 240) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if proc.poll() is not None:
@@ -143,10 +145,17 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse-seed", action="store_true",
+                        help="start from the seed kept by an earlier run (seeding takes minutes)")
     args = parser.parse_args()
 
     admin_sql(f'DROP DATABASE IF EXISTS "{LOAD_DB}"')
-    admin_sql(f'CREATE DATABASE "{LOAD_DB}"')
+    reuse = args.reuse_seed and SEED_JSON.exists() and admin_sql(
+        "SELECT 1 FROM pg_database WHERE datname = %s", SEED_DB)
+    if reuse:
+        admin_sql(f'CREATE DATABASE "{LOAD_DB}" TEMPLATE "{SEED_DB}"')
+    else:
+        admin_sql(f'CREATE DATABASE "{LOAD_DB}"')
     # The checkpoints vouch for this run's history only.
     shutil.rmtree(SERVER_ENV["AUDIT_CHECKPOINT_DIR"], ignore_errors=True)
     work = Path(tempfile.mkdtemp(prefix="vinhdanh-load-"))
@@ -155,11 +164,24 @@ def main() -> int:
         port = probe.getsockname()[1]
     url = f"http://127.0.0.1:{port}"
     try:
-        seeded = seed(n_drafts=600, n_submitted=400)
+        if reuse:
+            seeded = json.loads(SEED_JSON.read_text())
+        else:
+            seeded = seed(n_drafts=600, n_submitted=400)
+            admin_sql(f'DROP DATABASE IF EXISTS "{SEED_DB}"')
+            admin_sql(f'CREATE DATABASE "{SEED_DB}" TEMPLATE "{LOAD_DB}"')
+            SEED_JSON.parent.mkdir(exist_ok=True)
+            SEED_JSON.write_text(json.dumps(seeded))
         (work / "seed.json").write_text(json.dumps(seeded))
+        # As beat would: a checkpoint vouches for the seeded history before the run.
+        subprocess.run([sys.executable, "manage.py", "audit_checkpoint"], cwd=ROOT,
+                       env={**os.environ}, check=True, capture_output=True)
         server = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port),
              "--workers", "2", "--no-access-log", "--no-proxy-headers",
+             # On a busy machine a starting worker misses uvicorn's 5 s health check and is
+             # killed and started again, over and over.
+             "--timeout-worker-healthcheck", "60",
              "config.asgi:application"],
             cwd=ROOT, env={**os.environ}, stdout=open(work / "server.log", "wb"),
             stderr=subprocess.STDOUT,
