@@ -203,7 +203,7 @@ def main() -> int:
                 [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
                  "--headless", "-u", str(args.users), "-r", str(args.users), "-t",
                  f"{args.seconds}s", "--host", url, "--csv", str(work / "load"),
-                 "--only-summary", "--stop-timeout", "10"],
+                 "--only-summary", "--stop-timeout", "30"],
                 cwd=ROOT, env=env, capture_output=True, check=False,
             )
         finally:
