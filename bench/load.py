@@ -1,14 +1,17 @@
 """A bounded load run: 50 people for 60 s against uvicorn (2 workers, the psycopg pool,
 Redis, a signed history) on 127.0.0.1 only, with the database's backends terminated twice.
 
-Creates its own database (dropped afterwards), seeds an office with drafts and submitted
-proposals, runs Locust (bench/locustfile.py) headless, cuts every connection of the
-database at 20 s and 40 s, then prints per request type the answers by status and the
-p50 / p95 times, and runs the history's, the files' and the consistency checks. Exits 1 if
-any answer was a 500 (or none at all), or a check failed.
+Creates its own database (`<DATABASE_URL's name>_load`, dropped afterwards), seeds an office
+with drafts and submitted proposals (and keeps a copy, `<name>_load_seed`, for
+`--reuse-seed`), writes an audit checkpoint as beat would, runs Locust
+(bench/locustfile.py) headless, cuts every connection of the database at 20 s and 40 s,
+then prints per request type the answers by status and the p50 / p95 times, writes a
+checkpoint again and runs `verify_audit --checkpoints`, `verify_dossier_files` and
+`check_consistency`. Exits 1 if any answer was a 500 (or none at all), or a check failed.
+The server's log (tracebacks) is in the `logs:` directory printed last.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/13 \
-        .venv/bin/python bench/load.py [--users 50] [--seconds 60]
+        .venv/bin/python bench/load.py [--users 50] [--seconds 60] [--reuse-seed]
 """
 
 import argparse
