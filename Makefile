@@ -48,9 +48,11 @@ bench: $(STAMP_TEST)
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) $(PY) bench/transition.py
 
 # A bounded load run (Locust, 127.0.0.1 only), outside the default test run: bench/load.py.
+# `make load LOAD_ARGS=--reuse-seed` starts from the previous run's seeded database.
+LOAD_ARGS ?=
 load: $(STAMP_TEST)
 	$(PIP) install --quiet -e ".[test,load]"
-	DATABASE_URL=$(DATABASE_URL) REDIS_URL=redis://127.0.0.1:6379/13 $(PY) bench/load.py
+	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) $(PY) bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 test-artefacts

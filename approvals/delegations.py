@@ -6,6 +6,7 @@ commit. What a delegation lends, and to whom, is read by approvals.access.load_a
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -37,9 +38,11 @@ def delegation_create(
     starts_on: datetime.date,
     ends_on: datetime.date,
     note: str = "",
+    within: Callable[[Delegation], None] | None = None,
 ) -> Delegation:
     """`user` lends `role`, which they hold for `unit_id` (None: the whole body), to
-    `substitute_id` from `starts_on` to `ends_on` (both inclusive)."""
+    `substitute_id` from `starts_on` to `ends_on` (both inclusive); `within(delegation)`
+    runs inside the transaction."""
     _check_dates(starts_on, ends_on)
     if CONTROL_CHARACTERS.search(note):
         raise InvalidInput(fields={"note": [str(CONTROL_MESSAGE)]})
@@ -57,6 +60,8 @@ def delegation_create(
             )
             _audit(user, "delegation_create", delegation)
             grants_changed_on_commit(substitute.pk)
+            if within is not None:
+                within(delegation)
     except PermissionRefused as exc:
         security_log(actor=user, action="delegation_create", nomination_id=None,
                      outcome=exc.code, detail=str(exc.message))
@@ -64,8 +69,11 @@ def delegation_create(
     return delegation
 
 
-def delegation_cancel(*, user: User, delegation_id: int) -> Delegation:
-    """End a delegation before its last day: its lender (or an administrator) only."""
+def delegation_cancel(
+    *, user: User, delegation_id: int, within: Callable[[Delegation], None] | None = None
+) -> Delegation:
+    """End a delegation before its last day: its lender (or an administrator) only;
+    `within(delegation)` runs inside the transaction."""
     with transaction.atomic(durable=True):
         delegation = get_delegation_for_user(user, delegation_id, for_update=True)
         if delegation.cancelled_at is not None:
@@ -77,6 +85,8 @@ def delegation_cancel(*, user: User, delegation_id: int) -> Delegation:
         delegation.save(update_fields=["cancelled_at", "cancelled_by"])
         _audit(user, "delegation_cancel", delegation)
         grants_changed_on_commit(delegation.substitute_id)
+        if within is not None:
+            within(delegation)
     return delegation
 
 

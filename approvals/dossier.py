@@ -24,7 +24,7 @@ from .access import (
     get_nomination_for_actor,
     load_actor,
 )
-from .models import DocumentKind, DossierDocument
+from .models import DocumentKind, DossierDocument, Nomination
 
 # Accepted content, recognised from the file's bytes, never from its name.
 ALLOWED = {
@@ -88,9 +88,11 @@ def document_upload(
 
 
 def document_remove(
-    *, user: User, nomination_id: int, document_id: int, comment: str = ""
-) -> None:
-    """Take a file out of the dossier (it stays on record, marked removed)."""
+    *, user: User, nomination_id: int, document_id: int, comment: str = "",
+    within: Callable[[Nomination], None] | None = None,
+) -> Nomination:
+    """Take a file out of the dossier (it stays on record, marked removed); `within(nomination)`
+    runs inside the transaction."""
 
     def apply(step: Step) -> dict:
         doc = get_document_for_actor(step.actor, step.nomination, document_id)
@@ -98,8 +100,8 @@ def document_remove(
         doc.save(update_fields=["removed_at"])
         return {"document": doc.pk, "name": doc.original_name}
 
-    perform_transition(user=user, nomination_id=nomination_id, action="remove_document",
-                       inputs={"comment": comment}, apply=apply)
+    return perform_transition(user=user, nomination_id=nomination_id, action="remove_document",
+                              inputs={"comment": comment}, apply=apply, within=within)
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,8 @@ def _row(record: AuditRecord) -> list:
 
 
 def batches(qs: QuerySet) -> Iterator[list[list[Any]]]:
-    """Rows in id order, a batch at a time (keyset paging keeps memory flat)."""
+    """Rows in id order, a batch at a time (keyset paging keeps memory flat). A short batch
+    is the last: no query after it (an export of up to BATCH rows is one query)."""
     last = 0
     while True:
         records = with_role_changes(qs.filter(pk__gt=last)[:BATCH])
@@ -104,6 +105,8 @@ def batches(qs: QuerySet) -> Iterator[list[list[Any]]]:
             batch = [_row(r) for r in records]
         last = batch[-1][0]
         yield batch
+        if len(records) < BATCH:
+            return
 
 
 def history_rows(filters: dict[str, Any]) -> QuerySet:

@@ -15,6 +15,7 @@ sweep hands the job to another worker, which does the rest.
 
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -38,10 +39,12 @@ MAX_ITEMS = 10_000
 
 
 def bulk_start(
-    *, user: Any, action: str, nomination_ids: list[int], inputs: dict[str, Any]
+    *, user: Any, action: str, nomination_ids: list[int], inputs: dict[str, Any],
+    within: Callable[[BulkJob], None] | None = None,
 ) -> BulkJob:
     """Create the job with the action's parsed inputs (the comment among them); do it now if
-    small, else queue it for a worker after commit."""
+    small, else queue it for a worker after commit. `within(job)` runs inside the job's
+    creating transaction (a retry's outcome is the job: approvals.idempotency)."""
     if action not in BULK_ACTIONS:
         raise InvalidInput(fields={"action": [_("Thao tác không tồn tại.")]})
     try:
@@ -62,6 +65,8 @@ def bulk_start(
         )
         if not inline:
             background.nudge_on_commit(BulkJob, job.pk)
+        if within is not None:
+            within(job)
     if inline:
         run_job(job.pk)
         job.refresh_from_db()

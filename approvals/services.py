@@ -317,9 +317,11 @@ def nomination_create(
 
 
 def nomination_update(
-    *, user: User, nomination_id: int, **fields: str | int | None
+    *, user: User, nomination_id: int, within: Within | None = None,
+    **fields: str | int | None,
 ) -> Nomination:
-    """Edit the proposal's content while the unit still holds it (draft or returned).
+    """Edit the proposal's content while the unit still holds it (draft or returned);
+    `within(nomination)` runs inside the transaction.
 
     Changing the nominee, the award or the campaign checks the nominee again (a person of
     the unit during the campaign, or the unit or a child unit) and the one-award rule."""
@@ -349,7 +351,8 @@ def nomination_update(
 
     try:
         return perform_transition(
-            user=user, nomination_id=nomination_id, action="edit", inputs={}, apply=apply
+            user=user, nomination_id=nomination_id, action="edit", inputs={}, apply=apply,
+            within=within,
         )
     except IntegrityError as exc:
         conflict = named and _one_award_conflict(exc, **named)

@@ -1,20 +1,25 @@
 """A bounded load run: 50 people for 60 s against uvicorn (2 workers, the psycopg pool,
 Redis, a signed history) on 127.0.0.1 only, with the database's backends terminated twice.
 
-Creates its own database (dropped afterwards), seeds an office with drafts and submitted
-proposals, runs Locust (bench/locustfile.py) headless, cuts every connection of the
-database at 20 s and 40 s, then prints per request type the answers by status and the
-p50 / p95 times, and runs the history's, the files' and the consistency checks. Exits 1 if
-any answer was a 500 (or none at all), or a check failed.
+Creates its own database (`<DATABASE_URL's name>_load`, dropped afterwards), seeds an office
+with drafts and submitted proposals (and keeps a copy, `<name>_load_seed`, for
+`--reuse-seed`), writes an audit checkpoint as beat would, runs Locust
+(bench/locustfile.py) headless, cuts every connection of the database at 20 s and 40 s,
+then prints per request type the answers by status and the p50 / p95 times, writes a
+checkpoint again and runs `verify_audit --checkpoints`, `verify_dossier_files` and
+`check_consistency`. Exits 1 if any answer was a 500 (or none at all), or a check failed.
+The server's log (tracebacks) is in the `logs:` directory printed last.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/13 \
-        .venv/bin/python bench/load.py [--users 50] [--seconds 60]
+        .venv/bin/python bench/load.py [--users 50] [--seconds 60] [--reuse-seed]
 """
 
 import argparse
 import csv
 import json
 import os
+import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -27,9 +32,13 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-LOAD_DB = "vinhdanh_load"
 base = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+# Named after DATABASE_URL's database, so that sessions sharing the server never collide.
+LOAD_DB = f"{base.path.lstrip('/') or 'vinhdanh'}_load"
 DB_URL = base._replace(path=f"/{LOAD_DB}").geturl()
+# `--reuse-seed`: a copy of the seeded database (and its seed.json) kept for the next run.
+SEED_DB = f"{LOAD_DB}_seed"
+SEED_JSON = ROOT / "test-artefacts" / "load-seed.json"
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13")
 SERVER_ENV = {
     "DATABASE_URL": DB_URL,
@@ -40,6 +49,7 @@ SERVER_ENV = {
     "DEBUG": "0",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "MEDIA_ROOT": str(ROOT / "test-artefacts" / "load-media"),
+    "AUDIT_CHECKPOINT_DIR": str(ROOT / "test-artefacts" / "load-checkpoints"),
     "DJANGO_SETTINGS_MODULE": "config.settings",
 }
 os.environ.update(SERVER_ENV)
@@ -100,7 +110,7 @@ def seed(n_drafts: int, n_submitted: int) -> dict:
     return seeded
 
 
-def wait_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+def wait_up(url: str, proc: subprocess.Popen, timeout: float = 240) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if proc.poll() is not None:
@@ -115,7 +125,8 @@ def wait_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
 
 def run_checks() -> list[tuple[str, int, str]]:
     results = []
-    for command in (["verify_audit"], ["verify_dossier_files"], ["check_consistency"]):
+    for command in (["audit_checkpoint"], ["verify_audit", "--checkpoints"],
+                    ["verify_dossier_files"], ["check_consistency"]):
         proc = subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT,
                               env={**os.environ}, capture_output=True, text=True)
         results.append((" ".join(command), proc.returncode,
@@ -137,19 +148,44 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse-seed", action="store_true",
+                        help="start from the seed kept by an earlier run (seeding takes minutes)")
     args = parser.parse_args()
 
     admin_sql(f'DROP DATABASE IF EXISTS "{LOAD_DB}"')
-    admin_sql(f'CREATE DATABASE "{LOAD_DB}"')
+    reuse = args.reuse_seed and SEED_JSON.exists() and admin_sql(
+        "SELECT 1 FROM pg_database WHERE datname = %s", SEED_DB)
+    if reuse:
+        admin_sql(f'CREATE DATABASE "{LOAD_DB}" TEMPLATE "{SEED_DB}"')
+    else:
+        admin_sql(f'CREATE DATABASE "{LOAD_DB}"')
+    # The checkpoints vouch for this run's history only.
+    shutil.rmtree(SERVER_ENV["AUDIT_CHECKPOINT_DIR"], ignore_errors=True)
     work = Path(tempfile.mkdtemp(prefix="vinhdanh-load-"))
-    port = 8765
+    with socket.socket() as probe:  # a free port: other sessions run servers too
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     url = f"http://127.0.0.1:{port}"
     try:
-        seeded = seed(n_drafts=600, n_submitted=400)
+        if reuse:
+            seeded = json.loads(SEED_JSON.read_text())
+        else:
+            seeded = seed(n_drafts=600, n_submitted=400)
+            admin_sql(f'DROP DATABASE IF EXISTS "{SEED_DB}"')
+            admin_sql(f'CREATE DATABASE "{SEED_DB}" TEMPLATE "{LOAD_DB}"')
+            SEED_JSON.parent.mkdir(exist_ok=True)
+            SEED_JSON.write_text(json.dumps(seeded))
         (work / "seed.json").write_text(json.dumps(seeded))
+        # As beat would: a checkpoint vouches for the seeded history before the run.
+        subprocess.run([sys.executable, "manage.py", "audit_checkpoint"], cwd=ROOT,
+                       env={**os.environ}, check=True, capture_output=True)
         server = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port),
-             "--workers", "2", "config.asgi:application"],
+             "--workers", "2", "--no-access-log", "--no-proxy-headers",
+             # On a busy machine a starting worker misses uvicorn's 5 s health check and is
+             # killed and started again, over and over.
+             "--timeout-worker-healthcheck", "60",
+             "config.asgi:application"],
             cwd=ROOT, env={**os.environ}, stdout=open(work / "server.log", "wb"),
             stderr=subprocess.STDOUT,
         )
@@ -170,7 +206,7 @@ def main() -> int:
                 [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
                  "--headless", "-u", str(args.users), "-r", str(args.users), "-t",
                  f"{args.seconds}s", "--host", url, "--csv", str(work / "load"),
-                 "--only-summary", "--stop-timeout", "10"],
+                 "--only-summary", "--stop-timeout", "30"],
                 cwd=ROOT, env=env, capture_output=True, check=False,
             )
         finally:

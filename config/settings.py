@@ -123,6 +123,9 @@ if DATABASE_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresq
         # A request waits this long for a pooled connection, then answers 503.
         "timeout": positive_int("DATABASE_POOL_TIMEOUT", 10),
     }
+    # Django's backend, whose pool drops all its dead connections at the first one it finds
+    # (config/postgresql/base.py: otherwise a request after a restart waits seconds).
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
     if DATABASES["default"]["CONN_MAX_AGE"]:
         raise ImproperlyConfigured("DATABASE_CONN_MAX_AGE must be 0 with DATABASE_POOL_MAX_SIZE")
 # A process that stalls inside a transaction (a frozen worker, a hung request) would keep its

@@ -85,7 +85,7 @@ def asgi_server(
         log.close()
 
 
-def _wait_until_up(base: str, proc, timeout: float = 30.0) -> None:
+def _wait_until_up(base: str, proc, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -1,7 +1,7 @@
-"""The Idempotency-Key header on the API's POSTs (approvals.idempotency).
+"""The Idempotency-Key header on the API's changes (approvals.idempotency).
 
-A POST that carries `Idempotency-Key: <1–255 printable ASCII characters>` is done at
-most once per user and key: its first outcome (status and body) is kept for
+A POST, PATCH or DELETE that carries `Idempotency-Key: <1–255 printable ASCII characters>`
+is done at most once per user and key: its first outcome (status and body) is kept for
 IDEMPOTENCY_KEY_HOURS and a retry with the same key gets it again, marked
 `Idempotent-Replayed: true`. The key may not be reused for another request (422
 `idempotency_key_reused`); a retry while the first request still runs gets 409
@@ -35,6 +35,7 @@ from approvals.idempotency import (
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
+METHODS = frozenset({"POST", "PATCH", "DELETE"})
 
 T = TypeVar("T")
 
@@ -81,26 +82,31 @@ def replayed(outcome: Outcome) -> Response:
 
 
 class IdempotentPost(APIView):
-    """A view whose POST honours Idempotency-Key (use `respond` to run the service)."""
+    """A view whose POST, PATCH and DELETE honour Idempotency-Key (use `respond` to run the
+    service)."""
 
     claim: Claim | None = None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         self.claim = None
-        if request.method != "POST" or HEADER not in request.headers:
+        if request.method not in METHODS or HEADER not in request.headers:
             return
         key = with_header(request.headers[HEADER])
         if not key:
             raise exceptions.ValidationError(
                 {HEADER: [_("Khóa phải gồm 1 đến 255 ký tự ASCII in được.")]}
             )
-        assert isinstance(request.user, User)  # every POST here requires a signed-in user
+        assert isinstance(request.user, User)  # every change here requires a signed-in user
         got = idempotency_claim(user=request.user, key=f"api:{key}",
                                 fingerprint=fingerprint(request))
         if isinstance(got, Outcome):
-            raise _Replay(replayed(got))
+            raise _Replay(self.replay(got))
         self.claim = got
+
+    def replay(self, outcome: Outcome) -> Response:
+        """The answer to a retry: the first outcome as it was."""
+        return replayed(outcome)
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, _Replay):

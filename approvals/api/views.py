@@ -6,6 +6,7 @@ errors they raise become the shared JSON error contract in errors.py.
 """
 
 import io
+import json
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +30,7 @@ from approvals.access import (
 from approvals.delegations import delegation_cancel, delegation_create
 from approvals.dossier import ALLOWED, document_for_download, document_remove, document_upload
 from approvals.filters import parse_filters
+from approvals.idempotency import Outcome
 from approvals.inputs import delegation_inputs
 from approvals.jobs import bulk_start
 from approvals.models import Award, BulkJob, Campaign, Nomination, RoleGrant, Unit
@@ -42,7 +44,7 @@ from workflow.services import APPLY, nomination_act
 from workflow.sla import deadline_rules
 
 from . import serializers as s
-from .idempotent import IdempotentPost
+from .idempotent import REPLAYED, IdempotentPost, outcome_of
 
 
 class Page(PageNumberPagination):
@@ -108,7 +110,7 @@ class NominationListCreate(IdempotentPost, ActorContextMixin, generics.ListCreat
         )
 
 
-class NominationDetail(ActorContextMixin, generics.GenericAPIView):
+class NominationDetail(IdempotentPost, ActorContextMixin, generics.GenericAPIView):
     queryset = Nomination.objects.none()
     serializer_class = s.NominationSerializer
 
@@ -119,10 +121,11 @@ class NominationDetail(ActorContextMixin, generics.GenericAPIView):
     def patch(self, request, pk: int):
         serializer = s.NominationUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        nomination = nomination_update(
-            user=request.user, nomination_id=pk, **serializer.service_fields()
+        return self.respond(
+            lambda within: nomination_update(user=request.user, nomination_id=pk, within=within,
+                                             **serializer.service_fields()),
+            self.render,
         )
-        return self.render(nomination)
 
 
 class NominationAction(IdempotentPost, ActorContextMixin, generics.GenericAPIView):
@@ -170,12 +173,32 @@ class BulkActions(IdempotentPost):
         action = ACTION_SLUGS[chosen["action"]]
         # The action's own inputs are parsed exactly as for a single nomination.
         body = {k: v for k, v in request.data.items() if k not in ("action", "nomination_ids")}
+
+        def stored(job: BulkJob) -> Outcome:
+            return outcome_of(self.job_response(job))
+
+        # With a key, the job is the outcome, stored with the job's row: a retry finds it.
+        within = self.claim.within(stored) if self.claim else None
         job = bulk_start(
             user=request.user,
             action=action,
             nomination_ids=chosen["nomination_ids"],
             inputs=parse_inputs(action, body),
+            within=within,
         )
+        return self.job_response(job)
+
+    def replay(self, outcome: Outcome) -> Response:
+        """A retry finds the job the first request started, as it stands now."""
+        if outcome.status not in (status.HTTP_200_OK, status.HTTP_202_ACCEPTED):
+            return super().replay(outcome)
+        job = get_bulk_job_for_user(self.request.user, json.loads(outcome.body)["id"])
+        response = self.job_response(job)
+        response[REPLAYED] = "true"
+        return response
+
+    @staticmethod
+    def job_response(job: BulkJob) -> Response:
         done = job.status == BulkJob.Status.DONE
         return Response(
             s.JobSerializer(job).data,
@@ -224,7 +247,7 @@ class GlobalHistory(generics.ListAPIView):
 # --- delegations (ủy quyền khi vắng mặt) ----------------------------------------
 
 
-class Delegations(APIView):
+class Delegations(IdempotentPost):
     """The caller's delegations, given and received; lending one of their roles."""
 
     @extend_schema(responses=s.DelegationSerializer(many=True))
@@ -235,17 +258,22 @@ class Delegations(APIView):
 
     @extend_schema(request=s.DelegationInput, responses={201: s.DelegationSerializer})
     def post(self, request):
-        delegation = delegation_create(user=request.user, **delegation_inputs(request.data))
-        return Response(s.DelegationSerializer(delegation).data, status=status.HTTP_201_CREATED)
+        inputs = delegation_inputs(request.data)
+        return self.respond(
+            lambda within: delegation_create(user=request.user, within=within, **inputs),
+            lambda delegation: Response(s.DelegationSerializer(delegation).data,
+                                        status=status.HTTP_201_CREATED),
+        )
 
 
-class DelegationCancel(APIView):
+class DelegationCancel(IdempotentPost):
     """End a delegation the caller gave (an administrator: any one) before its last day."""
 
     @extend_schema(request=None, responses=s.DelegationSerializer)
     def post(self, request, pk: int):
-        return Response(
-            s.DelegationSerializer(delegation_cancel(user=request.user, delegation_id=pk)).data
+        return self.respond(
+            lambda within: delegation_cancel(user=request.user, delegation_id=pk, within=within),
+            lambda delegation: Response(s.DelegationSerializer(delegation).data),
         )
 
 
@@ -332,11 +360,14 @@ class Documents(IdempotentPost, generics.GenericAPIView):
         )
 
 
-class DocumentDetail(APIView):
+class DocumentDetail(IdempotentPost):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, pk: int, doc_id: int):
-        document_remove(user=request.user, nomination_id=pk, document_id=doc_id)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return self.respond(
+            lambda within: document_remove(user=request.user, nomination_id=pk,
+                                           document_id=doc_id, within=within),
+            lambda _nomination: Response(status=status.HTTP_204_NO_CONTENT),
+        )
 
 
 class AnyAccept(BaseContentNegotiation):

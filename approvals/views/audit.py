@@ -67,9 +67,9 @@ def _csv_lines(batch) -> str:
     return "".join(writer.writerow(row) for row in batch)
 
 
-def _sync_stream(qs):
-    yield "\ufeff" + _csv_lines([exports.COLUMNS])
-    for batch in exports.batches(qs):
+def _sync_stream(first, batches):
+    yield "\ufeff" + _csv_lines([exports.COLUMNS]) + _csv_lines(first or [])
+    for batch in batches:
         yield _csv_lines(batch)
 
 
@@ -77,11 +77,12 @@ def next_batch(batches):
     return next(batches, None)
 
 
-async def _async_stream(qs):
+async def _async_stream(first, batches):
     # Under ASGI a synchronous iterator would be read whole before sending; this one
     # fetches one batch at a time from the database thread.
-    yield "\ufeff" + _csv_lines([exports.COLUMNS])
-    batches = exports.batches(qs)
+    yield "\ufeff" + _csv_lines([exports.COLUMNS]) + _csv_lines(first or [])
+    if first is None:
+        return
     while True:
         batch = await sync_to_async(next_batch)(batches)
         if batch is None:
@@ -101,7 +102,13 @@ def audit_export_csv(request):
         qs = exports.history_rows(_filters(request))
     except InvalidInput:
         return _back_to_history(request)
-    stream = _async_stream(qs) if isinstance(request, ASGIRequest) else _sync_stream(qs)
+    batches = exports.batches(qs)
+    # The first batch (up to exports.BATCH rows: most exports whole) is read before the
+    # answer starts, so that a database lost meanwhile is a 503 with Retry-After. Once the
+    # 200 is on its way, a failure can only cut the download short (the client sees it
+    # incomplete: docs/deploy.md).
+    first = next_batch(batches)
+    stream = (_async_stream if isinstance(request, ASGIRequest) else _sync_stream)(first, batches)
     response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="lich-su.csv"'
     return response

@@ -20,6 +20,7 @@ from approvals.selectors import delegations_of
 from workflow.errors import NotFound, WorkflowError
 
 from .common import login_required_back_to, render_error
+from .once import form_within, once_per_form
 
 
 def _page(request, *args, **kwargs) -> str:
@@ -50,11 +51,13 @@ def _context(request, posted=None) -> dict[str, Any]:
 
 
 @login_required_back_to(_page)
+@once_per_form
 def delegation_page(request):
     if request.method != "POST":
         return render(request, "approvals/delegations.html", _context(request))
     try:
-        delegation_create(user=request.user, **delegation_inputs(request.POST))
+        delegation_create(user=request.user, **delegation_inputs(request.POST),
+                          within=form_within(request, reverse("delegations")))
     except WorkflowError as exc:
         context = _context(request, posted=request.POST)
         return render_error(request, "approvals/delegations.html", context, exc)
@@ -64,9 +67,11 @@ def delegation_page(request):
 
 @login_required_back_to(_page)
 @require_POST
+@once_per_form
 def delegation_cancel_view(request, pk):
     try:
-        delegation_cancel(user=request.user, delegation_id=pk)
+        delegation_cancel(user=request.user, delegation_id=pk,
+                          within=form_within(request, reverse("delegations")))
     except NotFound:
         raise Http404 from None
     except WorkflowError as exc:

@@ -23,7 +23,7 @@ from workflow.schemas import ACTION_SLUGS, bulk_schema, parse, parse_inputs, slu
 from workflow.sla import STATUS_CHOICES
 
 from .common import login_required_back_to, mark_deadlines, render_error
-from .once import once_per_form
+from .once import form_within, once_per_form
 
 PAGE_SIZE = 100
 FILTER_KEYS = ("campaign", "unit", "award", "state", "overdue", "deadline_status", "q")
@@ -146,6 +146,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
             action=action,
             nomination_ids=chosen["nomination_ids"],
             inputs=parse_inputs(action, data),
+            within=form_within(request, lambda j: reverse("job-detail", args=[j.pk])),
         )
     except WorkflowError as exc:
         context = _inbox_context(request)

@@ -165,6 +165,8 @@ def nomination_edit_page(request, pk):
             return render(request, "approvals/nomination_form.html", context, status=400)
         try:
             nomination_update(user=request.user, nomination_id=nomination.pk,
+                              within=form_within(request, reverse("nomination-detail",
+                                                                  args=[nomination.pk])),
                               **form.service_fields())
         except NotFound:
             raise Http404 from None
@@ -213,7 +215,9 @@ def document_remove(request, pk, doc_pk):
     nomination = nomination_or_404(request, pk)
     try:
         dossier.document_remove(user=request.user, nomination_id=nomination.pk,
-                                document_id=doc_pk, comment=request.POST.get("comment", ""))
+                                document_id=doc_pk, comment=request.POST.get("comment", ""),
+                                within=form_within(request, reverse("nomination-detail",
+                                                                    args=[nomination.pk])))
     except NotFound:
         raise Http404 from None
     except WorkflowError as exc:

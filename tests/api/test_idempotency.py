@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from approvals.idempotency import LEASE, idempotency_purge
-from approvals.models import IdempotencyKey, Nomination
+from approvals.models import BulkJob, Delegation, IdempotencyKey, Nomination
+from approvals.roles import Role
 from approvals.states import State
 from tests.api.conftest import API
 from tests.factories import member
@@ -102,3 +103,57 @@ def test_old_keys_are_purged(draft, people, as_user):
     IdempotencyKey.objects.update(created_at=timezone.now() - datetime.timedelta(hours=25))
     assert idempotency_purge() == 1
     assert not IdempotencyKey.objects.exists()
+
+
+def test_an_edit_and_a_removal_honour_the_key_too(draft, as_user):
+    """PATCH and DELETE take an Idempotency-Key like the POSTs."""
+    url = f"{API}/nominations/{draft.pk}/"
+    edits = [as_user("staff").patch(url, {"achievements": "Bổ sung"}, format="json",
+                                    HTTP_IDEMPOTENCY_KEY="edit-1") for _ in range(2)]
+    assert [r.status_code for r in edits] == [200, 200]
+    assert edits[1].json() == edits[0].json() and edits[1]["Idempotent-Replayed"] == "true"
+    assert AuditRecord.objects.filter(nomination=draft, action="edit").count() == 1
+    doc = as_user("staff").post(f"{url}documents/", {
+        "kind": "khac", "file": SimpleUploadedFile("anh.png", PNG, "image/png")},
+        format="multipart").json()
+    removals = [as_user("staff").delete(f"{url}documents/{doc['id']}/",
+                                        HTTP_IDEMPOTENCY_KEY="rm-1") for _ in range(2)]
+    # The retry is the first outcome, not the 404 of a document already removed.
+    assert [r.status_code for r in removals] == [204, 204]
+    assert removals[1]["Idempotent-Replayed"] == "true"
+    assert AuditRecord.objects.filter(nomination=draft, action="remove_document").count() == 1
+    # Without a key, the removal is a new request: the document is gone.
+    assert as_user("staff").delete(f"{url}documents/{doc['id']}/").status_code == 404
+
+
+def test_a_bulk_job_is_started_once_per_key_and_the_retry_shows_it_as_it_stands(
+    nomination_in, as_user
+):
+    ids = [nomination_in(State.SUBMITTED).pk for _ in range(2)]
+    body = {"action": "claim", "nomination_ids": ids, "comment": "Nhận"}
+    runs = [as_user("reviewer").post(f"{API}/nominations/bulk-actions/", body, format="json",
+                                     HTTP_IDEMPOTENCY_KEY="bulk-1") for _ in range(2)]
+    assert [r.status_code for r in runs] == [200, 200]
+    assert runs[1]["Idempotent-Replayed"] == "true"
+    assert runs[1].json() == runs[0].json() and runs[0].json()["succeeded"] == 2
+    assert BulkJob.objects.count() == 1
+    assert AuditRecord.objects.filter(nomination_id__in=ids, action="claim").count() == 2
+
+
+def test_a_delegation_is_lent_and_cancelled_once_per_key(as_user, people):
+    lend = {"substitute": people["director"].pk, "role": Role.STANDING_REVIEWER, "unit": None,
+            "starts_on": timezone.localdate().isoformat(),
+            "ends_on": (timezone.localdate() + datetime.timedelta(days=2)).isoformat()}
+    created = [as_user("reviewer").post(f"{API}/delegations/", lend, format="json",
+                                        HTTP_IDEMPOTENCY_KEY="lend-1") for _ in range(2)]
+    assert [r.status_code for r in created] == [201, 201]
+    assert created[1].json() == created[0].json()
+    assert Delegation.objects.count() == 1
+    cancel = f"{API}/delegations/{created[0].json()['id']}/cancel/"
+    cancelled = [as_user("reviewer").post(cancel, HTTP_IDEMPOTENCY_KEY="cancel-1")
+                 for _ in range(2)]
+    # The retry is the first outcome, not "already cancelled".
+    assert [r.status_code for r in cancelled] == [200, 200]
+    assert cancelled[1].json()["status"] == "cancelled"
+    assert AuditRecord.objects.filter(action="delegation_cancel").count() == 1
+    assert as_user("reviewer").post(cancel).status_code == 409

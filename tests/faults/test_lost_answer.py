@@ -8,8 +8,11 @@ retry with the same Idempotency-Key (or the same web form token) gets the first 
 """
 
 import pytest
+from django.utils import timezone
 
-from approvals.models import Nomination
+from approvals import dossier
+from approvals.models import BulkJob, Delegation, Nomination
+from approvals.roles import Role
 from approvals.states import State
 from tests import factories
 from tests.asgi_server import asgi_server
@@ -19,6 +22,7 @@ from workflow.models import AuditRecord
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 POOLS = [pytest.param(0, id="no-pool"), pytest.param(4, id="pool")]
 
 
@@ -92,3 +96,54 @@ def form_token(page: str, action: str) -> str:
     """The one-time token of the action's form on a page."""
     form = page.split(f'data-action="{action}"', 1)[1].split("</form>", 1)[0]
     return form.split('name="vd_form_token" value="', 1)[1].split('"', 1)[0]
+
+
+def _edit(org, people, http):
+    draft = factories.new_draft(org, people)
+    path = f"/api/v1/nominations/{draft.pk}/"
+    return ("PATCH", path, {"achievements": "Bổ sung"}, "workflow_auditrecord",
+            lambda: AuditRecord.objects.filter(nomination=draft, action="edit").count())
+
+
+def _removal(org, people, http):
+    draft = factories.new_draft(org, people)
+    doc = dossier.document_upload(user=people["staff"], nomination_id=draft.pk, kind="khac",
+                                  name="anh.png", data=PNG)
+    path = f"/api/v1/nominations/{draft.pk}/documents/{doc.pk}/"
+    return ("DELETE", path, None, "workflow_auditrecord",
+            lambda: AuditRecord.objects.filter(nomination=draft, action="remove_document").count())
+
+
+def _bulk(org, people, http):
+    ids = [factories.nomination_in(org, people, State.SUBMITTED).pk for _ in range(2)]
+    body = {"action": "claim", "nomination_ids": ids, "comment": "Nhận"}
+    return ("POST", "/api/v1/nominations/bulk-actions/", body, "approvals_bulkjob",
+            lambda: BulkJob.objects.count())
+
+
+def _delegation(org, people, http):
+    today = timezone.localdate()
+    body = {"substitute": people["director"].pk, "role": Role.STANDING_REVIEWER, "unit": None,
+            "starts_on": today.isoformat(), "ends_on": today.isoformat()}
+    return ("POST", "/api/v1/delegations/", body, "workflow_auditrecord",
+            lambda: Delegation.objects.count())
+
+
+@pytest.mark.parametrize("change", [_edit, _removal, _bulk, _delegation],
+                         ids=["edit", "document-removal", "bulk-job", "delegation"])
+def test_the_outcome_of_every_change_is_stored_with_it_so_a_retry_after_a_lost_answer_is_not_done_twice(  # noqa: E501
+    org, people, tokens, proxy, change
+):
+    with asgi_server(name=f"lost-{change.__name__}", debug=False, pool_size=0,
+                     database_url=proxy.url(database_url())) as base:
+        who = "reviewer" if change in (_bulk, _delegation) else "staff"
+        http = Http(base, token=tokens[who])
+        method, path, body, marker, done = change(org, people, http)
+        key = {"Idempotency-Key": f"lost-{change.__name__}"}
+        proxy.arm(marker)
+        status, headers, text = http.request(method, path, json_body=body, headers=key)
+        assert proxy.cut.is_set()
+        assert (status, done()) == (503, 1), text  # committed, though the answer was lost
+        status, headers, text = http.request(method, path, json_body=body, headers=key)
+        assert status < 300 and headers["Idempotent-Replayed"] == "true", text
+        assert done() == 1

@@ -3,8 +3,11 @@
 import re
 
 from django.urls import reverse
+from django.utils import timezone
 
-from approvals.models import Nomination
+from approvals import dossier
+from approvals.models import BulkJob, Delegation, Nomination
+from approvals.roles import Role
 from approvals.states import State
 from tests.factories import member
 from workflow.models import AuditRecord
@@ -53,3 +56,52 @@ def test_a_new_nomination_form_posted_twice_creates_one(login, org):
     assert first.status_code == again.status_code == 302
     assert first["Location"] == again["Location"]
     assert Nomination.objects.filter(nominee_name="Lê Văn Cường").count() == 1
+
+
+def posted_twice(client, url, form):
+    first, again = (client.post(url, form) for _ in range(2))
+    assert first.status_code == again.status_code == 302, first.content[:300]
+    assert again["Location"] == first["Location"]
+    return first
+
+
+def test_an_edit_and_a_document_removal_posted_twice_are_done_once(login, draft, people):
+    client = login("staff")
+    html = client.get(reverse("nomination-edit", args=[draft.pk])).content.decode()
+    form = {"campaign": draft.campaign_id, "award": draft.award_id,
+            "nominee_name": draft.nominee_name, "achievements": "Bổ sung",
+            "vd_form_token": TOKEN.search(html).group(1)}
+    posted_twice(client, reverse("nomination-edit", args=[draft.pk]), form)
+    assert AuditRecord.objects.filter(nomination=draft, action="edit").count() == 1
+    doc = dossier.document_upload(user=people["staff"], nomination_id=draft.pk, kind="khac",
+                                  name="anh.png", data=b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    html = client.get(reverse("nomination-detail", args=[draft.pk])).content.decode()
+    remove = reverse("document-remove", args=[draft.pk, doc.pk])
+    token = TOKEN.search(html.split(f'action="{remove}"', 1)[1]).group(1)
+    posted_twice(client, remove, {"vd_form_token": token})
+    assert AuditRecord.objects.filter(nomination=draft, action="remove_document").count() == 1
+
+
+def test_a_bulk_form_posted_twice_starts_one_job(login, nomination_in):
+    n = nomination_in(State.SUBMITTED)
+    client = login("reviewer")
+    token = TOKEN.search(client.get(reverse("inbox")).content.decode()).group(1)
+    first = posted_twice(client, reverse("inbox-bulk"),
+                         {"action": "claim", "ids": [n.pk], "vd_form_token": token})
+    job = BulkJob.objects.get()
+    assert first["Location"] == reverse("job-detail", args=[job.pk])
+
+
+def test_a_delegation_lent_and_cancelled_by_forms_posted_twice_is_done_once(login, people):
+    client = login("reviewer")
+    token = TOKEN.search(client.get(reverse("delegations")).content.decode()).group(1)
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    posted_twice(client, reverse("delegations"), {
+        "role": Role.STANDING_REVIEWER, "unit": "", "substitute": people["director"].pk,
+        "starts_on": today, "ends_on": today, "vd_form_token": token})
+    made = Delegation.objects.get()
+    html = client.get(reverse("delegations")).content.decode()
+    cancel = reverse("delegation-cancel", args=[made.pk])
+    token = TOKEN.search(html.split(f'action="{cancel}"', 1)[1]).group(1)
+    posted_twice(client, cancel, {"vd_form_token": token})
+    assert AuditRecord.objects.filter(action="delegation_cancel").count() == 1
