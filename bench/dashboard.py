@@ -24,8 +24,9 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BENCH_DB = "vinhdanh_bench_dashboard"
 base = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+# Its own database, named after DATABASE_URL's, so that two benches on one server do not meet.
+BENCH_DB = f"{base.path.lstrip('/') or 'postgres'}_bench_dashboard"
 os.environ["DATABASE_URL"] = base._replace(path=f"/{BENCH_DB}").geturl()
 os.environ.setdefault("SECRET_KEY", "bench-only")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
