@@ -22,6 +22,7 @@ from django.db.models import (
     Aggregate,
     Case,
     Count,
+    Exists,
     F,
     FloatField,
     IntegerField,
@@ -38,7 +39,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from approvals.access import Actor, unit_tree
-from approvals.models import Award, Campaign, Nomination, Unit
+from approvals.models import Award, Campaign, Delegation, Nomination, Unit
 from approvals.names import full_name
 from approvals.states import State
 from workflow.errors import InvalidInput, PermissionRefused
@@ -516,6 +517,45 @@ def overdue_holders(scope: Scope, actor: Actor) -> Figure:
     )
 
 
+def held_away(scope: Scope, actor: Actor) -> Figure:
+    """Claimed work whose holder is away today (a delegation of theirs is in force), with
+    the substitutes standing in: one query for the rows, one for the names."""
+    away = Delegation.objects.in_force_on(scope.today)
+    qs = (
+        _open(scope).filter(holder__isnull=False, claimed_at__isnull=False,
+                            nomination__in=Nomination.objects.filter(actor.visible_filter())
+                            .values("pk"))
+        .filter(Exists(away.filter(delegator_id=OuterRef("holder_id"))))
+    )
+    total = qs.count()
+    rows = list(
+        qs.order_by("nomination__due_on", "nomination_id")
+        .values_list("nomination_id", "nomination__nominee_name", "unit__name", "stage",
+                     "nomination__due_on", "holder_id")[:OVERDUE_LIST_LIMIT]
+    )
+    lent: dict[int, set[int]] = defaultdict(set)
+    for delegator, substitute in away.filter(
+        delegator_id__in={r[5] for r in rows}
+    ).values_list("delegator_id", "substitute_id"):
+        lent[delegator].add(substitute)
+    people = _people({r[5] for r in rows} | {pk for ids in lent.values() for pk in ids})
+    table = [
+        [pk, name, unit, stage_label(stage), f"{due:%d/%m/%Y}" if due else "",
+         people.get(holder, str(holder)),
+         ", ".join(sorted(people.get(u, str(u)) for u in lent.get(holder, ())))]
+        for pk, name, unit, stage, due, holder in rows
+    ]
+    return Figure(
+        "held_away", _("Hồ sơ do người đang vắng mặt giữ"),
+        [_("Mã"), _("Người / tập thể được đề nghị"), _("Đơn vị"), _("Bước"), _("Hạn"),
+         _("Người xử lý (vắng mặt)"), _("Người được ủy quyền")],
+        table, chart="",
+        note=_("%(shown)s / %(total)s hồ sơ; người được ủy quyền xử lý thay trong thời gian "
+               "vắng mặt, quản lý có thể thu hồi hoặc giao lại việc đã quá hạn.") % {
+            "shown": len(table), "total": total},
+    )
+
+
 def _people(ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {pk for pk in ids if pk is not None}
     if not wanted:
@@ -537,11 +577,14 @@ def labels_for(scope: Scope) -> Labels:
 
 FIGURES = ["wip", *[f"wip_{b}" for b in BREAKDOWNS], "age", *[f"age_{b}" for b in BREAKDOWNS],
            "time_in_stage", *[f"time_in_stage_{b}" for b in BREAKDOWNS], "throughput",
-           *[f"throughput_{b}" for b in BREAKDOWNS], "trend", "overdue", "overdue_holders"]
+           *[f"throughput_{b}" for b in BREAKDOWNS], "trend", "overdue", "overdue_holders",
+           "held_away"]
 
 
+# The figures read live, always: they depend on who reads them, or on today's delegations.
+LIVE = ("overdue", "overdue_holders", "held_away")
 # The figures that are the same for everyone covering every unit: beat stores them.
-SHARED = [key for key in FIGURES if key not in ("overdue", "overdue_holders")]
+SHARED = [key for key in FIGURES if key not in LIVE]
 
 
 def whole_body_scope(campaign: Campaign, today: datetime.date) -> Scope:
@@ -574,6 +617,7 @@ def _compute(scope: Scope, actor: Actor | None, wanted: list[str]) -> list[Figur
     if actor is not None:
         makers["overdue"] = lambda: overdue_items(scope, actor)
         makers["overdue_holders"] = lambda: overdue_holders(scope, actor)
+        makers["held_away"] = lambda: held_away(scope, actor)
     for breakdown in BREAKDOWNS:
         makers[f"wip_{breakdown}"] = _bind(wip_by, scope, breakdown, labels)
         makers[f"age_{breakdown}"] = _bind(age_by, scope, breakdown, labels)
