@@ -148,8 +148,9 @@ def load_actors(users: Iterable[Any], *, today: datetime.date | None = None) -> 
         Q(user_id__in=list(users)) | Q(user_id__in=lent.values("delegator_id")),
         content_type=ContentType.objects.get_for_model(Unit),
         permission__codename__startswith=_PREFIX,
-    ).values_list("user_id", "permission__codename", "object_pk", none, none)
-    lendings = lent.values_list(
+    ).order_by().values_list("user_id", "permission__codename", "object_pk", none, none)
+    # No ORDER BY inside the UNION (the models' default orderings): SQLite refuses it.
+    lendings = lent.order_by().values_list(
         "delegator_id",
         Concat(Value(_PREFIX), "role", output_field=CharField()),
         Cast("unit_id", output_field=CharField()),

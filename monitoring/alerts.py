@@ -364,9 +364,10 @@ def _insert_new(rule: AlertRule, findings: list[Finding]) -> list[tuple[int, Fin
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             arrays = ", ".join(f"%s::{t}[]" for t in ARRAY_TYPES)
+            columns = [list(c) for c in zip(*rows, strict=True)]
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(COLUMNS)}) SELECT * FROM unnest({arrays}) "
-                "ON CONFLICT DO NOTHING RETURNING id, key", [list(c) for c in zip(*rows)],
+                "ON CONFLICT DO NOTHING RETURNING id, key", columns,
             )
             inserted.update((key, pk) for pk, key in cursor.fetchall())
         else:
