@@ -212,6 +212,10 @@ def run(n: int, *, reuse: bool = False) -> None:
         DashboardSnapshot.objects.all().delete()
         people = {"manager": get_user_model().objects.get(username="manager")}
         campaign = Campaign.objects.get(code="tong-ket-2026-bench")
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(f"  ANALYZE in {time.perf_counter() - start:.1f} s", flush=True)
     else:
         org = factories.make_org()
         people = factories.make_people(org)

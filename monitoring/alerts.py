@@ -36,7 +36,7 @@ from notifications.models import DigestMail, Notification
 from notifications.services import digest_outbox_send, notices_append, push_on_commit
 from workflow.errors import Conflict, InvalidInput, PermissionRefused
 from workflow.policy import STATE_TASK
-from workflow.sla import STAGE_OF_STATE, Rules, deadline_rules, due_expression
+from workflow.sla import STAGE_OF_STATE, Rules, deadline_rules
 
 from .access import alert_units, get_alert_for_actor
 from .models import Alert, AlertDigest, AlertRule, Stage, StageVisit
@@ -44,6 +44,8 @@ from .models import Alert, AlertDigest, AlertRule, Stage, StageVisit
 Kind = AlertRule.Kind
 TEXT_MAX = 400
 NOTE_MAX = 2000
+# The open states past the draft, each with a stored due date (workflow/sla.py).
+OVERDUE_STATES = [s for s in STAGE_OF_STATE if s != State.DRAFT]
 # The stages with a queue to claim from (the unit's own stage has none).
 QUEUE_STAGES = (Stage.REVIEW, Stage.VOTE, Stage.DECIDE, Stage.REPORT)
 STAGE_NAMES = {
@@ -94,6 +96,11 @@ class Scan:
                 stack.extend(self.children.get(pk, ()))
         return seen
 
+    def in_units(self, rule: AlertRule) -> Q:
+        """The rule's units as a filter: nothing to filter for a whole-body rule (a list of
+        every unit would only cost the planner)."""
+        return Q() if rule.unit_id is None else Q(unit_id__in=self.subtree(rule.unit_id))
+
     def unit_name(self, unit_id: int) -> tuple[str, str]:
         unit = self.units[unit_id]
         return unit.name, unit.name_en or unit.name
@@ -124,11 +131,12 @@ def _overdue(rule: AlertRule, scan: Scan) -> list[Finding]:
     never submitted is its unit's alone (the managers do not see it): the drafts rule counts
     those, without naming them."""
     cutoff = scan.rules.calendar.add_working_days(scan.today, -rule.threshold)
+    # Submitted work only, so never a draft (a draft has not been submitted; a returned
+    # dossier is "returned"): the stored due date decides, through its index.
     rows = (
-        Nomination.objects.filter(state__in=list(STAGE_OF_STATE), submitted_at__isnull=False,
-                                  unit_id__in=scan.subtree(rule.unit_id))
-        .annotate(due=due_expression(scan.rules)).filter(due__lt=cutoff)
-        .values_list("pk", "unit_id", "nominee_name", "state", "due")
+        Nomination.objects.filter(scan.in_units(rule), state__in=OVERDUE_STATES,
+                                  submitted_at__isnull=False, due_on__lt=cutoff)
+        .values_list("pk", "unit_id", "nominee_name", "state", "due_on")
     )
     found = []
     for pk, unit_id, name, state, due in rows:
@@ -147,8 +155,8 @@ def _overdue(rule: AlertRule, scan: Scan) -> list[Finding]:
 def _queue(rule: AlertRule, scan: Scan) -> list[Finding]:
     """A stage with more than N items waiting, unclaimed, in the rule's units."""
     counts = dict(
-        StageVisit.objects.filter(left_at__isnull=True, claimed_at__isnull=True,
-                                  stage__in=QUEUE_STAGES, unit_id__in=scan.subtree(rule.unit_id))
+        StageVisit.objects.filter(scan.in_units(rule), left_at__isnull=True,
+                                  claimed_at__isnull=True, stage__in=QUEUE_STAGES)
         .values("stage").annotate(n=Count("pk")).values_list("stage", "n")
     )
     unit_id = rule.unit_id or scan.root
@@ -173,8 +181,8 @@ def _drafts_before_deadline(rule: AlertRule, scan: Scan) -> list[Finding]:
     if not campaigns:
         return []
     rows = (
-        Nomination.objects.filter(state=State.DRAFT, campaign_id__in=list(campaigns),
-                                  unit_id__in=scan.subtree(rule.unit_id))
+        Nomination.objects.filter(scan.in_units(rule), state=State.DRAFT,
+                                  campaign_id__in=list(campaigns))
         .values("campaign_id", "unit_id").annotate(n=Count("pk"))
         .values_list("campaign_id", "unit_id", "n")
     )
@@ -228,9 +236,9 @@ def _idle_holder(rule: AlertRule, scan: Scan) -> list[Finding]:
     last_day = scan.rules.calendar.add_working_days(scan.today, -rule.threshold)
     before = timezone.make_aware(datetime.datetime.combine(last_day, datetime.time.min))
     rows = list(
-        StageVisit.objects.filter(left_at__isnull=True, claimed_at__isnull=False,
-                                  holder__isnull=False, touched_at__lt=before,
-                                  unit_id__in=scan.subtree(rule.unit_id))
+        StageVisit.objects.filter(scan.in_units(rule), left_at__isnull=True,
+                                  claimed_at__isnull=False, holder__isnull=False,
+                                  touched_at__lt=before)
         .values("holder_id", "unit_id").annotate(n=Count("pk"))
         .values_list("holder_id", "unit_id", "n")
     )
@@ -251,20 +259,22 @@ def _idle_holder(rule: AlertRule, scan: Scan) -> list[Finding]:
 
 
 def _return_share(rule: AlertRule, scan: Scan) -> list[Finding]:
-    """Units whose share of returned dossiers in a running campaign is above N %."""
-    visits = StageVisit.objects.filter(
-        campaign__ends_on__gte=scan.today, unit_id__in=scan.subtree(rule.unit_id)
-    )
-
-    def per_unit(q: Q) -> dict[tuple[int, int], int]:
-        return {
-            (c, u): n for c, u, n in visits.filter(q).values("campaign_id", "unit_id")
-            .annotate(n=Count("nomination_id", distinct=True))
-            .values_list("campaign_id", "unit_id", "n")
-        }
-
-    submitted = per_unit(Q(stage=Stage.REVIEW))
-    returned = per_unit(Q(outcome=State.RETURNED))
+    """Units whose share of returned dossiers in a running campaign is above N %: of the
+    nominations submitted (each once, however often resubmitted), those returned at least
+    once (their visits that ended in a return: a partial index holds just those)."""
+    running = {"campaign__ends_on__gte": scan.today}
+    submitted: dict[tuple[int, int], int] = {
+        (c, u): n for c, u, n in Nomination.objects.filter(
+            scan.in_units(rule), submitted_at__isnull=False, **running)
+        .values("campaign_id", "unit_id").annotate(n=Count("pk"))
+        .values_list("campaign_id", "unit_id", "n")
+    }
+    returned: dict[tuple[int, int], int] = {
+        (c, u): n for c, u, n in StageVisit.objects.filter(
+            scan.in_units(rule), outcome=State.RETURNED, **running)
+        .values("campaign_id", "unit_id").annotate(n=Count("nomination_id", distinct=True))
+        .values_list("campaign_id", "unit_id", "n")
+    }
     names = dict(Campaign.objects.filter(pk__in={c for c, _u in submitted})
                  .values_list("pk", "name"))
     found = []

@@ -69,6 +69,11 @@ class StageVisit(models.Model):
                 fields=["stage", "unit"], condition=models.Q(left_at__isnull=True),
                 name="visit_open_idx",
             ),
+            # The visits that ended in a return (the returned-share alert): a few % of them.
+            models.Index(
+                fields=["campaign", "unit", "nomination"],
+                condition=models.Q(outcome="returned"), name="visit_returned_idx",
+            ),
             # Open visits held by someone (the idle-holder alert).
             models.Index(
                 fields=["holder", "touched_at"], condition=models.Q(left_at__isnull=True),
