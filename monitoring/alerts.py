@@ -138,16 +138,23 @@ def _overdue(rule: AlertRule, scan: Scan) -> list[Finding]:
                                   submitted_at__isnull=False, due_on__lt=cutoff)
         .values_list("pk", "unit_id", "nominee_name", "state", "due_on")
     )
+    # Tens of thousands of rows share a few hundred due dates: each date's lateness and
+    # text are worked out once.
+    days: dict[datetime.date, tuple[int, str]] = {}
+    stages = {state: STAGE_NAMES[Stage(STATE_TASK[state])] for state in OVERDUE_STATES}
     found = []
     for pk, unit_id, name, state, due in rows:
-        late = scan.rules.calendar.working_days_between(due, scan.today)
-        stage_vi, stage_en = STAGE_NAMES[Stage(STATE_TASK[state])]
+        assert due is not None  # filtered on it
+        if due not in days:
+            days[due] = (scan.rules.calendar.working_days_between(due, scan.today),
+                         f"{due:%d/%m/%Y}")
+        (late, when), (stage_vi, stage_en) = days[due], stages[state]
         found.append(Finding(
             key=f"nomination:{pk}", unit_id=unit_id, value=late, nomination_id=pk,
             text_vi=f"Đề nghị #{pk} ({name}) quá hạn {late} ngày làm việc ở bước {stage_vi} "
-            f"(hạn {due:%d/%m/%Y}).",
+            f"(hạn {when}).",
             text_en=f"Nomination #{pk} ({name}) is {late} working day(s) overdue at the "
-            f"{stage_en} stage (due {due:%d/%m/%Y}).",
+            f"{stage_en} stage (due {when}).",
         ))
     return found
 

@@ -40,6 +40,7 @@ from django.utils.translation import gettext_noop
 from approvals.access import Actor, unit_tree
 from approvals.models import Award, Campaign, Delegation, Nomination, Unit
 from approvals.names import full_name
+from approvals.roles import UNIT_ROLES
 from approvals.states import State
 from workflow.errors import InvalidInput, PermissionRefused
 from workflow.policy import STATE_TASK
@@ -454,13 +455,32 @@ def trend(scope: Scope) -> Figure:
 # --- deadlines ------------------------------------------------------------------------------
 
 
+def _seen(scope: Scope, actor: Actor) -> Q:
+    """The scope's nominations the actor may see: Actor.visible_filter within the scope's
+    units (all of which the actor covers): submitted work, and the drafts of the units where
+    they hold a unit role. No list of units for a whole-body scope: over a million rows, the
+    list would be tested on every one of them."""
+    drafts = actor.units_for(*UNIT_ROLES) & scope.units
+    q = Q(submitted_at__isnull=False) | Q(unit_id__in=drafts)
+    return q if scope.every_unit else q & Q(unit_id__in=scope.units)
+
+
+def _due_window(scope: Scope) -> Q:
+    """A filter the due-date index answers that every near-due or overdue item passes: a
+    stored due date before the latest near-due cutoff of any stage, or a draft (due by its
+    campaign's deadline)."""
+    rules, today = scope.rules, scope.today
+    last = max((rules.calendar.add_working_days(today, limit.near_due_days + 1)
+                for limit in rules.limits.values()), default=today)
+    return Q(due_on__lt=last) | Q(state=State.DRAFT)
+
+
 def _late(scope: Scope, actor: Actor) -> QuerySet:
     rules = scope.rules
     soon = status_q(Status.NEAR_DUE, today=scope.today, rules=rules)
     late = status_q(Status.OVERDUE, today=scope.today, rules=rules)
     return Nomination.objects.filter(
-        actor.visible_filter(), soon | late, campaign_id=scope.campaign.pk,
-        unit_id__in=scope.units,
+        _seen(scope, actor), _due_window(scope), soon | late, campaign_id=scope.campaign.pk,
     )
 
 
@@ -496,16 +516,19 @@ def overdue_items(scope: Scope, actor: Actor) -> Figure:
 
 
 def overdue_holders(scope: Scope, actor: Actor) -> Figure:
-    """The people holding the most overdue work (claimed items past their due date)."""
+    """The people holding the most overdue work (claimed items past their due date): from
+    the overdue nominations (the due-date index), each one's open visit (one index lookup)."""
     rules = scope.rules
-    late = Nomination.objects.filter(
-        actor.visible_filter(), status_q(Status.OVERDUE, today=scope.today, rules=rules),
-        campaign_id=scope.campaign.pk, unit_id__in=scope.units,
-    )
+    open_visit = StageVisit.objects.filter(nomination_id=OuterRef("pk"), left_at__isnull=True,
+                                           claimed_at__isnull=False)
     rows = list(
-        StageVisit.objects.filter(left_at__isnull=True, holder__isnull=False,
-                                  claimed_at__isnull=False, nomination__in=late.values("pk"))
-        .values_list("holder_id").annotate(n=Count("pk")).order_by("-n", "holder_id")
+        Nomination.objects.filter(
+            _seen(scope, actor), status_q(Status.OVERDUE, today=scope.today, rules=rules),
+            due_on__lt=scope.today, campaign_id=scope.campaign.pk,
+        )
+        .annotate(holder=Subquery(open_visit.values("holder_id")[:1]))
+        .filter(holder__isnull=False)
+        .values_list("holder").annotate(n=Count("pk")).order_by("-n", "holder")
         [:TOP_HOLDERS]
     )
     people = _people({pk for pk, _n in rows})
