@@ -38,13 +38,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from approvals.access import Actor, unit_tree
-from approvals.models import Award, Campaign, Delegation, Nomination, Unit
+from approvals.models import Award, Campaign, Delegation, Nomination, TimeLimit, Unit
 from approvals.names import full_name
 from approvals.roles import UNIT_ROLES
 from approvals.states import State
 from workflow.errors import InvalidInput, PermissionRefused
 from workflow.policy import STATE_TASK
-from workflow.sla import STATUS_LABELS, Rules, Status, deadline_rules, due_expression, status_q
+from workflow.sla import (
+    STAGE_OF_STATE,
+    STATUS_LABELS,
+    Rules,
+    Status,
+    deadline_rules,
+    due_expression,
+    status_q,
+)
 
 from .access import dashboard_units
 from .models import DashboardSnapshot, Stage, StageVisit
@@ -62,6 +70,8 @@ DAY = 86400.0
 # A decision pipeline's end: what takes a dossier out of review, vote and decision.
 PIPELINE_STAGES = (Stage.REVIEW, Stage.VOTE, Stage.DECIDE)
 PIPELINE_EXITS = (State.RETURNED, State.REJECTED, State.WITHDRAWN, State.APPROVED)
+# The open states whose task someone can hold (claimed work: past the unit's stage).
+HELD_STATES = [s for s, task in STATE_TASK.items() if task != Stage.PREPARE]
 
 
 @dataclass(frozen=True)
@@ -465,22 +475,30 @@ def _seen(scope: Scope, actor: Actor) -> Q:
     return q if scope.every_unit else q & Q(unit_id__in=scope.units)
 
 
-def _due_window(scope: Scope) -> Q:
-    """A filter the due-date index answers that every near-due or overdue item passes: a
-    stored due date before the latest near-due cutoff of any stage, or a draft (due by its
-    campaign's deadline)."""
+def _late_q(scope: Scope, actor: Actor) -> Q:
+    """The near-due and overdue items, as status_q(NEAR_DUE) | status_q(OVERDUE) selects them,
+    in fewer terms: past its draft, an item is one or the other when its stored due date is
+    before its stage's near-due cutoff (one range of the due-date index per cutoff). A
+    draft (due by its campaign's deadline) only for whom sees drafts: their unit's people."""
     rules, today = scope.rules, scope.today
-    last = max((rules.calendar.add_working_days(today, limit.near_due_days + 1)
-                for limit in rules.limits.values()), default=today)
-    return Q(due_on__lt=last) | Q(state=State.DRAFT)
+    by_cutoff: dict[datetime.date, list[str]] = defaultdict(list)
+    for state, stage in STAGE_OF_STATE.items():
+        limit = rules.limit(stage)
+        if stage != TimeLimit.Code.DRAFT and limit is not None:
+            cutoff = rules.calendar.add_working_days(today, limit.near_due_days + 1)
+            by_cutoff[cutoff].append(state)
+    q = Q(pk__in=[])
+    for cutoff, states in sorted(by_cutoff.items()):
+        q |= Q(state__in=states, due_on__lt=cutoff)
+    if actor.units_for(*UNIT_ROLES) & scope.units:
+        q |= Q(state=State.DRAFT) & (status_q(Status.NEAR_DUE, today=today, rules=rules)
+                                     | status_q(Status.OVERDUE, today=today, rules=rules))
+    return q
 
 
 def _late(scope: Scope, actor: Actor) -> QuerySet:
-    rules = scope.rules
-    soon = status_q(Status.NEAR_DUE, today=scope.today, rules=rules)
-    late = status_q(Status.OVERDUE, today=scope.today, rules=rules)
     return Nomination.objects.filter(
-        _seen(scope, actor), _due_window(scope), soon | late, campaign_id=scope.campaign.pk,
+        _seen(scope, actor), _late_q(scope, actor), campaign_id=scope.campaign.pk,
     )
 
 
@@ -518,13 +536,12 @@ def overdue_items(scope: Scope, actor: Actor) -> Figure:
 def overdue_holders(scope: Scope, actor: Actor) -> Figure:
     """The people holding the most overdue work (claimed items past their due date): from
     the overdue nominations (the due-date index), each one's open visit (one index lookup)."""
-    rules = scope.rules
     open_visit = StageVisit.objects.filter(nomination_id=OuterRef("pk"), left_at__isnull=True,
                                            claimed_at__isnull=False)
     rows = list(
-        Nomination.objects.filter(
-            _seen(scope, actor), status_q(Status.OVERDUE, today=scope.today, rules=rules),
-            due_on__lt=scope.today, campaign_id=scope.campaign.pk,
+        Nomination.objects.filter(  # claimed work is past its draft: its due date decides
+            _seen(scope, actor), state__in=HELD_STATES, due_on__lt=scope.today,
+            campaign_id=scope.campaign.pk,
         )
         .annotate(holder=Subquery(open_visit.values("holder_id")[:1]))
         .filter(holder__isnull=False)
