@@ -18,6 +18,7 @@ from viewflow.workflow.models import Task
 
 from workflow.errors import NotFound, PermissionRefused
 from workflow.policy import OPEN_TASK_STATUSES, may_view, offered_actions
+from workflow.sla import is_overdue
 
 from .models import (
     BulkJob,
@@ -150,8 +151,8 @@ def load_actors(users: Iterable[Any], *, today: datetime.date | None = None) -> 
         Q(user_id__in=list(users)) | Q(user_id__in=lent.values("delegator_id")),
         content_type=ContentType.objects.get_for_model(Unit),
         permission__codename__startswith=_PREFIX,
-    ).values_list("user_id", "permission__codename", "object_pk", none, none)
-    # No ordering inside UNION ALL: SQLite (the demo) refuses an ORDER BY in its parts.
+    ).order_by().values_list("user_id", "permission__codename", "object_pk", none, none)
+    # No ORDER BY inside the UNION (the models' default orderings): SQLite refuses it.
     lendings = lent.order_by().values_list(
         "delegator_id",
         Concat(Value(_PREFIX), "role", output_field=CharField()),
@@ -247,7 +248,9 @@ def available_actions(
     actor: Actor, nomination: Nomination, *, task_id: int | None, owner_id: int | None
 ) -> list[str]:
     """The lifecycle actions `actor` is offered now (workflow.policy.offered_actions); the web
-    page and the API show exactly these, and the services check the same rules again."""
+    page and the API show exactly these, and the services check the same rules again. The
+    escalations (Rule.overdue_only) are offered on work overdue in its stage only, judged
+    from the loaded row as the services' `selectors.escalation_q` judges it (no query)."""
     return offered_actions(
         actor.roles_at(nomination.unit_id),
         nomination.state,
@@ -255,6 +258,7 @@ def available_actions(
         owner_id=owner_id,
         user_id=actor.user.pk,
         lent=actor.lent_at(nomination.unit_id),
+        overdue=is_overdue(nomination, today=timezone.localdate()),
     )
 
 

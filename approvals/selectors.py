@@ -23,7 +23,7 @@ from viewflow.workflow.models import Task
 
 from workflow.models import AuditRecord
 from workflow.policy import OPEN_TASK_STATUSES, STATE_TASK, TASK_ROLES, task_states
-from workflow.sla import Status, deadline_rules, due_expression, status_q
+from workflow.sla import Rules, Status, deadline_rules, due_expression, status_q
 
 from .access import Actor
 from .models import BulkJob, Delegation, Nomination, Unit
@@ -252,13 +252,14 @@ def absent_today(user_ids: Iterable[int], today: datetime.date | None = None) ->
     )
 
 
-def escalation_q(today: datetime.date | None = None) -> Q:
-    """THE HOOK for issue 10's escalation: which claimed nominations a manager may take back
-    to the queue (the "escalate_release" service checks it after the lock).
-
-    Every claimed one until the working-day clock lands (branch `clock`, workflow/sla.py);
-    then this returns its overdue filter, and nothing else changes."""
-    return Q()
+def escalation_q(today: datetime.date | None = None, *, rules: Rules | None = None) -> Q:
+    """THE HOOK for escalation: which claimed nominations a manager may take back to the
+    queue or hand to someone else: those overdue in their stage on `today` (the local date
+    unless given), by the stored due dates of workflow/sla.py. The services check it after
+    the lock (workflow.policy Rule.overdue_only); the offered actions ask the same of the
+    loaded row (workflow.sla.is_overdue, no query)."""
+    return status_q(Status.OVERDUE, today=today or timezone.localdate(),
+                    rules=rules or deadline_rules())
 
 
 def escalation_candidates(actor: Actor, today: datetime.date | None = None) -> QuerySet:

@@ -10,7 +10,12 @@ the first scan (which raises every alert and its notices) and a second one (noth
 new: the steady state). Prints what it ran and the figures.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python \
-        bench/dashboard.py [nominations, default 1000000] [--keep]
+        bench/dashboard.py [nominations, default 1000000] [--keep] [--reuse]
+
+Its database is named after DATABASE_URL's (`postgres_bench_dashboard` above). `--keep`
+leaves it there; `--reuse` times again on the database a `--keep` run left (same N), without
+seeding: its alerts, alert notices and snapshots are deleted first, so the first scan is a
+first scan again (and the database is kept).
 """
 
 import datetime
@@ -24,8 +29,9 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BENCH_DB = "vinhdanh_bench_dashboard"
 base = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+# Its own database, named after DATABASE_URL's, so that two benches on one server do not meet.
+BENCH_DB = f"{base.path.lstrip('/') or 'postgres'}_bench_dashboard"
 os.environ["DATABASE_URL"] = base._replace(path=f"/{BENCH_DB}").geturl()
 os.environ.setdefault("SECRET_KEY", "bench-only")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -42,11 +48,12 @@ def admin_sql(sql: str) -> None:
         conn.execute(sql)
 
 
-def main(n: int, keep: bool) -> None:
-    admin_sql(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-    admin_sql(f'CREATE DATABASE "{BENCH_DB}"')
+def main(n: int, keep: bool, reuse: bool) -> None:
+    if not reuse:
+        admin_sql(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+        admin_sql(f'CREATE DATABASE "{BENCH_DB}"')
     try:
-        run(n)
+        run(n, reuse=reuse)
     finally:
         from django.db import connections
 
@@ -180,7 +187,7 @@ def seed(n: int, campaign_id: int, user_ids: list[int], unit_ids: list[int],
     print(f"  ANALYZE in {time.perf_counter() - start:.1f} s", flush=True)
 
 
-def run(n: int) -> None:
+def run(n: int, *, reuse: bool = False) -> None:
     import django
 
     django.setup()
@@ -194,9 +201,9 @@ def run(n: int) -> None:
     from approvals.models import Award, Campaign, Unit
     from monitoring.alerts import alerts_scan
     from monitoring.dashboard import FIGURES, dashboard_figures, dashboard_scope
-    from monitoring.models import Alert, AlertRule, StageVisit
+    from monitoring.models import Alert, AlertRule, DashboardSnapshot, StageVisit
     from monitoring.snapshots import dashboard_snapshots_refresh
-    from notifications.models import Notification
+    from notifications.models import Notification, NotificationCursor
     from tests import factories
     from workflow.models import AuditRecord
 
@@ -204,21 +211,34 @@ def run(n: int) -> None:
           flush=True)
     call_command("migrate", verbosity=0)
     AlertRule.objects.all().delete()
-    org = factories.make_org()
-    people = factories.make_people(org)
-    Unit.objects.bulk_create([
-        Unit(code=f"kv-{i}", name=f"Phòng THADS khu vực {i}", kind="regional",
-             parent=org["body"]) for i in range(UNITS)
-    ])
-    campaign = Campaign.objects.create(
-        code="tong-ket-2026-bench", name="Tổng kết 2026 (bench)", kind="yearly", year=2026,
-        starts_on=datetime.date(2026, 3, 1), ends_on=datetime.date(2026, 12, 31),
-        submission_deadline=datetime.date(2026, 12, 10),
-    )
-    reviewers = [get_user_model().objects.create_user(username=f"cv{i}") for i in range(40)]
-    seed(n, campaign.pk, [u.pk for u in reviewers],
-         list(Unit.objects.filter(code__startswith="kv-").values_list("pk", flat=True)),
-         list(Award.objects.values_list("pk", flat=True)))
+    if reuse:  # the database a run with --keep left: as it was before its first scan
+        print("  reusing the seeded database (--reuse)", flush=True)
+        Alert.objects.all().delete()
+        Notification.objects.filter(kind="alert").delete()
+        NotificationCursor.objects.all().delete()
+        DashboardSnapshot.objects.all().delete()
+        people = {"manager": get_user_model().objects.get(username="manager")}
+        campaign = Campaign.objects.get(code="tong-ket-2026-bench")
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(f"  ANALYZE in {time.perf_counter() - start:.1f} s", flush=True)
+    else:
+        org = factories.make_org()
+        people = factories.make_people(org)
+        Unit.objects.bulk_create([
+            Unit(code=f"kv-{i}", name=f"Phòng THADS khu vực {i}", kind="regional",
+                 parent=org["body"]) for i in range(UNITS)
+        ])
+        campaign = Campaign.objects.create(
+            code="tong-ket-2026-bench", name="Tổng kết 2026 (bench)", kind="yearly", year=2026,
+            starts_on=datetime.date(2026, 3, 1), ends_on=datetime.date(2026, 12, 31),
+            submission_deadline=datetime.date(2026, 12, 10),
+        )
+        reviewers = [get_user_model().objects.create_user(username=f"cv{i}") for i in range(40)]
+        seed(n, campaign.pk, [u.pk for u in reviewers],
+             list(Unit.objects.filter(code__startswith="kv-").values_list("pk", flat=True)),
+             list(Award.objects.values_list("pk", flat=True)))
     print(f"  rows: {AuditRecord.objects.count():,} history, "
           f"{StageVisit.objects.count():,} visits "
           f"({StageVisit.objects.filter(left_at__isnull=True).count():,} open)", flush=True)
@@ -276,4 +296,5 @@ def run(n: int) -> None:
 
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    main(int(args[0]) if args else 1_000_000, "--keep" in sys.argv)
+    main(int(args[0]) if args else 1_000_000, "--keep" in sys.argv or "--reuse" in sys.argv,
+         "--reuse" in sys.argv)

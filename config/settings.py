@@ -357,6 +357,9 @@ CELERY_BEAT_SCHEDULE = {
 # and mails each manager the open alerts once a day at ALERT_DIGEST_HOUR:00.
 ALERT_SCAN_SECONDS = positive_int("ALERT_SCAN_SECONDS", 300)
 ALERT_DIGEST_HOUR = env.int("ALERT_DIGEST_HOUR", default=7)
+# A manager gets one notice per new alert of a scan up to this many, then one notice saying
+# how many more there are (the alerts page lists them all).
+ALERT_NOTICES_PER_SCAN = positive_int("ALERT_NOTICES_PER_SCAN", 20)
 CELERY_BEAT_SCHEDULE["alerts-scan"] = {"task": "monitoring.alerts_scan",
                                        "schedule": ALERT_SCAN_SECONDS}
 # The whole-body dashboard of each running campaign is computed ahead this often (and read

@@ -9,7 +9,9 @@ among live alerts decides, not a check before the insert: when two scans overlap
 the later insert waits for the earlier's commit and then inserts nothing, so each
 alert is raised and notified once. The notices are written in the same transaction
 as the alerts and pushed after commit (notifications.services.push_on_commit), to the
-managers covering the alert's unit and to nobody else.
+managers covering the alert's unit and to nobody else; a scan that raises thousands (the
+first one over a large database) gives each manager ALERT_NOTICES_PER_SCAN of them and one
+notice counting the rest, which the alerts page lists.
 """
 
 import datetime
@@ -17,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
@@ -30,10 +33,10 @@ from approvals.roles import Role
 from approvals.states import State
 from notifications import events
 from notifications.models import DigestMail, Notification
-from notifications.services import digest_outbox_send, push_on_commit
+from notifications.services import digest_outbox_send, notices_append, push_on_commit
 from workflow.errors import Conflict, InvalidInput, PermissionRefused
 from workflow.policy import STATE_TASK
-from workflow.sla import STAGE_OF_STATE, Rules, deadline_rules, due_expression
+from workflow.sla import STAGE_OF_STATE, Rules, deadline_rules
 
 from .access import alert_units, get_alert_for_actor
 from .models import Alert, AlertDigest, AlertRule, Stage, StageVisit
@@ -41,6 +44,8 @@ from .models import Alert, AlertDigest, AlertRule, Stage, StageVisit
 Kind = AlertRule.Kind
 TEXT_MAX = 400
 NOTE_MAX = 2000
+# The open states past the draft, each with a stored due date (workflow/sla.py).
+OVERDUE_STATES = [s for s in STAGE_OF_STATE if s != State.DRAFT]
 # The stages with a queue to claim from (the unit's own stage has none).
 QUEUE_STAGES = (Stage.REVIEW, Stage.VOTE, Stage.DECIDE, Stage.REPORT)
 STAGE_NAMES = {
@@ -91,6 +96,11 @@ class Scan:
                 stack.extend(self.children.get(pk, ()))
         return seen
 
+    def in_units(self, rule: AlertRule) -> Q:
+        """The rule's units as a filter: nothing to filter for a whole-body rule (a list of
+        every unit would only cost the planner)."""
+        return Q() if rule.unit_id is None else Q(unit_id__in=self.subtree(rule.unit_id))
+
     def unit_name(self, unit_id: int) -> tuple[str, str]:
         unit = self.units[unit_id]
         return unit.name, unit.name_en or unit.name
@@ -121,22 +131,30 @@ def _overdue(rule: AlertRule, scan: Scan) -> list[Finding]:
     never submitted is its unit's alone (the managers do not see it): the drafts rule counts
     those, without naming them."""
     cutoff = scan.rules.calendar.add_working_days(scan.today, -rule.threshold)
+    # Submitted work only, so never a draft (a draft has not been submitted; a returned
+    # dossier is "returned"): the stored due date decides, through its index.
     rows = (
-        Nomination.objects.filter(state__in=list(STAGE_OF_STATE), submitted_at__isnull=False,
-                                  unit_id__in=scan.subtree(rule.unit_id))
-        .annotate(due=due_expression(scan.rules)).filter(due__lt=cutoff)
-        .values_list("pk", "unit_id", "nominee_name", "state", "due")
+        Nomination.objects.filter(scan.in_units(rule), state__in=OVERDUE_STATES,
+                                  submitted_at__isnull=False, due_on__lt=cutoff)
+        .values_list("pk", "unit_id", "nominee_name", "state", "due_on")
     )
+    # Tens of thousands of rows share a few hundred due dates: each date's lateness and
+    # text are worked out once.
+    days: dict[datetime.date, tuple[int, str]] = {}
+    stages = {state: STAGE_NAMES[Stage(STATE_TASK[state])] for state in OVERDUE_STATES}
     found = []
     for pk, unit_id, name, state, due in rows:
-        late = scan.rules.calendar.working_days_between(due, scan.today)
-        stage_vi, stage_en = STAGE_NAMES[Stage(STATE_TASK[state])]
+        assert due is not None  # filtered on it
+        if due not in days:
+            days[due] = (scan.rules.calendar.working_days_between(due, scan.today),
+                         f"{due:%d/%m/%Y}")
+        (late, when), (stage_vi, stage_en) = days[due], stages[state]
         found.append(Finding(
             key=f"nomination:{pk}", unit_id=unit_id, value=late, nomination_id=pk,
             text_vi=f"Đề nghị #{pk} ({name}) quá hạn {late} ngày làm việc ở bước {stage_vi} "
-            f"(hạn {due:%d/%m/%Y}).",
+            f"(hạn {when}).",
             text_en=f"Nomination #{pk} ({name}) is {late} working day(s) overdue at the "
-            f"{stage_en} stage (due {due:%d/%m/%Y}).",
+            f"{stage_en} stage (due {when}).",
         ))
     return found
 
@@ -144,8 +162,8 @@ def _overdue(rule: AlertRule, scan: Scan) -> list[Finding]:
 def _queue(rule: AlertRule, scan: Scan) -> list[Finding]:
     """A stage with more than N items waiting, unclaimed, in the rule's units."""
     counts = dict(
-        StageVisit.objects.filter(left_at__isnull=True, claimed_at__isnull=True,
-                                  stage__in=QUEUE_STAGES, unit_id__in=scan.subtree(rule.unit_id))
+        StageVisit.objects.filter(scan.in_units(rule), left_at__isnull=True,
+                                  claimed_at__isnull=True, stage__in=QUEUE_STAGES)
         .values("stage").annotate(n=Count("pk")).values_list("stage", "n")
     )
     unit_id = rule.unit_id or scan.root
@@ -170,8 +188,8 @@ def _drafts_before_deadline(rule: AlertRule, scan: Scan) -> list[Finding]:
     if not campaigns:
         return []
     rows = (
-        Nomination.objects.filter(state=State.DRAFT, campaign_id__in=list(campaigns),
-                                  unit_id__in=scan.subtree(rule.unit_id))
+        Nomination.objects.filter(scan.in_units(rule), state=State.DRAFT,
+                                  campaign_id__in=list(campaigns))
         .values("campaign_id", "unit_id").annotate(n=Count("pk"))
         .values_list("campaign_id", "unit_id", "n")
     )
@@ -225,9 +243,9 @@ def _idle_holder(rule: AlertRule, scan: Scan) -> list[Finding]:
     last_day = scan.rules.calendar.add_working_days(scan.today, -rule.threshold)
     before = timezone.make_aware(datetime.datetime.combine(last_day, datetime.time.min))
     rows = list(
-        StageVisit.objects.filter(left_at__isnull=True, claimed_at__isnull=False,
-                                  holder__isnull=False, touched_at__lt=before,
-                                  unit_id__in=scan.subtree(rule.unit_id))
+        StageVisit.objects.filter(scan.in_units(rule), left_at__isnull=True,
+                                  claimed_at__isnull=False, holder__isnull=False,
+                                  touched_at__lt=before)
         .values("holder_id", "unit_id").annotate(n=Count("pk"))
         .values_list("holder_id", "unit_id", "n")
     )
@@ -248,20 +266,22 @@ def _idle_holder(rule: AlertRule, scan: Scan) -> list[Finding]:
 
 
 def _return_share(rule: AlertRule, scan: Scan) -> list[Finding]:
-    """Units whose share of returned dossiers in a running campaign is above N %."""
-    visits = StageVisit.objects.filter(
-        campaign__ends_on__gte=scan.today, unit_id__in=scan.subtree(rule.unit_id)
-    )
-
-    def per_unit(q: Q) -> dict[tuple[int, int], int]:
-        return {
-            (c, u): n for c, u, n in visits.filter(q).values("campaign_id", "unit_id")
-            .annotate(n=Count("nomination_id", distinct=True))
-            .values_list("campaign_id", "unit_id", "n")
-        }
-
-    submitted = per_unit(Q(stage=Stage.REVIEW))
-    returned = per_unit(Q(outcome=State.RETURNED))
+    """Units whose share of returned dossiers in a running campaign is above N %: of the
+    nominations submitted (each once, however often resubmitted), those returned at least
+    once (their visits that ended in a return: a partial index holds just those)."""
+    running = {"campaign__ends_on__gte": scan.today}
+    submitted: dict[tuple[int, int], int] = {
+        (c, u): n for c, u, n in Nomination.objects.filter(
+            scan.in_units(rule), submitted_at__isnull=False, **running)
+        .values("campaign_id", "unit_id").annotate(n=Count("pk"))
+        .values_list("campaign_id", "unit_id", "n")
+    }
+    returned: dict[tuple[int, int], int] = {
+        (c, u): n for c, u, n in StageVisit.objects.filter(
+            scan.in_units(rule), outcome=State.RETURNED, **running)
+        .values("campaign_id", "unit_id").annotate(n=Count("nomination_id", distinct=True))
+        .values_list("campaign_id", "unit_id", "n")
+    }
     names = dict(Campaign.objects.filter(pk__in={c for c, _u in submitted})
                  .values_list("pk", "name"))
     found = []
@@ -296,7 +316,11 @@ FINDERS: dict[str, Callable[[AlertRule, Scan], list[Finding]]] = {
 
 def alerts_scan(*, today: datetime.date | None = None) -> ScanReport:
     """Raise what holds now and is not raised, clear what no longer holds; safe to run at
-    any time and in several processes at once."""
+    any time and in several processes at once.
+
+    Each rule's findings are read first, outside any transaction; then one transaction
+    clears, inserts (set-based: one statement per rule on PostgreSQL) and writes the notices
+    of the new alerts, at most ALERT_NOTICES_PER_SCAN per manager and one summary beyond."""
     children = unit_tree()
     report = ScanReport()
     if not children.get(None):
@@ -306,15 +330,20 @@ def alerts_scan(*, today: datetime.date | None = None) -> ScanReport:
         units={u.pk: u for u in Unit.objects.all()},
     )
     managers = _managers_by_unit(scan)
-    for rule in AlertRule.objects.order_by("id"):
-        findings = {f.key: f for f in FINDERS[rule.kind](rule, scan)} if rule.enabled else {}
-        with transaction.atomic():
-            _settle(rule, findings, managers, report)
+    found = [
+        (rule, {f.key: f for f in FINDERS[rule.kind](rule, scan)} if rule.enabled else {})
+        for rule in AlertRule.objects.order_by("id")
+    ]
+    with transaction.atomic():
+        raised: list[tuple[int, Finding]] = []
+        for rule, findings in found:
+            raised += _settle(rule, findings, report)
+        report.notified = _notify(raised, managers, cap=settings.ALERT_NOTICES_PER_SCAN)
     return report
 
 
 def _settle(rule: AlertRule, findings: dict[str, Finding],
-            managers: Callable[[int], set[int]], report: ScanReport) -> None:
+            report: ScanReport) -> list[tuple[int, Finding]]:
     live = dict(Alert.objects.filter(rule=rule, cleared_at__isnull=True)
                 .values_list("key", "pk"))
     gone = [pk for key, pk in live.items() if key not in findings]
@@ -326,34 +355,48 @@ def _settle(rule: AlertRule, findings: dict[str, Finding],
     new = [f for key, f in findings.items() if key not in live]
     raised = _insert_new(rule, new)
     report.raised += [pk for pk, _f in raised]
-    report.notified += _notify(raised, managers)
+    return raised
+
+
+COLUMNS = ("rule_id", "key", "unit_id", "nomination_id", "campaign_id", "holder_id", "value",
+           "text_vi", "text_en", "raised_at", "note")
+# PostgreSQL's types of COLUMNS, for one INSERT ... SELECT FROM unnest(arrays).
+ARRAY_TYPES = ("bigint", "text", "bigint", "bigint", "bigint", "int", "int", "text", "text",
+               "timestamptz", "text")
 
 
 def _insert_new(rule: AlertRule, findings: list[Finding]) -> list[tuple[int, Finding]]:
     """Insert the findings as alerts; a finding another scan raised meanwhile is skipped by
-    the unique index (ON CONFLICT DO NOTHING). Returns (id, finding) of those inserted."""
+    the unique index (ON CONFLICT DO NOTHING). Returns (id, finding) of those inserted, in
+    the findings' order. On PostgreSQL one statement whatever their number (a column per
+    array); elsewhere (the demo's SQLite) VALUES in batches of 500."""
     if not findings:
         return []
     table = connection.ops.quote_name(Alert._meta.db_table)
-    columns = ("rule_id", "key", "unit_id", "nomination_id", "campaign_id", "holder_id",
-               "value", "text_vi", "text_en", "raised_at", "note")
     by_key = {f.key: f for f in findings}
-    inserted: list[tuple[int, Finding]] = []
     now = timezone.now()
-    for start in range(0, len(findings), 500):
-        batch = findings[start:start + 500]
-        values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(batch))
-        params: list[Any] = []
-        for f in batch:
-            params += [rule.pk, f.key, f.unit_id, f.nomination_id, f.campaign_id, f.holder_id,
-                       f.value, f.text_vi[:TEXT_MAX], f.text_en[:TEXT_MAX], now, ""]
-        with connection.cursor() as cursor:
+    rows = [[rule.pk, f.key, f.unit_id, f.nomination_id, f.campaign_id, f.holder_id, f.value,
+             f.text_vi[:TEXT_MAX], f.text_en[:TEXT_MAX], now, ""] for f in findings]
+    inserted: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{t}[]" for t in ARRAY_TYPES)
+            columns = [list(c) for c in zip(*rows, strict=True)]
             cursor.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values} "
-                "ON CONFLICT DO NOTHING RETURNING id, key", params,
+                f"INSERT INTO {table} ({', '.join(COLUMNS)}) SELECT * FROM unnest({arrays}) "
+                "ON CONFLICT DO NOTHING RETURNING id, key", columns,
             )
-            inserted += [(pk, by_key[key]) for pk, key in cursor.fetchall()]
-    return inserted
+            inserted.update((key, pk) for pk, key in cursor.fetchall())
+        else:
+            for start in range(0, len(rows), 500):
+                batch = rows[start:start + 500]
+                values = ", ".join(["(" + ", ".join(["%s"] * len(COLUMNS)) + ")"] * len(batch))
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES {values} "
+                    "ON CONFLICT DO NOTHING RETURNING id, key", [v for r in batch for v in r],
+                )
+                inserted.update((key, pk) for pk, key in cursor.fetchall())
+    return [(inserted[f.key], by_key[f.key]) for f in findings if f.key in inserted]
 
 
 def _managers_by_unit(scan: Scan) -> Callable[[int], set[int]]:
@@ -364,26 +407,47 @@ def _managers_by_unit(scan: Scan) -> Callable[[int], set[int]]:
     ).values_list("user_id", "unit_id"):
         grants.setdefault(unit_id, set()).add(user_id)
     parents = {u.pk: u.parent_id for u in scan.units.values()}
+    known: dict[int, set[int]] = {}
 
     def covering(unit_id: int) -> set[int]:
-        found = set(grants.get(None, ()))
-        current: int | None = unit_id
-        while current is not None:
-            found |= grants.get(current, set())
-            current = parents.get(current)
-        return found
+        if unit_id not in known:
+            found = set(grants.get(None, ()))
+            current: int | None = unit_id
+            while current is not None:
+                found |= grants.get(current, set())
+                current = parents.get(current)
+            known[unit_id] = found
+        return known[unit_id]
 
     return covering
 
 
-def _notify(raised: list[tuple[int, Finding]], managers: Callable[[int], set[int]]) -> int:
-    """One stored notice per manager of each new alert's unit, pushed after commit."""
-    rows = Notification.objects.bulk_create([
-        Notification(recipient_id=user_id, kind=Notification.Kind.ALERT,
-                     nomination_id=f.nomination_id, text_vi=f.text_vi[:TEXT_MAX],
-                     text_en=f.text_en[:TEXT_MAX])
-        for _pk, f in raised for user_id in sorted(managers(f.unit_id))
-    ])
+def _notify(raised: list[tuple[int, Finding]], managers: Callable[[int], set[int]], *,
+            cap: int) -> int:
+    """The notices of the new alerts, stored (chained to each manager's notices before) and
+    pushed after commit to the managers of each alert's unit, and to nobody else: one per
+    alert up to `cap` per manager, then one saying how many more (on the alerts page)."""
+    mine: dict[int, list[Finding]] = {}
+    for _pk, f in raised:
+        for user_id in managers(f.unit_id):
+            mine.setdefault(user_id, []).append(f)
+    notices = []
+    for user_id, found in sorted(mine.items()):
+        notices += [
+            Notification(recipient_id=user_id, kind=Notification.Kind.ALERT,
+                         nomination_id=f.nomination_id, text_vi=f.text_vi[:TEXT_MAX],
+                         text_en=f.text_en[:TEXT_MAX])
+            for f in found[:cap]
+        ]
+        if len(found) > cap:
+            more = len(found) - cap
+            notices.append(Notification(
+                recipient_id=user_id, kind=Notification.Kind.ALERT,
+                text_vi=f"Và {more} cảnh báo mới khác: xem tất cả ở trang Cảnh báo (/alerts/).",
+                text_en=f"And {more} more new alert(s): see them all on the Alerts page "
+                "(/alerts/).",
+            ))
+    rows = notices_append(notices)
     pushes: dict[int, list[dict[str, Any]]] = {}
     for n in rows:
         pushes.setdefault(n.recipient_id, []).append(events.notification_event(n))

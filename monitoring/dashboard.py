@@ -38,12 +38,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from approvals.access import Actor, unit_tree
-from approvals.models import Award, Campaign, Nomination, Unit
+from approvals.models import Award, Campaign, Delegation, Nomination, TimeLimit, Unit
 from approvals.names import full_name
+from approvals.roles import UNIT_ROLES
 from approvals.states import State
 from workflow.errors import InvalidInput, PermissionRefused
 from workflow.policy import STATE_TASK
-from workflow.sla import STATUS_LABELS, Rules, Status, deadline_rules, due_expression, status_q
+from workflow.sla import (
+    STAGE_OF_STATE,
+    STATUS_LABELS,
+    Rules,
+    Status,
+    deadline_rules,
+    due_expression,
+    status_q,
+)
 
 from .access import dashboard_units
 from .models import DashboardSnapshot, Stage, StageVisit
@@ -61,6 +70,8 @@ DAY = 86400.0
 # A decision pipeline's end: what takes a dossier out of review, vote and decision.
 PIPELINE_STAGES = (Stage.REVIEW, Stage.VOTE, Stage.DECIDE)
 PIPELINE_EXITS = (State.RETURNED, State.REJECTED, State.WITHDRAWN, State.APPROVED)
+# The open states whose task someone can hold (claimed work: past the unit's stage).
+HELD_STATES = [s for s, task in STATE_TASK.items() if task != Stage.PREPARE]
 
 
 @dataclass(frozen=True)
@@ -454,13 +465,40 @@ def trend(scope: Scope) -> Figure:
 # --- deadlines ------------------------------------------------------------------------------
 
 
+def _seen(scope: Scope, actor: Actor) -> Q:
+    """The scope's nominations the actor may see: Actor.visible_filter within the scope's
+    units (all of which the actor covers): submitted work, and the drafts of the units where
+    they hold a unit role. No list of units for a whole-body scope: over a million rows, the
+    list would be tested on every one of them."""
+    drafts = actor.units_for(*UNIT_ROLES) & scope.units
+    q = Q(submitted_at__isnull=False) | Q(unit_id__in=drafts)
+    return q if scope.every_unit else q & Q(unit_id__in=scope.units)
+
+
+def _late_q(scope: Scope, actor: Actor) -> Q:
+    """The near-due and overdue items, as status_q(NEAR_DUE) | status_q(OVERDUE) selects them,
+    in fewer terms: past its draft, an item is one or the other when its stored due date is
+    before its stage's near-due cutoff (one range of the due-date index per cutoff). A
+    draft (due by its campaign's deadline) only for whom sees drafts: their unit's people."""
+    rules, today = scope.rules, scope.today
+    by_cutoff: dict[datetime.date, list[str]] = defaultdict(list)
+    for state, stage in STAGE_OF_STATE.items():
+        limit = rules.limit(stage)
+        if stage != TimeLimit.Code.DRAFT and limit is not None:
+            cutoff = rules.calendar.add_working_days(today, limit.near_due_days + 1)
+            by_cutoff[cutoff].append(state)
+    q = Q(pk__in=[])
+    for cutoff, states in sorted(by_cutoff.items()):
+        q |= Q(state__in=states, due_on__lt=cutoff)
+    if actor.units_for(*UNIT_ROLES) & scope.units:
+        q |= Q(state=State.DRAFT) & (status_q(Status.NEAR_DUE, today=today, rules=rules)
+                                     | status_q(Status.OVERDUE, today=today, rules=rules))
+    return q
+
+
 def _late(scope: Scope, actor: Actor) -> QuerySet:
-    rules = scope.rules
-    soon = status_q(Status.NEAR_DUE, today=scope.today, rules=rules)
-    late = status_q(Status.OVERDUE, today=scope.today, rules=rules)
     return Nomination.objects.filter(
-        actor.visible_filter(), soon | late, campaign_id=scope.campaign.pk,
-        unit_id__in=scope.units,
+        _seen(scope, actor), _late_q(scope, actor), campaign_id=scope.campaign.pk,
     )
 
 
@@ -496,16 +534,18 @@ def overdue_items(scope: Scope, actor: Actor) -> Figure:
 
 
 def overdue_holders(scope: Scope, actor: Actor) -> Figure:
-    """The people holding the most overdue work (claimed items past their due date)."""
-    rules = scope.rules
-    late = Nomination.objects.filter(
-        actor.visible_filter(), status_q(Status.OVERDUE, today=scope.today, rules=rules),
-        campaign_id=scope.campaign.pk, unit_id__in=scope.units,
-    )
+    """The people holding the most overdue work (claimed items past their due date): from
+    the overdue nominations (the due-date index), each one's open visit (one index lookup)."""
+    open_visit = StageVisit.objects.filter(nomination_id=OuterRef("pk"), left_at__isnull=True,
+                                           claimed_at__isnull=False)
     rows = list(
-        StageVisit.objects.filter(left_at__isnull=True, holder__isnull=False,
-                                  claimed_at__isnull=False, nomination__in=late.values("pk"))
-        .values_list("holder_id").annotate(n=Count("pk")).order_by("-n", "holder_id")
+        Nomination.objects.filter(  # claimed work is past its draft: its due date decides
+            _seen(scope, actor), state__in=HELD_STATES, due_on__lt=scope.today,
+            campaign_id=scope.campaign.pk,
+        )
+        .annotate(holder=Subquery(open_visit.values("holder_id")[:1]))
+        .filter(holder__isnull=False)
+        .values_list("holder").annotate(n=Count("pk")).order_by("-n", "holder")
         [:TOP_HOLDERS]
     )
     people = _people({pk for pk, _n in rows})
@@ -513,6 +553,46 @@ def overdue_holders(scope: Scope, actor: Actor) -> Figure:
         "overdue_holders", _("Người đang giữ nhiều hồ sơ quá hạn nhất"),
         [_("Người xử lý"), _("Số hồ sơ quá hạn")],
         [[people.get(pk, str(pk)), n] for pk, n in rows],
+    )
+
+
+def held_away(scope: Scope, actor: Actor) -> Figure:
+    """Claimed work whose holder is away today (a delegation of theirs is in force), with
+    the substitutes standing in: one query for the rows, one for the names."""
+    away = Delegation.objects.in_force_on(scope.today)
+    # Few people are away: the open visits they hold are found through the partial index on
+    # (holder, touched_at) of open visits. Claimed work has been submitted, so whoever covers
+    # its unit sees it (approvals.access.Actor.visible_filter); the join checks it again.
+    qs = _open(scope).filter(
+        holder_id__in=away.values("delegator_id"), claimed_at__isnull=False,
+        nomination__submitted_at__isnull=False,
+    )
+    total = qs.count()
+    rows = list(
+        qs.order_by("nomination__due_on", "nomination_id")
+        .values_list("nomination_id", "nomination__nominee_name", "unit__name", "stage",
+                     "nomination__due_on", "holder_id")[:OVERDUE_LIST_LIMIT]
+    )
+    lent: dict[int, set[int]] = defaultdict(set)
+    for delegator, substitute in away.filter(
+        delegator_id__in={r[5] for r in rows}
+    ).values_list("delegator_id", "substitute_id"):
+        lent[delegator].add(substitute)
+    people = _people({r[5] for r in rows} | {pk for ids in lent.values() for pk in ids})
+    table = [
+        [pk, name, unit, stage_label(stage), f"{due:%d/%m/%Y}" if due else "",
+         people.get(holder, str(holder)),
+         ", ".join(sorted(people.get(u, str(u)) for u in lent.get(holder, ())))]
+        for pk, name, unit, stage, due, holder in rows
+    ]
+    return Figure(
+        "held_away", _("Hồ sơ do người đang vắng mặt giữ"),
+        [_("Mã"), _("Người / tập thể được đề nghị"), _("Đơn vị"), _("Bước"), _("Hạn"),
+         _("Người xử lý (vắng mặt)"), _("Người được ủy quyền")],
+        table, chart="",
+        note=_("%(shown)s / %(total)s hồ sơ; người được ủy quyền xử lý thay trong thời gian "
+               "vắng mặt, quản lý có thể thu hồi hoặc giao lại việc đã quá hạn.") % {
+            "shown": len(table), "total": total},
     )
 
 
@@ -537,11 +617,14 @@ def labels_for(scope: Scope) -> Labels:
 
 FIGURES = ["wip", *[f"wip_{b}" for b in BREAKDOWNS], "age", *[f"age_{b}" for b in BREAKDOWNS],
            "time_in_stage", *[f"time_in_stage_{b}" for b in BREAKDOWNS], "throughput",
-           *[f"throughput_{b}" for b in BREAKDOWNS], "trend", "overdue", "overdue_holders"]
+           *[f"throughput_{b}" for b in BREAKDOWNS], "trend", "overdue", "overdue_holders",
+           "held_away"]
 
 
+# The figures read live, always: they depend on who reads them, or on today's delegations.
+LIVE = ("overdue", "overdue_holders", "held_away")
 # The figures that are the same for everyone covering every unit: beat stores them.
-SHARED = [key for key in FIGURES if key not in ("overdue", "overdue_holders")]
+SHARED = [key for key in FIGURES if key not in LIVE]
 
 
 def whole_body_scope(campaign: Campaign, today: datetime.date) -> Scope:
@@ -574,6 +657,7 @@ def _compute(scope: Scope, actor: Actor | None, wanted: list[str]) -> list[Figur
     if actor is not None:
         makers["overdue"] = lambda: overdue_items(scope, actor)
         makers["overdue_holders"] = lambda: overdue_holders(scope, actor)
+        makers["held_away"] = lambda: held_away(scope, actor)
     for breakdown in BREAKDOWNS:
         makers[f"wip_{breakdown}"] = _bind(wip_by, scope, breakdown, labels)
         makers[f"age_{breakdown}"] = _bind(age_by, scope, breakdown, labels)

@@ -69,6 +69,11 @@ class StageVisit(models.Model):
                 fields=["stage", "unit"], condition=models.Q(left_at__isnull=True),
                 name="visit_open_idx",
             ),
+            # The visits that ended in a return (the returned-share alert): a few % of them.
+            models.Index(
+                fields=["campaign", "unit", "nomination"],
+                condition=models.Q(outcome="returned"), name="visit_returned_idx",
+            ),
             # Open visits held by someone (the idle-holder alert).
             models.Index(
                 fields=["holder", "touched_at"], condition=models.Q(left_at__isnull=True),
@@ -135,15 +140,19 @@ class Alert(models.Model):
     key = models.CharField(max_length=100)  # the object: "nomination:12", "stage:review", ...
     # The unit it concerns: its managers are told (grants cover sub-units).
     unit = models.ForeignKey("approvals.Unit", on_delete=models.PROTECT, related_name="+")
+    # The optional references are indexed where set only (Meta.indexes): a first scan over
+    # a large database inserts tens of thousands of alerts, each with most of them empty.
     nomination = models.ForeignKey(
-        "approvals.Nomination", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "approvals.Nomination", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+", db_index=False,
     )
     campaign = models.ForeignKey(
-        "approvals.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "approvals.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        db_index=False,
     )
     holder = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
-        related_name="+",
+        related_name="+", db_index=False,
     )
     value = models.IntegerField(default=0)  # what was measured (a count, days, a percentage)
     text_vi = models.CharField(_("nội dung"), max_length=400)
@@ -153,7 +162,7 @@ class Alert(models.Model):
     acknowledged_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("người xác nhận"),
+        related_name="+", verbose_name=_("người xác nhận"), db_index=False,
     )
     note = models.TextField(_("ghi chú"), blank=True)
 
@@ -170,7 +179,12 @@ class Alert(models.Model):
                 fields=["unit", "id"],
                 condition=models.Q(cleared_at__isnull=True, acknowledged_at__isnull=True),
                 name="alert_open_idx",
-            )
+            ),
+            *[
+                models.Index(fields=[name], condition=models.Q(**{f"{name}__isnull": False}),
+                             name=f"alert_{name}_set_idx")
+                for name in ("nomination", "campaign", "holder", "acknowledged_by")
+            ],
         ]
         verbose_name = _("cảnh báo")
         verbose_name_plural = _("cảnh báo")

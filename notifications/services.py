@@ -181,6 +181,31 @@ def notify_transition(*, nomination: Nomination, record: AuditRecord) -> list[No
     return rows
 
 
+def notices_append(notices: list[Notification]) -> list[Notification]:
+    """Store notices that no transition caused (the alerts' scan), each chained to its
+    recipient's notice before it as a transition's are: the recipients' cursors are locked
+    (in id order), and each round inserts at most one notice per recipient, so that the
+    next round knows the ids to chain to. Rounds: the most notices one person gets."""
+    queues: dict[int, list[Notification]] = {}
+    for notice in notices:
+        queues.setdefault(notice.recipient_id, []).append(notice)
+    previous = _lock_cursors(sorted(queues))
+    stored: list[Notification] = []
+    for round_no in range(max((len(q) for q in queues.values()), default=0)):
+        batch = [q[round_no] for q in queues.values() if round_no < len(q)]
+        for notice in batch:
+            notice.previous_id = previous[notice.recipient_id]
+        batch = Notification.objects.bulk_create(batch)
+        previous.update({n.recipient_id: n.pk for n in batch})
+        stored += batch
+    if stored:
+        NotificationCursor.objects.bulk_update(
+            [NotificationCursor(user_id=u, last_id=pk) for u, pk in previous.items()],
+            ["last_id"],
+        )
+    return stored
+
+
 def _lock_cursors(user_ids: list[int]) -> dict[int, int]:
     """Lock these recipients' cursors (in id order: no deadlock between two transitions) and
     return each one's newest notice id; two queries, however many recipients."""

@@ -81,6 +81,9 @@ class Rule:
     tone: str = ""
     # Only offered as its own page or link, not as a lifecycle form (editing, documents).
     content: bool = False
+    # Roles that may take it only on an item overdue in its stage (escalation: the
+    # nomination's stored due date is past, workflow.sla; approvals.selectors.escalation_q).
+    overdue_only: frozenset[str] = frozenset()
 
     @property
     def roles(self) -> frozenset[str]:
@@ -88,6 +91,13 @@ class Rule:
 
     def sources_for(self, roles: set[str] | frozenset[str]) -> frozenset[str]:
         return frozenset(s for r in roles for s in self.by_role.get(r, ()))
+
+    def roles_for(self, roles_here: set[str] | frozenset[str], state: str, *,
+                  overdue: bool) -> list[str]:
+        """The actor's roles that may take it from `state` now, in the table's order: those
+        of `overdue_only` only when the item is overdue in its stage."""
+        return [r for r in self.by_role if r in roles_here and state in self.by_role[r]
+                and (overdue or r not in self.overdue_only)]
 
     def input(self, name: str) -> Input:
         return next(i for i in self.inputs if i.name == name)
@@ -247,9 +257,10 @@ POLICY: dict[str, Rule] = {
             holder=Holder.HOLDER,
             bulk=True,
         ),
-        # Escalation (issue 10): a manager takes claimed work back from its holder. Its own
-        # row, not a role of "release": release is the holder's alone (Holder.HOLDER), while
-        # the manager holds nothing (Holder.CLAIMED), and must say why.
+        # Escalation (issue 10): a manager takes claimed work back from its holder, once it is
+        # overdue in its stage. Its own row, not a role of "release": release is the holder's
+        # alone (Holder.HOLDER), while the manager holds nothing (Holder.CLAIMED), and must
+        # say why.
         Rule(
             "escalate_release",
             _("Thu hồi về hàng chờ"),
@@ -257,8 +268,10 @@ POLICY: dict[str, Rule] = {
             comment_required=True,
             holder=Holder.CLAIMED,
             confirm=_("Thu hồi đề nghị này khỏi người đang xử lý và trả về hàng chờ?"),
+            overdue_only=frozenset({R.MANAGER}),
         ),
-        # Taking work from its holder always needs a reason, whoever does it.
+        # Taking work from its holder always needs a reason, whoever does it. A manager
+        # reassigns overdue work only (escalation); an administrator, any claimed work.
         Rule(
             "reassign",
             _("Giao lại cho người khác"),
@@ -268,6 +281,7 @@ POLICY: dict[str, Rule] = {
             ),
             comment_required=True,
             holder=Holder.CLAIMED,
+            overdue_only=frozenset({R.MANAGER}),
         ),
         Rule(
             "withdraw",
@@ -343,9 +357,10 @@ def may_view(roles_here: set[str], *, submitted: bool) -> bool:
     return bool(roles_here)
 
 
-def allowed(action: str, roles_here: set[str], state: str) -> bool:
-    rule = POLICY[action]
-    return state in rule.sources_for(roles_here & rule.roles)
+def allowed(action: str, roles_here: set[str], state: str, *, overdue: bool = False) -> bool:
+    """Whether one of the roles may take `action` from `state`; `overdue`: the item is
+    overdue in its stage (Rule.overdue_only)."""
+    return bool(POLICY[action].roles_for(roles_here, state, overdue=overdue))
 
 
 def task_allows(rule: Rule, *, state: str, task_id: int | None, owner_id: int | None,
@@ -372,12 +387,14 @@ def task_allows(rule: Rule, *, state: str, task_id: int | None, owner_id: int | 
 
 def offered_actions(roles_here: set[str], state: str, *, task_id: int | None,
                     owner_id: int | None, user_id: int,
-                    lent: Mapping[str, Collection[int]] | None = None) -> list[str]:
-    """The actions offered now, in the table's order; the services check the same."""
+                    lent: Mapping[str, Collection[int]] | None = None,
+                    overdue: bool = False) -> list[str]:
+    """The actions offered now, in the table's order; the services check the same.
+    `overdue`: the item is overdue in its stage (escalation, Rule.overdue_only)."""
     return [
         action
         for action in POLICY
-        if allowed(action, roles_here, state)
+        if allowed(action, roles_here, state, overdue=overdue)
         and task_allows(
             POLICY[action], state=state, task_id=task_id, owner_id=owner_id, user_id=user_id,
             lent=lent,

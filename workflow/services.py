@@ -74,10 +74,12 @@ def _state_label(state: str) -> str:
 
 
 def acting_as(
-    actor: Actor, nomination: Nomination, action: str, task: Task | None
+    actor: Actor, nomination: Nomination, action: str, task: Task | None, *,
+    overdue: bool = False,
 ) -> tuple[str, Delegated | None]:
     """The role in which `actor` may take `action` now, and the delegation it is lent by
-    (None: their own role), or why not (403 / 409).
+    (None: their own role), or why not (403 / 409; 422 for an escalation of work that is
+    not overdue: `overdue`, Rule.overdue_only).
 
     Their own roles come first; a task someone else holds can only be worked by whom that
     person lent the role to."""
@@ -89,13 +91,18 @@ def acting_as(
             _("Bạn không có vai trò được phép “%(action)s” đề nghị của đơn vị này.")
             % {"action": rule.label}
         )
-    # Policy order makes the choice deterministic.
-    roles = [r for r in rule.by_role if r in roles_here and nomination.state in rule.by_role[r]]
-    if not roles:
+    if not rule.roles_for(roles_here, nomination.state, overdue=True):
         raise Conflict(
             _("Không thể “%(action)s” khi đề nghị đang ở trạng thái “%(state)s”.")
             % {"action": rule.label, "state": _state_label(nomination.state)}
         )
+    # Policy order makes the choice deterministic.
+    roles = rule.roles_for(roles_here, nomination.state, overdue=overdue)
+    if not roles:
+        raise RuleViolation(reasons=[
+            _("Chỉ được “%(action)s” khi đề nghị đã quá hạn xử lý ở bước hiện tại.")
+            % {"action": rule.label}
+        ])
     owner_id = task.owner_id if task is not None else None
     if rule.holder is Holder.HOLDER and owner_id not in (None, actor.user.pk):
         for role in roles:
@@ -223,7 +230,11 @@ def perform_transition(
             actor = load_actor(user)
             nomination = get_nomination_for_actor(actor, nomination_id, for_update=True)
             task = open_task(nomination)
-            role, lent = acting_as(actor, nomination, action, task)
+            # Escalation: overdue in its stage, by the one hook (a query only for such rules).
+            overdue = bool(rule.overdue_only) and Nomination.objects.filter(
+                selectors.escalation_q(rules=rules), pk=nomination.pk
+            ).exists()
+            role, lent = acting_as(actor, nomination, action, task, overdue=overdue)
             # Under a delegation: it must still be in force once locked (a cancel locks it too).
             principal = delegation_in_force(lent, for_update=True).delegator if lent else None
             holder_id = principal.pk if principal is not None else user.pk
@@ -350,9 +361,7 @@ def _escalate_release(step: Step) -> dict[str, Any]:
     """A manager takes a claimed task back from its holder into its role's queue, with a
     reason; a review goes back to "submitted". The previous holder is told."""
     task = step.task
-    assert task is not None
-    if not Nomination.objects.filter(selectors.escalation_q(), pk=step.nomination.pk).exists():
-        raise RuleViolation(reasons=[_("Chỉ thu hồi được việc đã quá hạn xử lý.")])
+    assert task is not None  # overdue: checked by the frame (Rule.overdue_only)
     previous = task.owner.username
     with task.activation() as activation:
         activation.unassign()

@@ -277,6 +277,16 @@ def deadline_of(nomination: Any, *, today: datetime.date, rules: Rules) -> Deadl
     )
 
 
+def is_overdue(nomination: Any, *, today: datetime.date) -> bool:
+    """Whether a loaded nomination past its draft is overdue in its stage on `today`: what
+    `status_q(Status.OVERDUE)` answers for it, without a query (its stored due date is past;
+    a stage without a limit has none). Drafts, due by their campaign's deadline, are not
+    judged here: nothing is escalated from the unit's own stage."""
+    stage = STAGE_OF_STATE.get(nomination.state)
+    due = nomination.due_on
+    return stage not in (None, Code.DRAFT) and due is not None and due < today
+
+
 def deadlines_of(
     nominations: Iterable[Any], *, today: datetime.date | None = None, rules: Rules | None = None
 ) -> dict[int, Deadline | None]:

@@ -11,9 +11,9 @@ from django.utils import timezone
 from approvals.models import Nomination
 from approvals.services import role_grant
 from tests.api.conftest import API
-from tests.factories import make_second_reviewer
+from tests.factories import backdate_clock, make_second_reviewer
 from tests.factories import nomination_in as drive
-from tests.workflow.test_permission_matrix import CASES, _mirror, expected
+from tests.workflow.test_permission_matrix import CASES, ESCALATIONS, _mirror, expected
 from workflow.models import AuditRecord
 
 pytestmark = pytest.mark.usefixtures("consistent")
@@ -49,18 +49,20 @@ def test_each_person_gets_the_status_code_the_rules_give(
 ):
     unit = "a" if same_unit else "b"
     award = "chien-si-thi-dua-co-so" if state == "council_vote" else "lao-dong-tien-tien"
-    shared = drive(org, everyone, state, unit=unit, award_code=award)
+
+    def make():
+        n = drive(org, everyone, state, unit=unit, award_code=award)
+        # A manager takes work from its holder only once it is overdue in its stage.
+        return backdate_clock(n, 30) if action in ESCALATIONS else n
+
+    shared = make()
     url = "{api}/nominations/{pk}/actions/{action}/"
     got, want = {}, {}
     for name in sorted(set(everyone) - {"reviewer2"}):
         want[name] = expected(
             name if same_unit else _mirror(name), state, allowed, conflicts, same_unit=True
         )
-        n = (
-            drive(org, everyone, state, unit=unit, award_code=award)
-            if want[name] == 200
-            else shared
-        )
+        n = make() if want[name] == 200 else shared
         records_before = AuditRecord.objects.count()
         response = as_user(name).post(
             url.format(api=API, pk=n.pk, action=action.replace("_", "-")),

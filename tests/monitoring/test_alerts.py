@@ -249,6 +249,33 @@ def test_two_scans_at_once_raise_and_notify_each_alert_once(org, people):
     assert len(alert_notices()) == 20  # one manager, each alert told once
 
 
+def test_past_the_cap_a_manager_gets_one_notice_counting_the_other_new_alerts(
+    org, people, nomination_in, settings
+):
+    settings.ALERT_NOTICES_PER_SCAN = 2
+    role_grant(user=people["outsider_head"], role=Role.MANAGER, unit=org["b"])
+    rule(AlertRule.Kind.OVERDUE)
+    for i in range(4):
+        make_late(nomination_in(State.SUBMITTED, name=f"A{i}"))
+    make_late(nomination_in(State.SUBMITTED, unit="b", name="B0"))
+    report = alerts_scan()
+    assert len(report.raised) == Alert.objects.count() == 5  # every alert is stored
+    alert = Notification.Kind.ALERT
+    told = list(Notification.objects.filter(recipient=people["manager"], kind=alert)
+                .order_by("id"))
+    assert len(told) == 3 and report.notified == 3 + 1
+    assert [n.nomination_id for n in told[:2]] == [
+        a.nomination_id for a in Alert.objects.order_by("id")[:2]]
+    assert told[2].nomination_id is None
+    assert told[2].text_vi.startswith("Và 3 cảnh báo mới khác")
+    assert "3 more new alert(s)" in told[2].text_en
+    # Chained like a transition's notices: each names the recipient's one before it.
+    assert [n.previous_id for n in told[1:]] == [told[0].pk, told[1].pk]
+    local = Notification.objects.get(recipient=people["outsider_head"], kind=alert)
+    assert "B0" in local.text_vi  # unit B's manager: only unit B's alert
+    assert alerts_scan().notified == 0  # nothing new: nobody is told again
+
+
 def test_the_daily_digest_lists_the_open_alerts_once_a_day(org, people, nomination_in):
     people["manager"].email = "quanly@example.vn"
     people["manager"].save()

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from approvals.access import load_actor
-from approvals.models import Campaign, Nomination
+from approvals.models import Campaign, Delegation, Nomination
 from approvals.states import State
 from monitoring.dashboard import (
     dashboard_figures,
@@ -161,6 +161,25 @@ def test_overdue_and_near_due_items_with_their_holders(people, scenario):
     assert f["overdue_holders"].rows == [["reviewer", 1]]
 
 
+def test_work_held_by_someone_away_is_flagged_with_their_substitute(people, scenario):
+    assert figures(people)["held_away"].rows == []  # the reviewer is at work
+    substitute = factories.make_second_reviewer()
+    Delegation.objects.create(
+        delegator=people["reviewer"], substitute=substitute, role="standing_reviewer",
+        starts_on=TODAY, ends_on=TODAY + datetime.timedelta(days=3),
+    )
+    Delegation.objects.create(  # over yesterday: not away because of it
+        delegator=people["director"], substitute=substitute, role="director",
+        starts_on=TODAY - datetime.timedelta(days=5), ends_on=TODAY - datetime.timedelta(days=1),
+    )
+    held = figures(people)["held_away"]
+    n5 = scenario["n5"]  # claimed by the reviewer, in unit B
+    assert held.rows == [[n5.pk, "Quá hạn", "Đơn vị B", "Thẩm định", "25/11/2026", "reviewer",
+                          "reviewer2"]]
+    assert held.note.startswith("1 / 1")
+    assert figures(people, unit="don-vi-a")["held_away"].rows == []
+
+
 def test_the_unit_filter_narrows_every_figure(people, scenario, org):
     f = figures(people, unit="don-vi-b")
     assert f["wip"].rows == [["Thẩm định", 1, 0, 1]]
@@ -210,7 +229,7 @@ def test_the_dashboard_reads_a_fixed_number_of_queries(people, scenario, campaig
             holder=people["secretary"] if day % 2 else people["director"],
         )
     assert count() == before
-    with django_assert_max_num_queries(33):
+    with django_assert_max_num_queries(37):  # 35, and 2 more to name who stands in for whom
         figures(people)
 
 

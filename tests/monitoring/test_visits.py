@@ -81,7 +81,7 @@ def test_the_rebuild_from_the_history_gives_the_same_visits(org, people, nominat
     ids = [nomination_in(state).pk for state in
            (State.DRAFT, State.IN_REVIEW, State.COUNCIL_VOTE, State.RETURNED, State.REPORTED,
             State.WITHDRAWN)]
-    reassigned = nomination_in(State.IN_REVIEW)
+    reassigned = factories.backdate_clock(nomination_in(State.IN_REVIEW), 21)  # overdue
     second = factories.make_second_reviewer()
     role_grant(user=second, role=Role.STANDING_REVIEWER)
     services.nomination_reassign(user=people["manager"], nomination_id=reassigned.pk,

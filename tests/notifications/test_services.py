@@ -17,7 +17,7 @@ from notifications import events
 from notifications.hub import WORKERS_GROUP, push_message
 from notifications.models import Notification
 from notifications.services import notifications_mark_read, notify_transition, push
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, backdate_clock
 from workflow import services
 from workflow.models import AuditRecord
 
@@ -129,7 +129,7 @@ def test_claiming_edits_and_withdrawals_store_no_notice(nomination_in, draft, pe
 def test_a_reassignment_tells_the_new_holder_and_the_previous_one_only(nomination_in, people):
     other = get_user_model().objects.create_user(username="reviewer2", password=PASSWORD)
     role_grant(user=other, role=Role.STANDING_REVIEWER)
-    n = nomination_in(State.IN_REVIEW)
+    n = backdate_clock(nomination_in(State.IN_REVIEW), 21)  # overdue: a manager may step in
     Notification.objects.all().delete()
     services.nomination_reassign(user=people["manager"], nomination_id=n.pk, assignee=other.pk,
                                  comment="Quá hạn thẩm định")
@@ -140,7 +140,7 @@ def test_a_reassignment_tells_the_new_holder_and_the_previous_one_only(nominatio
 
 
 def test_a_manager_taking_work_back_tells_its_previous_holder_only(nomination_in, people):
-    n = nomination_in(State.IN_REVIEW)
+    n = backdate_clock(nomination_in(State.IN_REVIEW), 21)
     Notification.objects.all().delete()
     services.nomination_escalate_release(user=people["manager"], nomination_id=n.pk,
                                          comment="Quá hạn thẩm định")

@@ -7,7 +7,7 @@ from django.urls import reverse
 from approvals.roles import Role
 from approvals.services import role_grant
 from approvals.states import State
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, backdate_clock
 
 
 def named(user, family, given):
@@ -47,6 +47,6 @@ def test_the_list_of_people_to_reassign_to_shows_family_names_first(login, peopl
         username="reviewer2", password=PASSWORD, first_name="Hương", last_name="Nguyễn Thị Thanh"
     )
     role_grant(user=other, role=Role.STANDING_REVIEWER)
-    n = nomination_in(State.IN_REVIEW)
+    n = backdate_clock(nomination_in(State.IN_REVIEW), 21)  # overdue: the manager may reassign
     html = login("manager").get(reverse("nomination-detail", args=[n.pk])).content.decode()
     assert f'<option value="{other.pk}">Nguyễn Thị Thanh Hương</option>' in html

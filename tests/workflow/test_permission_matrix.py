@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from approvals.states import State
+from tests.factories import backdate_clock
 from workflow import services
 from workflow.errors import Conflict, NotFound, PermissionRefused
 from workflow.models import AuditRecord, SecurityEvent
@@ -51,6 +52,9 @@ CASES = [
 ]
 
 OUTCOME = {Conflict: 409, PermissionRefused: 403, NotFound: 404}
+# Taking work from its holder: a manager may only once it is overdue in its stage, so these
+# cases are tried on overdue work (tests/workflow/test_services_escalation.py tries on-time).
+ESCALATIONS = {"reassign", "escalate_release"}
 
 
 def expected(person, state, allowed, conflicts, *, same_unit):
@@ -109,13 +113,17 @@ def test_each_person_gets_exactly_the_outcome_the_rules_give(
     from tests.factories import nomination_in as drive
 
     got, want = {}, {}
-    shared = drive(org, people, state, unit=unit, award_code=award)
+    def make():
+        n = drive(org, people, state, unit=unit, award_code=award)
+        return backdate_clock(n, 30) if action in ESCALATIONS else n
+
+    shared = make()
     for name in sorted(set(everyone) - {"reviewer2"}):
         user = everyone[name]
         # Seen from the nomination's unit: in unit B the outsiders are "own unit".
         role_view = name if same_unit else _mirror(name)
         want[name] = expected(role_view, state, allowed, conflicts, same_unit=True)
-        n = drive(org, people, state, unit=unit, award_code=award) if want[name] == 200 else shared
+        n = make() if want[name] == 200 else shared
         records_before = AuditRecord.objects.count()
         refusals_before = SecurityEvent.objects.count()
         got[name] = attempt(action, n, user, extra, people)
