@@ -1,8 +1,10 @@
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -287,12 +289,28 @@ class RuleSet(models.Model):
         )
 
 
+# A nomination in these states no longer holds its nominee's award for the year.
+NOT_LIVE_STATES = ["withdrawn", "rejected"]
+
+
 class Nomination(models.Model):
     """A proposal (đề nghị) of one person or collective for one award in one campaign."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, verbose_name=_("đợt"))
     award = models.ForeignKey(Award, on_delete=models.PROTECT, verbose_name=_("danh hiệu"))
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, verbose_name=_("đơn vị đề nghị"))
+    # The nominee: a person of the register or a collective (a unit), exactly one of them.
+    nominee_person = models.ForeignKey(
+        "Person", null=True, blank=True, on_delete=models.PROTECT, related_name="nominations",
+        verbose_name=_("cá nhân được đề nghị"),
+    )
+    nominee_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="collective_nominations", verbose_name=_("tập thể được đề nghị"),
+    )
+    # The campaign's year, copied by the service: the one-award constraint reads it.
+    year = models.PositiveIntegerField(_("năm"))
+    # The display label, always written by the service from the person or the unit.
     nominee_name = models.CharField(_("người / tập thể được đề nghị"), max_length=200)
     nominee_title = models.CharField(_("chức vụ"), max_length=200, blank=True)
     achievements = models.TextField(_("tóm tắt thành tích"), blank=True)
@@ -337,6 +355,27 @@ class Nomination(models.Model):
             models.Index(fields=["unit", "state"]),
             models.Index(fields=["state"]),
             models.Index(fields=["due_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(nominee_person__isnull=False, nominee_unit__isnull=True)
+                    | models.Q(nominee_person__isnull=True, nominee_unit__isnull=False)
+                ),
+                name="nomination_names_one_nominee",
+            ),
+            # One achievement, one award (Law Art. 5; 152/2025 Art. 4): at most one live
+            # nomination per nominee, award and year; withdrawn and rejected ones are not live.
+            models.UniqueConstraint(
+                fields=["nominee_person", "award", "year"],
+                condition=~models.Q(state__in=NOT_LIVE_STATES),
+                name="uniq_live_nomination_per_person_award_year",
+            ),
+            models.UniqueConstraint(
+                fields=["nominee_unit", "award", "year"],
+                condition=~models.Q(state__in=NOT_LIVE_STATES),
+                name="uniq_live_nomination_per_unit_award_year",
+            ),
         ]
         verbose_name = _("đề nghị khen thưởng")
         verbose_name_plural = _("đề nghị khen thưởng")
@@ -399,6 +438,261 @@ class Nomination(models.Model):
     @transition(field=state, source=OPEN_STATES, target=State.WITHDRAWN)
     def withdraw(self, reason: str):
         self.last_reason = reason
+
+
+# --- the nominee register and the records the eligibility rules read (issue 11) ---
+
+
+class Person(models.Model):
+    """A person of the register (cán bộ, công chức, viên chức, người lao động)."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Nữ")
+        MALE = "male", _("Nam")
+
+    # Vietnamese order: family, middle, given name ("Nguyễn Thị Lan").
+    full_name = models.CharField(_("họ và tên"), max_length=200)
+    # Blank only for persons converted from free-text nominees, whose gender was never recorded.
+    gender = models.CharField(_("giới tính"), max_length=10, choices=Gender.choices, blank=True)
+    position = models.CharField(_("chức vụ"), max_length=200, blank=True)
+    recruited_on = models.DateField(_("ngày tuyển dụng"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["full_name", "id"]
+        verbose_name = _("cá nhân")
+        verbose_name_plural = _("cá nhân")
+
+    def __str__(self):
+        return self.full_name
+
+
+class Membership(models.Model):
+    """A person's membership of a unit from `starts_on` to `ends_on` (both inclusive; open
+    when `ends_on` is empty). A collective's members on a day are those it covers."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("cá nhân")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("đơn vị")
+    )
+    starts_on = models.DateField(_("từ ngày"))
+    ends_on = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="membership_ends_after_it_starts",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "starts_on"])]
+        verbose_name = _("quá trình công tác")
+        verbose_name_plural = _("quá trình công tác")
+
+    def __str__(self):
+        end = f"{self.ends_on:%d/%m/%Y}" if self.ends_on else "…"
+        return f"{self.person} – {self.unit} ({self.starts_on:%d/%m/%Y}–{end})"
+
+
+MONTHS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("12"))]
+
+
+class YearRating(models.Model):
+    """Xếp loại chất lượng: a person's rating for one year and the months worked in it."""
+
+    class Rating(models.TextChoices):
+        EXCELLENT = "excellent", _("Hoàn thành xuất sắc nhiệm vụ")
+        GOOD = "good", _("Hoàn thành tốt nhiệm vụ")
+        COMPLETED = "completed", _("Hoàn thành nhiệm vụ")
+        NOT_COMPLETED = "not_completed", _("Không hoàn thành nhiệm vụ")
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("cá nhân")
+    )
+    year = models.PositiveIntegerField(_("năm"))
+    rating = models.CharField(_("xếp loại"), max_length=20, choices=Rating.choices)
+    months_worked = models.DecimalField(
+        _("số tháng công tác"), max_digits=4, decimal_places=1, validators=MONTHS
+    )
+    # Nghỉ thai sản: counted as time worked for yearly titles (152/2025 Art. 4(5)).
+    maternity_months = models.DecimalField(
+        _("số tháng nghỉ thai sản"), max_digits=4, decimal_places=1, default=Decimal("0"),
+        validators=MONTHS,
+    )
+
+    class Meta:
+        ordering = ["person", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "year"], name="uniq_rating_per_person_year"),
+            models.CheckConstraint(
+                condition=models.Q(months_worked__gte=0, months_worked__lte=12,
+                                   maternity_months__gte=0, maternity_months__lte=12),
+                name="rating_months_within_a_year",
+            ),
+        ]
+        verbose_name = _("xếp loại năm")
+        verbose_name_plural = _("xếp loại năm")
+
+    def __str__(self):
+        return f"{self.person} – {self.year}: {self.get_rating_display()}"
+
+
+class RecognitionLevel(models.TextChoices):
+    UNIT = "unit", _("Cấp cơ sở")
+    SECTOR = "sector", _("Cấp ngành/tỉnh")
+    NATIONAL = "national", _("Toàn quốc")
+
+
+class Initiative(models.Model):
+    """Sáng kiến: an initiative recognised at a level in a year."""
+
+    Level = RecognitionLevel
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="initiatives", verbose_name=_("cá nhân")
+    )
+    title = models.CharField(_("tên sáng kiến"), max_length=300)
+    level = models.CharField(_("cấp công nhận"), max_length=20, choices=RecognitionLevel.choices)
+    year = models.PositiveIntegerField(_("năm công nhận"))
+    recognition_ref = models.CharField(_("số quyết định công nhận"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["person", "-year", "id"]
+        verbose_name = _("sáng kiến")
+        verbose_name_plural = _("sáng kiến")
+
+    def __str__(self):
+        return f"{self.title} ({self.year})"
+
+
+class ResearchProject(models.Model):
+    """Đề tài khoa học: a research project accepted (nghiệm thu) at a level in a year."""
+
+    Level = RecognitionLevel
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="research_projects",
+        verbose_name=_("cá nhân"),
+    )
+    title = models.CharField(_("tên đề tài"), max_length=300)
+    accepted_year = models.PositiveIntegerField(_("năm nghiệm thu"))
+    level = models.CharField(_("cấp"), max_length=20, choices=RecognitionLevel.choices)
+
+    class Meta:
+        ordering = ["person", "-accepted_year", "id"]
+        verbose_name = _("đề tài khoa học")
+        verbose_name_plural = _("đề tài khoa học")
+
+    def __str__(self):
+        return f"{self.title} ({self.accepted_year})"
+
+
+class Discipline(models.Model):
+    """Kỷ luật: a disciplinary measure in force from `effective_from` to `effective_to`."""
+
+    class Level(models.TextChoices):
+        # Mildest first: the rules compare levels by this order.
+        REPRIMAND = "reprimand", _("Khiển trách")
+        WARNING = "warning", _("Cảnh cáo")
+        DEMOTION = "demotion", _("Hạ bậc lương")
+        REMOVAL = "removal", _("Cách chức")
+        DISMISSAL = "dismissal", _("Buộc thôi việc")
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="disciplines", verbose_name=_("cá nhân")
+    )
+    level = models.CharField(_("hình thức kỷ luật"), max_length=20, choices=Level.choices)
+    decision_ref = models.CharField(_("số quyết định"), max_length=100)
+    effective_from = models.DateField(_("có hiệu lực từ"))
+    effective_to = models.DateField(_("hết hiệu lực"))
+
+    class Meta:
+        ordering = ["person", "-effective_from", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(effective_to__gte=models.F("effective_from")),
+                name="discipline_ends_after_it_starts",
+            ),
+        ]
+        verbose_name = _("kỷ luật")
+        verbose_name_plural = _("kỷ luật")
+
+    def __str__(self):
+        return f"{self.person} – {self.get_level_display()} ({self.decision_ref})"
+
+
+class PendingCase(models.Model):
+    """A case under way about a person (a discipline being considered, an inspection, an
+    investigation, a complaint): while it is open a nomination of the person waits."""
+
+    class Kind(models.TextChoices):
+        DISCIPLINE = "discipline", _("Đang xem xét kỷ luật")
+        INSPECTION = "inspection", _("Đang thanh tra, kiểm tra")
+        INVESTIGATION = "investigation", _("Đang điều tra")
+        COMPLAINT = "complaint", _("Đang giải quyết khiếu nại, tố cáo")
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="pending_cases", verbose_name=_("cá nhân")
+    )
+    kind = models.CharField(_("loại vụ việc"), max_length=20, choices=Kind.choices)
+    opened_on = models.DateField(_("ngày bắt đầu"))
+    closed_on = models.DateField(_("ngày kết thúc"), null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["person", "-opened_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closed_on__isnull=True)
+                | models.Q(closed_on__gte=models.F("opened_on")),
+                name="pending_case_closes_after_it_opens",
+            ),
+        ]
+        verbose_name = _("vụ việc đang xem xét")
+        verbose_name_plural = _("vụ việc đang xem xét")
+
+    def __str__(self):
+        return f"{self.person} – {self.get_kind_display()} ({self.opened_on:%d/%m/%Y})"
+
+
+class PastAward(models.Model):
+    """An award conferred outside the system (before it existed, or by a higher authority)
+    on a person or a collective. Approved and reported nominations are awards too."""
+
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="past_awards",
+        verbose_name=_("cá nhân"),
+    )
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="past_awards",
+        verbose_name=_("tập thể"),
+    )
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, verbose_name=_("danh hiệu"))
+    year = models.PositiveIntegerField(_("năm"))
+    decision_number = models.CharField(_("số quyết định"), max_length=100)
+    decision_date = models.DateField(_("ngày quyết định"))
+    decider = models.CharField(_("cấp quyết định"), max_length=200)
+
+    class Meta:
+        ordering = ["-year", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(person__isnull=False, unit__isnull=True)
+                    | models.Q(person__isnull=True, unit__isnull=False)
+                ),
+                name="past_award_names_one_recipient",
+            ),
+        ]
+        verbose_name = _("khen thưởng đã có")
+        verbose_name_plural = _("khen thưởng đã có")
+
+    def __str__(self):
+        return f"{self.person or self.unit} – {self.award} ({self.year})"
 
 
 class DocumentKind(models.TextChoices):

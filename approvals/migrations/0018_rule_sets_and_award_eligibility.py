@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('approvals', '0014_idempotency_key'),
+        ('approvals', '0017_one_award_per_nominee_year'),
     ]
 
     operations = [

@@ -13,6 +13,6 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("approvals", "0015_rule_sets_and_award_eligibility")]
+    dependencies = [("approvals", "0018_rule_sets_and_award_eligibility")]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]
