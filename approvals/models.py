@@ -390,6 +390,17 @@ class Nomination(models.Model):
         self.last_reason = ""
         self.submitted_at = timezone.now()
 
+    @transition(field=state, source=[State.DRAFT, State.RETURNED], target=State.DEFERRED)
+    def submit_deferred(self):
+        """Submitted while a case about the nominee is pending: it waits in the review's
+        queue, where nobody can claim it, until the case closes."""
+        self.last_reason = ""
+        self.submitted_at = timezone.now()
+
+    @transition(field=state, source=State.DEFERRED, target=State.SUBMITTED)
+    def resume(self):
+        pass
+
     @transition(field=state, source=State.SUBMITTED, target=State.IN_REVIEW)
     def claim_review(self):
         pass
