@@ -12,7 +12,8 @@ from workflow.policy import BULK_ACTIONS, POLICY, Rule
 from workflow.schemas import CONTROL_CHARACTERS, CONTROL_MESSAGE
 
 from . import sign_in_limit
-from .models import Award, Campaign, DocumentKind, Unit
+from .members import proposable_collectives, proposable_persons
+from .models import Award, Campaign, DocumentKind, Person, Unit
 from .templatetags.vinhdanh import local_name
 
 # The same refusal as the API's and the actions' text fields (workflow/schemas.py).
@@ -41,8 +42,15 @@ class NominationForm(forms.Form):
         queryset=Award.objects.all(),
         widget=AwardSelect,
     )
-    nominee_name = forms.CharField(
-        label=_("Người / tập thể được đề nghị"), max_length=200, validators=[NO_CONTROL]
+    # One of the two: a person of the register for an individual award, a collective (the
+    # unit or a child unit) for a collective one. The service checks which and whose.
+    nominee_person = forms.ModelChoiceField(
+        label=_("Cá nhân được đề nghị"), queryset=Person.objects.none(), required=False,
+        help_text=_("Cho danh hiệu cá nhân: người công tác tại đơn vị trong thời gian của đợt."),
+    )
+    nominee_unit = forms.ModelChoiceField(
+        label=_("Tập thể được đề nghị"), queryset=Unit.objects.none(), required=False,
+        help_text=_("Cho danh hiệu tập thể: chính đơn vị hoặc đơn vị trực thuộc."),
     )
     nominee_title = forms.CharField(
         label=_("Chức vụ"), max_length=200, required=False, validators=[NO_CONTROL]
@@ -53,11 +61,18 @@ class NominationForm(forms.Form):
     )
 
     def __init__(self, *args, unit_ids=(), editing=False, **kwargs):
+        """`unit_ids`: the units the user may propose for (when editing, the nomination's)."""
         super().__init__(*args, **kwargs)
-        unit_field = self.fields["unit"]
-        assert isinstance(unit_field, forms.ModelChoiceField)
-        unit_field.queryset = Unit.objects.filter(pk__in=unit_ids)
-        for name in ("unit", "award"):
+        querysets = {
+            "unit": Unit.objects.filter(pk__in=unit_ids),
+            "nominee_person": proposable_persons(unit_ids),
+            "nominee_unit": proposable_collectives(unit_ids),
+        }
+        for name, queryset in querysets.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+        for name in ("unit", "award", "nominee_unit"):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.label_from_instance = local_name  # type: ignore[method-assign]
@@ -69,7 +84,8 @@ class NominationForm(forms.Form):
         return {
             "campaign_id": data["campaign"].pk,
             "award_id": data["award"].pk,
-            "nominee_name": data["nominee_name"],
+            "nominee_person_id": data["nominee_person"].pk if data["nominee_person"] else None,
+            "nominee_unit_id": data["nominee_unit"].pk if data["nominee_unit"] else None,
             "nominee_title": data["nominee_title"],
             "achievements": data["achievements"],
         }

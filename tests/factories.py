@@ -8,7 +8,16 @@ from django.utils import timezone
 from approvals.catalogue import load_catalogue
 from approvals.deadline_data import load_deadline_data
 from approvals.delegations import delegation_create
-from approvals.models import Award, CalendarDay, Campaign, DeadlineRulesVersion, TimeLimit, Unit
+from approvals.models import (
+    Award,
+    CalendarDay,
+    Campaign,
+    DeadlineRulesVersion,
+    Membership,
+    Person,
+    TimeLimit,
+    Unit,
+)
 from approvals.roles import Role
 from approvals.services import nomination_create, role_grant
 from approvals.states import State
@@ -72,15 +81,32 @@ def award(code="lao-dong-tien-tien") -> Award:
     return Award.objects.get(code=code)
 
 
-def new_draft(org, people, *, award_code="lao-dong-tien-tien", unit="a", name="Nguyễn Văn An"):
+def member(unit, name="Nguyễn Văn An", *, gender=Person.Gender.MALE, since=None, until=None):
+    """A new person of the register, a member of `unit` from `since` (default: long ago)."""
+    person = Person.objects.create(full_name=name, gender=gender, position="Chấp hành viên")
+    Membership.objects.create(
+        person=person, unit=unit, starts_on=since or datetime.date(2000, 1, 1), ends_on=until
+    )
+    return person
+
+
+def new_draft(org, people, *, award_code="lao-dong-tien-tien", unit="a", name="Nguyễn Văn An",
+              person=None, collective=None):
+    """A draft of `unit` for a person (by default a new member of the unit named `name`: each
+    call a namesake of its own) or, for a collective award, the unit itself."""
     staff = people["staff"] if unit == "a" else people["outsider_staff"]
+    chosen = award(award_code)
+    if chosen.subject == Award.Subject.COLLECTIVE:
+        nominee = {"nominee_unit_id": (collective or org[unit]).pk}
+    else:
+        nominee = {"nominee_person_id": (person or member(org[unit], name)).pk}
     return nomination_create(
         user=staff,
         unit_id=org[unit].pk,
         campaign_id=org["campaign"].pk,
-        award_id=award(award_code).pk,
-        nominee_name=name,
+        award_id=chosen.pk,
         achievements="Hoàn thành xuất sắc nhiệm vụ.",
+        **nominee,
     )
 
 

@@ -103,8 +103,17 @@ class NominationSerializer(serializers.Serializer):
     unit = UnitBrief()
     campaign = CampaignBrief()
     award = AwardBrief()
-    nominee_name = serializers.CharField()
+    nominee_person = serializers.IntegerField(
+        source="nominee_person_id", allow_null=True,
+        help_text="The person nominated (an individual award), else null.",
+    )
+    nominee_unit = serializers.IntegerField(
+        source="nominee_unit_id", allow_null=True,
+        help_text="The collective nominated (a collective award): a unit id, else null.",
+    )
+    nominee_name = serializers.CharField(help_text="The nominee's name, from the register.")
     nominee_title = serializers.CharField()
+    year = serializers.IntegerField(help_text="The campaign's year.")
     achievements = serializers.CharField()
     decision_number = serializers.CharField()
     decision_date = serializers.DateField(allow_null=True)
@@ -184,7 +193,15 @@ class NominationCreateSerializer(serializers.Serializer):
     unit = Id()
     campaign = Id()
     award = Id()
-    nominee_name = Text(max_length=200)
+    nominee_person = Id(
+        required=False, allow_null=True, default=None,
+        help_text="For an individual award: a person who belongs to the unit during the "
+        "campaign. Exactly one of nominee_person and nominee_unit.",
+    )
+    nominee_unit = Id(
+        required=False, allow_null=True, default=None,
+        help_text="For a collective award: the unit itself or one of its child units.",
+    )
     nominee_title = Text(
         max_length=200, required=False, allow_blank=True, default=""
     )
@@ -196,13 +213,14 @@ class NominationCreateSerializer(serializers.Serializer):
 class NominationUpdateSerializer(serializers.Serializer):
     campaign = Id(required=False)
     award = Id(required=False)
-    nominee_name = Text(max_length=200, required=False)
+    nominee_person = Id(required=False, allow_null=True)
+    nominee_unit = Id(required=False, allow_null=True)
     nominee_title = Text(max_length=200, required=False, allow_blank=True)
     achievements = Text(max_length=20000, required=False, allow_blank=True)
 
     def service_fields(self) -> dict:
         data = dict(self.validated_data)
-        for key in ("campaign", "award"):
+        for key in ("campaign", "award", "nominee_person", "nominee_unit"):
             if key in data:
                 data[f"{key}_id"] = data.pop(key)
         return data

@@ -153,10 +153,12 @@ def nomination_create_page(request):
 def nomination_edit_page(request, pk):
     nomination = nomination_or_404(request, pk)
     initial = {"campaign": nomination.campaign_id, "award": nomination.award_id,
-               "nominee_name": nomination.nominee_name,
+               "nominee_person": nomination.nominee_person_id,
+               "nominee_unit": nomination.nominee_unit_id,
                "nominee_title": nomination.nominee_title,
                "achievements": nomination.achievements}
-    form = NominationForm(request.POST or None, initial=initial, editing=True)
+    form = NominationForm(request.POST or None, initial=initial, editing=True,
+                          unit_ids=[nomination.unit_id])
     context = {"form": form, "nomination": nomination}
     if request.method == "POST":
         if not form.is_valid():
