@@ -57,6 +57,7 @@ OUTCOME_LABELS = {
 }
 
 CHECK_LABELS = {
+    "rule_set": gettext_lazy("Bộ quy tắc có hiệu lực"),
     "subject": gettext_lazy("Đúng đối tượng (cá nhân / tập thể)"),
     "pending_case": gettext_lazy("Không đang bị xem xét kỷ luật, thanh tra, điều tra, khiếu nại"),
     "months_worked": gettext_lazy("Thời gian công tác trong năm"),
@@ -190,6 +191,10 @@ class Check:
     @property
     def label(self) -> str:
         return str(CHECK_LABELS.get(self.code, self.code))
+
+    @property
+    def outcome_label(self) -> str:
+        return str(OUTCOME_LABELS[self.outcome])
 
     def as_json(self) -> dict[str, str]:
         return {"code": self.code, "label": self.label, "outcome": self.outcome.value,

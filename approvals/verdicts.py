@@ -5,11 +5,15 @@ the dossier's missing documents."""
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from workflow.errors import NotFound
+
+from .access import Actor
 from .eligibility import (
     Case,
     Check,
@@ -60,7 +64,7 @@ def members_day(campaign: Campaign) -> datetime.date:
     return min(campaign.submission_deadline, datetime.date(campaign.year, 12, 31))
 
 
-def _persons(ids: QuerySet[Membership] | list[int]) -> QuerySet[Person]:
+def _persons(ids: Any) -> QuerySet[Person]:
     """Persons with every record the rules read: one query each, whatever their number."""
     return Person.objects.filter(pk__in=ids).order_by("full_name", "id").prefetch_related(
         "ratings", "initiatives", "research_projects", "disciplines",
@@ -101,7 +105,9 @@ def _facts(person: Person, *, excluding: int | None) -> PersonFacts:
 def _quota(unit_id: int, year: int, *, excluding: int | None, adding: int) -> QuotaFacts:
     """The proposing unit's LĐTT holders and CSTĐCS candidates of the year (one query)."""
     live = Nomination.objects.filter(unit_id=unit_id, year=year).exclude(
-        state__in=NOT_LIVE_STATES).exclude(pk=excluding)
+        state__in=NOT_LIVE_STATES)
+    if excluding is not None:
+        live = live.exclude(pk=excluding)
     counts = live.aggregate(
         ldtt=Count("pk", filter=Q(award__eligibility=EligibilityKind.LDTT)),
         cstdcs=Count("pk", filter=Q(award__eligibility=EligibilityKind.CSTDCS)),
@@ -183,3 +189,24 @@ def soft_fails_open(nomination: Nomination, verdict: Verdict) -> list[Check]:
     ).values_list("data", flat=True):
         covered.update(data.get("overridden", []))
     return [c for c in soft if c.code not in covered]
+
+
+def preview_verdict(*, actor: Actor, award_id: int, campaign_id: int, unit_id: int,
+                    person_id: int | None = None, collective_id: int | None = None) -> Verdict:
+    """The verdict for a nominee, an award and a campaign before any nomination exists, for
+    someone with a role at the proposing unit; a nominee the unit cannot propose (a person
+    never its member, a collective neither it nor its child), like anything missing, is the
+    same 404 as something hidden."""
+    award = Award.objects.filter(pk=award_id).first()
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if award is None or campaign is None or not actor.roles_at(unit_id):
+        raise NotFound()
+    if person_id is not None:
+        tied = Membership.objects.filter(person_id=person_id, unit_id=unit_id).exists()
+    else:
+        tied = collective_id is not None and Unit.objects.filter(
+            Q(pk=unit_id) | Q(parent_id=unit_id), pk=collective_id).exists()
+    if not tied:
+        raise NotFound()
+    return verdict_for(award=award, campaign=campaign,
+                       nominee=Nominee(person_id, collective_id), proposing_unit_id=unit_id)
