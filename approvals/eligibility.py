@@ -74,7 +74,7 @@ CHECK_LABELS = {
     "minister_route": gettext_lazy("Một trong các tiêu chuẩn Bằng khen của Bộ trưởng"),
     "members_pending": gettext_lazy("Không thành viên nào đang bị xem xét kỷ luật"),
     "ttldtt_members_ldtt": gettext_lazy("Tỷ lệ thành viên đạt Lao động tiên tiến"),
-    "ttldtt_members_discipline": gettext_lazy("Không thành viên nào bị kỷ luật từ cảnh cáo"),
+    "ttldtt_members_discipline": gettext_lazy("Không thành viên nào bị kỷ luật ở mức loại trừ"),
     "ttldxs_members_completed": gettext_lazy("Thành viên hoàn thành nhiệm vụ"),
     "ttldxs_members_ldtt": gettext_lazy("Tỷ lệ thành viên đạt Lao động tiên tiến"),
     "ttldxs_members_cstdcs": gettext_lazy("Có thành viên đạt Chiến sĩ thi đua cơ sở"),
