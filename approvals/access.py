@@ -148,7 +148,8 @@ def load_actors(users: Iterable[Any], *, today: datetime.date | None = None) -> 
         content_type=ContentType.objects.get_for_model(Unit),
         permission__codename__startswith=_PREFIX,
     ).values_list("user_id", "permission__codename", "object_pk", none, none)
-    lendings = lent.values_list(
+    # No ordering inside UNION ALL: SQLite (the demo) refuses an ORDER BY in its parts.
+    lendings = lent.order_by().values_list(
         "delegator_id",
         Concat(Value(_PREFIX), "role", output_field=CharField()),
         Cast("unit_id", output_field=CharField()),

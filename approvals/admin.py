@@ -21,13 +21,29 @@ from .models import (
     CalendarDay,
     Campaign,
     Delegation,
+    Discipline,
     DossierDocument,
+    Initiative,
+    Membership,
     Nomination,
+    PastAward,
+    PendingCase,
+    Person,
     Profile,
+    ResearchProject,
     RoleGrant,
     RuleSet,
     TimeLimit,
     Unit,
+    YearRating,
+)
+from .register import (
+    PERSON_FIELDS,
+    RECORD_MODELS,
+    person_create,
+    person_update,
+    record_delete,
+    record_save,
 )
 from .rule_set_services import rule_set_save
 from .services import role_grant, role_revoke
@@ -100,7 +116,7 @@ class AwardAdmin(admin.ModelAdmin):
 
 @admin.register(Nomination)
 class NominationAdmin(ReadOnlyAdmin):
-    list_display = ("id", "nominee_name", "award", "unit", "state", "state_changed_at")
+    list_display = ("id", "nominee_name", "award", "year", "unit", "state", "state_changed_at")
     list_filter = ("state", "unit", "award", "campaign")
     search_fields = ("nominee_name", "decision_number")
     list_select_related = ("award", "unit")
@@ -230,3 +246,132 @@ class RuleSetAdmin(ThroughServices):
 
     def save_model(self, request, obj, form, change):
         rule_set_save(user=request.user, rule_set=obj)
+
+
+# --- the nominee register: every save and delete goes through approvals.register ---
+
+KIND_OF = {model: kind for kind, model in RECORD_MODELS.items()}
+
+
+def _values(form, *, change: bool) -> dict:
+    """The form's fields (only the changed ones when editing), keyed by attname."""
+    names = form.changed_data if change else list(form.cleaned_data)
+    fields = {f.name: f for f in form.instance._meta.concrete_fields}
+    return {fields[n].attname: getattr(form.instance, fields[n].attname)
+            for n in names if n in fields}
+
+
+class RecordInline(admin.TabularInline):
+    extra = 0
+
+
+def _inline(model_class):
+    return type(f"{model_class.__name__}Inline", (RecordInline,), {"model": model_class})
+
+
+@admin.register(Person)
+class PersonAdmin(ThroughServices):
+    """A person and, inline, their memberships and records (each change audited)."""
+
+    list_display = ("full_name", "gender", "position", "recruited_on")
+    list_filter = ("gender", "memberships__unit")
+    search_fields = ("full_name",)
+    fields = PERSON_FIELDS
+    inlines = [_inline(m) for m in (Membership, YearRating, Initiative, ResearchProject,
+                                    Discipline, PendingCase, PastAward)]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            person_update(user=request.user, person_id=obj.pk,
+                          **{n: form.cleaned_data[n] for n in form.changed_data})
+        else:
+            obj.pk = person_create(user=request.user, **form.cleaned_data).pk
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a person stays on the register: their nominations and history name them
+
+    def save_formset(self, request, form, formset, change):
+        kind = KIND_OF[formset.model]
+        for gone in formset.deleted_forms:
+            if gone.instance.pk is not None:
+                record_delete(user=request.user, kind=kind, record_id=gone.instance.pk)
+        for row in formset.forms:
+            if row in formset.deleted_forms or not row.has_changed():
+                continue
+            editing = row.instance.pk is not None
+            values = _values(row, change=editing)
+            values.pop("id", None)
+            values.pop("person_id", None)
+            if not editing:
+                values["person_id"] = form.instance.pk
+            record_save(user=request.user, kind=kind, values=values, record_id=row.instance.pk)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+class RecordAdmin(ThroughServices):
+    """One kind of record, saved and deleted through approvals.register (audited)."""
+
+    def save_model(self, request, obj, form, change):
+        values = _values(form, change=change)
+        saved = record_save(user=request.user, kind=KIND_OF[type(obj)], values=values,
+                            record_id=obj.pk if change else None)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        record_delete(user=request.user, kind=KIND_OF[type(obj)], record_id=obj.pk)
+
+
+@admin.register(Membership)
+class MembershipAdmin(RecordAdmin):
+    list_display = ("person", "unit", "starts_on", "ends_on")
+    list_filter = ("unit",)
+    list_select_related = ("person", "unit")
+    search_fields = ("person__full_name",)
+
+
+@admin.register(YearRating)
+class YearRatingAdmin(RecordAdmin):
+    list_display = ("person", "year", "rating", "months_worked", "maternity_months")
+    list_filter = ("year", "rating")
+    list_select_related = ("person",)
+    search_fields = ("person__full_name",)
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(RecordAdmin):
+    list_display = ("title", "person", "level", "year", "recognition_ref")
+    list_filter = ("level", "year")
+    list_select_related = ("person",)
+    search_fields = ("person__full_name",)
+
+
+@admin.register(ResearchProject)
+class ResearchProjectAdmin(RecordAdmin):
+    list_display = ("title", "person", "level", "accepted_year")
+    list_filter = ("level", "accepted_year")
+    list_select_related = ("person",)
+    search_fields = ("person__full_name",)
+
+
+@admin.register(Discipline)
+class DisciplineAdmin(RecordAdmin):
+    list_display = ("person", "level", "decision_ref", "effective_from", "effective_to")
+    list_filter = ("level",)
+    list_select_related = ("person",)
+    search_fields = ("person__full_name",)
+
+
+@admin.register(PendingCase)
+class PendingCaseAdmin(RecordAdmin):
+    list_display = ("person", "kind", "opened_on", "closed_on")
+    list_filter = ("kind",)
+    list_select_related = ("person",)
+    search_fields = ("person__full_name",)
+
+
+@admin.register(PastAward)
+class PastAwardAdmin(RecordAdmin):
+    list_display = ("award", "person", "unit", "year", "decision_number", "decider")
+    list_filter = ("award", "year")
+    list_select_related = ("person", "unit", "award")
+    search_fields = ("person__full_name", "unit__name", "decision_number")

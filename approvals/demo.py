@@ -5,6 +5,7 @@ enters, never code.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -13,7 +14,20 @@ from django.utils import timezone
 from monitoring.alerts import alerts_scan
 from workflow import services as flow
 
-from .models import Award, Campaign, Nomination, Profile, Unit
+from .models import (
+    Award,
+    Campaign,
+    Discipline,
+    Initiative,
+    Nomination,
+    PendingCase,
+    Person,
+    Profile,
+    ResearchProject,
+    Unit,
+    YearRating,
+)
+from .register import membership_create, person_create, records_save
 from .roles import Role
 from .services import nomination_create, role_grant
 
@@ -196,6 +210,15 @@ def _seed_data():
             submission_deadline=_deadline(today),
         ),
     )
+    # Judged by the rules of Decree 91/2017 (R2018): its deadline falls before 2024.
+    Campaign.objects.update_or_create(
+        code="tong-ket-2023",
+        defaults=dict(
+            name="Thi đua tổng kết năm 2023", kind="yearly", year=2023,
+            starts_on=datetime.date(2023, 1, 1), ends_on=datetime.date(2023, 12, 31),
+            submission_deadline=datetime.date(2023, 12, 10),
+        ),
+    )
     Campaign.objects.update_or_create(
         code=f"chuyen-de-{today.year}",
         defaults=dict(
@@ -236,6 +259,8 @@ def seed_demo(*, with_nominations: bool = True) -> dict[Role, list[tuple[str, st
             role_grant(user=user, role=role, unit=units[scope] if scope else None)
             where = units[scope].name if scope else "toàn cơ quan"
             logins[role].append((username, f"{full_name} – {title} · {where}"))
+    if with_nominations and not Person.objects.exists():
+        _register_seed(User.objects.get(username="quantri"), units, timezone.localdate().year)
     if with_nominations and not units["phong-kv1"].nomination_set.exists():
         _seed_nominations(units)
         _advance_some(units)
@@ -246,27 +271,43 @@ def seed_demo(*, with_nominations: bool = True) -> dict[Role, list[tuple[str, st
     return {role: people for role, people in logins.items() if people}
 
 
+# unit, its staff, [(award code, the person nominated, or None: the unit itself)]
+NOMINATIONS: list[tuple[str, str, list[tuple[str, str | None]]]] = [
+    ("phong-kv1", "cb.kv1", [
+        ("chien-si-thi-dua-co-so", "Lý Thị Ngọc"), ("lao-dong-tien-tien", "Hà Văn Sơn"),
+        ("lao-dong-tien-tien", "Tống Minh Châu"), ("lao-dong-tien-tien", "Đoàn Văn Khải"),
+        ("chien-si-thi-dua-co-so", "Lương Thị Hằng"), ("chien-si-thi-dua-co-so", "Lương Văn Hải"),
+        ("tap-the-lao-dong-tien-tien", None),
+    ]),
+    ("phong-kv2", "cb.kv2", [
+        ("chien-si-thi-dua-co-so", "Mai Anh Thư"), ("lao-dong-tien-tien", "Kiều Văn Phúc"),
+        ("lao-dong-tien-tien", "Lã Văn Cường"), ("tap-the-lao-dong-tien-tien", None),
+    ]),
+    ("van-phong", "cv.vp", [
+        ("bang-khen-bo-truong", "Vương Đình Khoa"), ("chien-si-thi-dua-nganh", "Lục Văn Tài"),
+        ("lao-dong-tien-tien", "Âu Thị Kim"),
+    ]),
+]
+
+
 def _seed_nominations(units):
     User = get_user_model()
     campaign = Campaign.objects.filter(kind="yearly").order_by("-year").first()
     assert campaign is not None  # _seed_data made it
-    for unit_code, staff, names in [
-        ("phong-kv1", "cb.kv1", ["Lý Thị Ngọc", "Hà Văn Sơn", "Tống Minh Châu"]),
-        ("phong-kv2", "cb.kv2", ["Mai Anh Thư", "Kiều Văn Phúc"]),
-    ]:
+    persons = {p.full_name: p.pk for p in Person.objects.all()}
+    awards = {a.code: a.pk for a in Award.objects.all()}
+    for unit_code, staff, proposals in NOMINATIONS:
         user = User.objects.get(username=staff)
-        for index, name in enumerate(names):
-            award = Award.objects.get(
-                code="chien-si-thi-dua-co-so" if index == 0 else "lao-dong-tien-tien"
-            )
+        for award_code, name in proposals:
+            nominee = ({"nominee_person_id": persons[name]} if name
+                       else {"nominee_unit_id": units[unit_code].pk})
             nomination_create(
                 user=user,
                 unit_id=units[unit_code].pk,
                 campaign_id=campaign.pk,
-                award_id=award.pk,
-                nominee_name=name,
-                nominee_title="Chấp hành viên",
+                award_id=awards[award_code],
                 achievements="Hoàn thành xuất sắc nhiệm vụ năm; tỷ lệ việc thi hành xong đạt 85%.",
+                **nominee,
             )
 
 
@@ -287,3 +328,203 @@ def _advance_some(units: dict[str, Unit]) -> None:
                                 votes_for=7, votes_total=8, passed=True)
     flow.nomination_return(user=reviewer, nomination_id=names["Hà Văn Sơn"],
                            comment="Bổ sung biên bản họp bình xét của đơn vị.")
+
+
+# --- the nominee register: about sixty people with four years of records ----------------
+#
+# Ratings are four letters for the four years ending with the current one (E excellent,
+# G good, C completed, N not completed, - none). The people named in SCENARIOS carry the
+# records that exercise each eligibility rule; README and the rules' tests name them.
+
+F, M = Person.Gender.FEMALE, Person.Gender.MALE
+RATING = {"E": YearRating.Rating.EXCELLENT, "G": YearRating.Rating.GOOD,
+          "C": YearRating.Rating.COMPLETED, "N": YearRating.Rating.NOT_COMPLETED}
+
+# unit code -> [(full name, gender, position, recruited (year offset, month), ratings)]
+REGISTER: dict[str, list[tuple[str, str, str, tuple[int, int], str]]] = {
+    "thads-minh-son": [
+        ("Nguyễn Văn Hùng", M, "Trưởng THADS tỉnh", (-20, 3), "EEEE"),
+        ("Trần Thị Lan", F, "Phó Trưởng THADS tỉnh", (-18, 9), "EEGE"),
+        ("Lê Quang Minh", M, "Phó Trưởng THADS tỉnh", (-16, 1), "GEEG"),
+        ("Cao Văn Dũng", M, "Kiểm tra viên", (-9, 6), "GGGG"),
+        ("Ninh Văn Phong", M, "Kiểm tra viên", (-6, 2), "GGCG"),
+    ],
+    "van-phong": [
+        ("Hoàng Văn Nam", M, "Chánh Văn phòng", (-15, 4), "EGEG"),
+        ("Ngô Thị Mai", F, "Chuyên viên Văn phòng", (-7, 8), "GGGG"),
+        ("Đặng Thị Thu", F, "Chủ tịch Công đoàn", (-12, 2), "GEGG"),
+        ("Tạ Thị Bích", F, "Phó Chánh Văn phòng", (-10, 5), "GGEG"),
+        ("Vương Đình Khoa", M, "Chuyên viên chính", (-11, 3), "EEEE"),
+        ("Chu Thị Nhung", F, "Văn thư", (-5, 10), "GGGG"),
+        ("Lục Văn Tài", M, "Chuyên viên chính", (-14, 7), "EEEE"),
+        ("Âu Thị Kim", F, "Kế toán viên", (-6, 1), "GGGG"),
+        ("Khúc Văn Hậu", M, "Lái xe", (-8, 4), "GCGC"),
+        ("Mẫn Thị Hương", F, "Thủ quỹ", (-4, 9), "GGGG"),
+    ],
+    "phong-tccb": [
+        ("Phạm Thu Hà", F, "Trưởng phòng Tổ chức cán bộ", (-13, 3), "EEGE"),
+        ("Đỗ Minh Tuấn", M, "Chuyên viên Phòng Tổ chức cán bộ", (-6, 6), "GGGE"),
+        ("Vũ Thị Hoa", F, "Chuyên viên Phòng Tổ chức cán bộ", (-5, 2), "GGGG"),
+        ("Hứa Văn Bình", M, "Chuyên viên", (-9, 11), "GGGG"),
+        ("Giang Thị Lụa", F, "Chuyên viên", (-3, 4), "CGGG"),
+        ("Tiêu Văn Hợp", M, "Chuyên viên", (-2, 8), "-GGG"),
+    ],
+    "phong-nghiep-vu": [
+        ("Bùi Đức Thắng", M, "Trưởng phòng Nghiệp vụ", (-17, 5), "EGEE"),
+        ("Đinh Thị Thu", F, "Chấp hành viên", (-10, 3), "EGGG"),
+        ("Mạc Văn Toàn", M, "Thẩm tra viên", (-7, 9), "GGGG"),
+        ("La Thị Xuân", F, "Thẩm tra viên", (-8, 2), "GGEG"),
+        ("Quách Văn Định", M, "Chấp hành viên", (-12, 6), "GCGE"),
+        ("Thân Thị Gấm", F, "Thư ký thi hành án", (-4, 3), "GGGG"),
+        ("Ông Văn Lực", M, "Thư ký thi hành án", (-3, 10), "GGCG"),
+        ("Lã Thị Ngà", F, "Thư ký thi hành án", (-2, 5), "-GGG"),
+    ],
+    "phong-kv1": [
+        ("Phan Văn Long", M, "Trưởng Phòng THADS khu vực 1", (-16, 8), "EGGE"),
+        ("Lý Thị Ngọc", F, "Chấp hành viên", (-9, 4), "EEEE"),
+        ("Hà Văn Sơn", M, "Chấp hành viên", (-7, 7), "GGGG"),
+        ("Tống Minh Châu", M, "Chấp hành viên", (-6, 3), "GGGG"),
+        ("Đoàn Văn Khải", M, "Chấp hành viên", (-11, 2), "GEGE"),
+        ("Lương Thị Hằng", F, "Thư ký thi hành án", (-5, 9), "GGEE"),
+        ("Lương Văn Hải", M, "Thư ký thi hành án", (-5, 9), "GGEE"),
+        ("Kim Thị Oanh", F, "Thư ký thi hành án", (-4, 1), "GGGG"),
+        ("Tôn Văn Quý", M, "Chấp hành viên", (-8, 5), "GGGG"),
+        ("Hồ Thị Diệp", F, "Kế toán viên", (-6, 12), "GGGG"),
+        ("Nghiêm Văn Thọ", M, "Thư ký thi hành án", (-3, 6), "GCCC"),
+        ("Kha Thị Ánh", F, "Văn thư", (-2, 3), "-GGG"),
+    ],
+    "phong-kv2": [
+        ("Trịnh Quốc Bảo", M, "Trưởng Phòng THADS khu vực 2", (-14, 2), "GGEG"),
+        ("Mai Anh Thư", F, "Thư ký thi hành án", (-6, 10), "GEGE"),
+        ("Kiều Văn Phúc", M, "Chấp hành viên", (-8, 1), "GGGG"),
+        ("Lã Văn Cường", M, "Thư ký thi hành án", (0, 8), "---G"),
+        ("Bạch Thị Huệ", F, "Chấp hành viên", (-9, 3), "GCGC"),
+        ("Văn Đức Anh", M, "Chấp hành viên", (-7, 11), "CGCC"),
+        ("Triệu Thị Hồng", F, "Thư ký thi hành án", (-4, 5), "GCCC"),
+        ("Yên Văn Lâm", M, "Thư ký thi hành án", (-5, 7), "CCCN"),
+        ("Sầm Thị Ly", F, "Kế toán viên", (-3, 2), "GGGG"),
+    ],
+    "phong-kv3": [
+        ("Tăng Văn Hòa", M, "Trưởng Phòng THADS khu vực 3", (-15, 6), "EEEE"),
+        ("Nông Thị Mến", F, "Chấp hành viên", (-8, 8), "GGEG"),
+        ("Lò Văn Páo", M, "Chấp hành viên", (-10, 1), "GGGG"),
+        ("Hoàng Thị Sen", F, "Thư ký thi hành án", (-6, 4), "GEGG"),
+        ("Ma Văn Chiến", M, "Thư ký thi hành án", (-5, 9), "GGGG"),
+        ("Vi Thị Thắm", F, "Thư ký thi hành án", (-4, 2), "GGGE"),
+        ("Đèo Văn Sáng", M, "Chấp hành viên", (-9, 12), "GGGG"),
+        ("Lường Thị Bay", F, "Kế toán viên", (-7, 3), "GGGG"),
+        ("Cầm Văn Pọm", M, "Chấp hành viên", (-12, 5), "EEEE"),
+        ("Hà Thị Mơ", F, "Văn thư", (-3, 7), "GGGG"),
+    ],
+}
+
+# Who exercises which rule (the current year unless said otherwise).
+SCENARIOS = {
+    "deferred_by_pending_case": "Đoàn Văn Khải",  # an inspection opened in October, open
+    "pending_case_closed": "Tôn Văn Quý",  # a complaint closed in June: nothing waits
+    "excluded_by_months_worked": "Lã Văn Cường",  # recruited in August: 5 months
+    "maternity_counts_as_worked": "Âu Thị Kim",  # 6 months worked + 6 on maternity leave
+    "minister_certificate": "Vương Đình Khoa",  # CSTĐCS in each of the last two years
+    "sector_emulation_fighter": "Lục Văn Tài",  # CSTĐCS three years running + sector initiative
+    "cstdcs_by_initiative": "La Thị Xuân",  # rated good, an initiative recognised this year
+    "cstdcs_by_research": "Mạc Văn Toàn",  # rated good, a research project accepted this year
+    "cstdcs_by_excellent_rating": "Lý Thị Ngọc",
+    "r2018_initiative_was_mandatory": "Đinh Thị Thu",  # 2023: excellent, no initiative
+    "disciplined_this_year": "Khúc Văn Hậu",  # a warning in force: van-phong not TTLĐTT
+    "counts_after_discipline_ends": "Quách Văn Định",  # a reprimand that ended in March
+    "woman_first_among_equals": "Lương Thị Hằng",  # and Lương Văn Hải, otherwise equal
+    "man_equal_to_the_woman": "Lương Văn Hải",
+    "collective_at_least_70_percent": "phong-kv1",  # all but one rated good or better
+    "collective_under_70_percent": "phong-kv2",  # 4 of 9 members hold LĐTT
+    "collective_excellent": "phong-kv3",  # all completed, ≥ 70 % LĐTT, a CSTĐCS, no discipline
+}
+
+
+def _register_seed(admin, units: dict[str, Unit], year: int) -> None:
+    """The register through its services, every row audited as the administrator's: a
+    person and their memberships each in one transaction, then all records in one."""
+    persons: dict[str, Person] = {}
+    rows: list[tuple[str, dict, None]] = []
+
+    def record(kind: str, person: Person | None, /, **values) -> None:
+        rows.append((kind, {**values, **({"person_id": person.pk} if person else {})}, None))
+
+    worked = {"Lã Văn Cường": (5, 0), "Âu Thị Kim": (6, 6)}  # this year's months
+    for unit_code, members in REGISTER.items():
+        for name, gender, position, (offset, month), ratings in members:
+            recruited = datetime.date(year + offset, month, 1)
+            person = person_create(user=admin, full_name=name, gender=gender,
+                                   position=position, recruited_on=recruited)
+            persons[name] = person
+            _memberships(admin, person, units, unit_code, recruited, year)
+            for y, letter in zip(range(year - 3, year + 1), ratings, strict=True):
+                months, maternity = worked.get(name, (12, 0)) if y == year else (12, 0)
+                if letter != "-":
+                    record("rating", person, year=y, rating=RATING[letter],
+                           months_worked=Decimal(months), maternity_months=Decimal(maternity))
+    _special_records(record, persons, year)
+    _past_awards(record, persons, units, year)
+    records_save(user=admin, rows=rows)
+
+
+def _memberships(admin, person, units, unit_code, recruited, year) -> None:
+    if person.full_name == "Tôn Văn Quý":  # moved from Regional Office 2 last July
+        moved = datetime.date(year - 1, 7, 1)
+        membership_create(user=admin, person_id=person.pk, unit_id=units["phong-kv2"].pk,
+                          starts_on=recruited, ends_on=moved - datetime.timedelta(days=1))
+        recruited = moved
+    membership_create(user=admin, person_id=person.pk, unit_id=units[unit_code].pk,
+                      starts_on=recruited)
+
+
+def _special_records(record, p: dict[str, Person], year: int) -> None:
+    d = datetime.date
+    record("pending_case", p["Đoàn Văn Khải"], kind=PendingCase.Kind.INSPECTION,
+           opened_on=d(year, 10, 15), note="Thanh tra việc tổ chức thi hành án năm nay.")
+    record("pending_case", p["Tôn Văn Quý"], kind=PendingCase.Kind.COMPLAINT,
+           opened_on=d(year, 2, 1), closed_on=d(year, 6, 30),
+           note="Khiếu nại đã được giải quyết: không có vi phạm.")
+    record("discipline", p["Khúc Văn Hậu"], level=Discipline.Level.WARNING,
+           decision_ref=f"15/QĐ-CTHADS ngày 25/04/{year}", effective_from=d(year, 5, 1),
+           effective_to=d(year + 1, 4, 30))
+    record("discipline", p["Quách Văn Định"], level=Discipline.Level.REPRIMAND,
+           decision_ref=f"9/QĐ-CTHADS ngày 28/03/{year - 1}", effective_from=d(year - 1, 4, 1),
+           effective_to=d(year, 3, 31))
+    unit_level, sector = Initiative.Level.UNIT, Initiative.Level.SECTOR
+    for name, title, level, y in [
+        ("Lý Thị Ngọc", "Số hóa hồ sơ thi hành án tại Phòng khu vực 1", unit_level, year),
+        ("Mai Anh Thư", "Mẫu biên bản xác minh điều kiện thi hành án", unit_level, year),
+        ("La Thị Xuân", "Quy trình thẩm tra hồ sơ theo danh mục kiểm tra", unit_level, year),
+        ("Lương Thị Hằng", "Sổ theo dõi tiền, tài sản tạm giữ điện tử", unit_level, year),
+        ("Lương Văn Hải", "Bảng tính lãi chậm thi hành án tự động", unit_level, year),
+        ("Lục Văn Tài", "Phần mềm quản lý văn bản đi, đến toàn ngành", sector, year),
+        ("Vương Đình Khoa", "Quy chế phối hợp trả lời đơn thư", unit_level, year - 1),
+        ("Vương Đình Khoa", "Cổng thông tin tra cứu tiến độ thi hành án", unit_level, year),
+    ]:
+        record("initiative", p[name], title=title, level=level, year=y,
+               recognition_ref=f"{len(title)}/QĐ-CTHADS")
+    record("research", p["Mạc Văn Toàn"], level=ResearchProject.Level.UNIT,
+           title="Giải pháp giảm án tồn đọng có điều kiện thi hành", accepted_year=year)
+
+
+def _past_awards(record, p: dict[str, Person], units: dict[str, Unit], year: int) -> None:
+    """Titles conferred before the system existed, by the head of the body."""
+    awards = {a.code: a for a in Award.objects.all()}
+    decider = "Trưởng THADS tỉnh Minh Sơn"
+    given = [
+        ("Vương Đình Khoa", "chien-si-thi-dua-co-so", [year - 2, year - 1]),
+        ("Lục Văn Tài", "chien-si-thi-dua-co-so", [year - 3, year - 2, year - 1]),
+        ("Lý Thị Ngọc", "chien-si-thi-dua-co-so", [year - 1]),
+        ("Cầm Văn Pọm", "chien-si-thi-dua-co-so", [year - 1]),
+    ]
+    for name, code, years in given:
+        for y in years:
+            for award_code in ("lao-dong-tien-tien", code):
+                record("past_award", p[name], award_id=awards[award_code].pk, year=y,
+                       decision_number=f"{y % 100 + 100}/QĐ-CTHADS",
+                       decision_date=datetime.date(y, 12, 20), decider=decider)
+    for unit_code in ("phong-kv1", "phong-kv3"):
+        record("past_award", None, unit_id=units[unit_code].pk,
+               award_id=awards["tap-the-lao-dong-tien-tien"].pk, year=year - 1,
+               decision_number=f"{(year - 1) % 100 + 100}/QĐ-CTHADS",
+               decision_date=datetime.date(year - 1, 12, 20), decider=decider)

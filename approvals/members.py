@@ -1,6 +1,7 @@
 """Reads of the nominee register: who belonged to a unit when, and whom a unit may propose."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
@@ -28,7 +29,7 @@ def members_on(unit_id: int, day: datetime.date) -> QuerySet[Person]:
     )
 
 
-def proposable_persons(unit_ids) -> QuerySet[Person]:
+def proposable_persons(unit_ids: Iterable[int]) -> QuerySet[Person]:
     """The persons some membership ties to one of the units (the nomination form's choices;
     the service checks the membership against the campaign)."""
     return Person.objects.filter(
@@ -36,7 +37,7 @@ def proposable_persons(unit_ids) -> QuerySet[Person]:
     ).order_by("full_name", "id")
 
 
-def proposable_collectives(unit_ids) -> QuerySet[Unit]:
+def proposable_collectives(unit_ids: Iterable[int]) -> QuerySet[Unit]:
     """The collectives the units may propose: each unit itself and its child units."""
     ids = list(unit_ids)
     return Unit.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids)).order_by("code")

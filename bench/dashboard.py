@@ -96,12 +96,19 @@ def seed(n: int, campaign_id: int, user_ids: list[int], unit_ids: list[int],
     states = "ARRAY[" + ",".join(f"'{p[1]}'" for p in PATHS) + "]"
     with connection.cursor() as cursor:
         cursor.execute("SET synchronous_commit = off")
+    # One person per nomination (one live nomination per person, award and year).
+    timed("persons", """
+        INSERT INTO approvals_person (id, full_name, gender, position, created_at)
+        SELECT g, 'Người ' || g, '', '', now() FROM generate_series(1, %(n)s) AS g
+    """, {"n": n})
     timed("nominations", f"""
-        INSERT INTO approvals_nomination (id, nominee_name, nominee_title, achievements, state,
+        INSERT INTO approvals_nomination (id, nominee_person_id, year, nominee_name,
+            nominee_title, achievements, state,
             state_changed_at, decision_number, last_reason, created_at, updated_at, award_id,
             campaign_id, created_by_id, unit_id, submitted_at, clock_paused_days,
             clock_started_on, due_on, unit_working_days)
-        SELECT g, 'Người ' || g, '', '', ({states})[{path_of} + 1],
+        SELECT g, g, (SELECT year FROM approvals_campaign WHERE id = %(campaign)s),
+            'Người ' || g, '', '', ({states})[{path_of} + 1],
             %(start)s + (g %% 250) * interval '1 day', '', '', %(start)s, %(start)s,
             ((%(awards)s)::bigint[])[1 + g %% %(n_awards)s], %(campaign)s, %(user)s,
             ((%(units)s)::bigint[])[1 + (g / 7) %% %(n_units)s],

@@ -60,7 +60,7 @@ def timed(label: str, call, runs: int = 5):
 
 
 def insert(n: int, org, people) -> None:
-    from approvals.models import Nomination
+    from approvals.models import Nomination, Person
     from approvals.states import State
     from tests import factories
 
@@ -69,6 +69,10 @@ def insert(n: int, org, people) -> None:
     states = [State.DRAFT, State.SUBMITTED, State.IN_REVIEW, State.RETURNED,
               State.COUNCIL_VOTE, State.AWAITING_DIRECTOR, State.APPROVED, State.REPORTED]
     start = datetime.date(2026, 1, 2)
+    # One person per nomination (one live nomination per person, award and year).
+    persons = Person.objects.bulk_create(
+        [Person(full_name=f"Người {i}") for i in range(n)], batch_size=10_000
+    )
     batch = []
     for i in range(n):
         state = rng.choice(states)
@@ -77,6 +81,7 @@ def insert(n: int, org, people) -> None:
             state == State.RETURNED) else None
         batch.append(Nomination(
             campaign=org["campaign"], award=award, unit=org["a" if i % 2 else "b"],
+            nominee_person=persons[i], year=org["campaign"].year,
             nominee_name=f"Người {i}", state=state, created_by=people["staff"],
             clock_started_on=started, returned_on=returned,
             clock_paused_days=rng.choice([0, 0, 0, 2, 5]),

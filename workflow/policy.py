@@ -312,6 +312,10 @@ OTHER_HISTORY_ACTIONS = {
     "resume": _("Tiếp tục xét khi vụ việc kết thúc"),
     "rule_set_change": _("Sửa bộ quy tắc xét khen thưởng"),
     "pending_case_close": _("Kết thúc vụ việc đang xem xét"),
+    # The nominee register (approvals.register): a person, a membership or a record.
+    "record_create": _("Thêm vào hồ sơ cá nhân, tập thể"),
+    "record_update": _("Sửa hồ sơ cá nhân, tập thể"),
+    "record_delete": _("Xóa khỏi hồ sơ cá nhân, tập thể"),
 }
 HISTORY_ACTIONS: dict[str, str | Promise] = {
     **{a: r.label for a, r in POLICY.items()},

@@ -49,6 +49,7 @@ def convert_nominees(apps, schema_editor):
                     starts_on=n.campaign.starts_on
                 )
             n.nominee_person = person
+            n.nominee_name = person.full_name
             key = ("person", person.pk, n.award_id, n.year)
         if is_live:
             live[key] = n.pk

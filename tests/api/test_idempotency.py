@@ -9,6 +9,7 @@ from approvals.idempotency import LEASE, idempotency_purge
 from approvals.models import IdempotencyKey, Nomination
 from approvals.states import State
 from tests.api.conftest import API
+from tests.factories import member
 from workflow.models import AuditRecord
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -79,7 +80,8 @@ def test_a_bad_key_is_refused_before_anything_is_done(draft, as_user):
 def test_creating_and_uploading_are_done_once_per_key(org, people, as_user):
     body = {"unit": org["a"].pk, "campaign": org["campaign"].pk,
             "award": Nomination._meta.get_field("award").related_model.objects.first().pk,
-            "nominee_name": "Trần Thị Bình", "nominee_title": "", "achievements": ""}
+            "nominee_person": member(org["a"], "Trần Thị Bình").pk, "nominee_title": "",
+            "achievements": ""}
     created = [as_user("staff").post(f"{API}/nominations/", body, format="json",
                                      HTTP_IDEMPOTENCY_KEY="new-1") for _ in range(2)]
     assert [r.status_code for r in created] == [201, 201]

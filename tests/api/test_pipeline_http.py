@@ -5,8 +5,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from approvals.models import Unit
 from tests.api.conftest import API
 from tests.api.test_documents import PDF
+from tests.factories import member
 
 pytestmark = pytest.mark.usefixtures("consistent")
 
@@ -31,7 +33,7 @@ def create(client, *, award_code):
             "unit": units["don-vi-a"],
             "campaign": campaigns["tong-ket"],
             "award": awards[award_code],
-            "nominee_name": "Trần Thị Bình",
+            "nominee_person": member(Unit.objects.get(code="don-vi-a"), "Trần Thị Bình").pk,
             "achievements": "Hoàn thành xuất sắc nhiệm vụ năm.",
         },
         format="json",

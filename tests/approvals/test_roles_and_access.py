@@ -6,6 +6,7 @@ from approvals.access import get_nomination_for_actor, load_actor
 from approvals.models import RoleGrant
 from approvals.services import nomination_create, role_revoke
 from approvals.states import State
+from tests.factories import member
 from workflow.errors import NotFound, PermissionRefused
 from workflow.models import AuditRecord
 
@@ -38,7 +39,7 @@ def test_revoke_role_command_removes_the_scope_and_the_group(org, people):
     assert not user.groups.filter(name="unit_staff").exists()
     with pytest.raises(PermissionRefused):
         nomination_create(user=user, unit_id=org["a"].pk, campaign_id=org["campaign"].pk,
-                          award_id=1, nominee_name="X")
+                          award_id=1, nominee_person_id=member(org["a"]).pk)
 
 
 def test_revoking_one_of_two_grants_keeps_the_other(org, people):
@@ -82,10 +83,12 @@ def test_once_submitted_the_body_roles_see_it_but_other_units_still_do_not(peopl
 def test_unit_staff_may_only_draft_for_their_own_unit(org, people):
     with pytest.raises(PermissionRefused):
         nomination_create(user=people["outsider_staff"], unit_id=org["a"].pk,
-                          campaign_id=org["campaign"].pk, award_id=1, nominee_name="X")
+                          campaign_id=org["campaign"].pk, award_id=1,
+                          nominee_person_id=member(org["a"]).pk)
     with pytest.raises(PermissionRefused):
         nomination_create(user=people["reviewer"], unit_id=org["a"].pk,
-                          campaign_id=org["campaign"].pk, award_id=1, nominee_name="X")
+                          campaign_id=org["campaign"].pk, award_id=1,
+                          nominee_person_id=member(org["a"]).pk)
 
 
 def test_the_admin_role_opens_the_django_admin_and_revoking_it_closes_it(org, people):

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from approvals.models import Award, Nomination
 from approvals.states import State
 from tests.browser.conftest import accept_dialog
+from tests.factories import member
 from workflow.models import AuditRecord
 
 pytestmark = pytest.mark.browser
@@ -43,6 +44,7 @@ def test_the_whole_pipeline_across_six_people(org, people, login, screenshot):
     today = timezone.localdate().strftime("%d/%m/%Y")
     award = Award.objects.get(code="chien-si-thi-dua-co-so")  # needs a council vote
 
+    nominee = member(org["a"], "Lê Thị Hồng")
     staff = login(None, "staff")
     screenshot(staff, "01-inbox-unit-staff")
     staff.click("text=Lập đề nghị")
@@ -50,7 +52,7 @@ def test_the_whole_pipeline_across_six_people(org, people, login, screenshot):
     staff.select_option("#id_campaign", str(org["campaign"].pk))
     staff.select_option("#id_award", str(award.pk))
     expect(staff.locator("[data-award-docs]")).to_contain_text("Biên bản họp Hội đồng")
-    staff.fill("#id_nominee_name", "Lê Thị Hồng")
+    staff.select_option("#id_nominee_person", str(nominee.pk))
     staff.fill("#id_achievements", "Hoàn thành xuất sắc nhiệm vụ năm.")
     screenshot(staff, "02-nomination-form")
     staff.click("main button[type=submit]")

@@ -50,6 +50,7 @@ def scenario(org, people, campaign):
     def nomination(unit, state, due_on=None, name="N"):
         return Nomination.objects.create(
             campaign=campaign, award=award, unit=org[unit], nominee_name=name, state=state,
+            nominee_person=factories.member(org[unit], name), year=campaign.year,
             due_on=due_on, created_by=people["staff"],
             submitted_at=None if state == State.DRAFT else at(11, 2),
         )

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from approvals.states import State
 from tests.api.conftest import API
+from tests.factories import member
 from workflow.audit import audit_append
 from workflow.models import AuditRecord
 
@@ -59,7 +60,7 @@ def test_control_characters_in_the_nomination_form_are_refused(login, org, text)
     response = login("staff").post(reverse("nomination-create"), {
         "unit": org["a"].pk, "campaign": org["campaign"].pk,
         "award": Award.objects.get(code="lao-dong-tien-tien").pk,
-        "nominee_name": f"Nguyễn Văn {text}",
+        "nominee_person": member(org["a"]).pk, "nominee_title": f"Chấp hành viên {text}",
     })
     assert response.status_code == 400
 
@@ -79,9 +80,10 @@ def test_control_characters_in_the_api_are_a_field_error(people, nomination_in, 
     api.force_authenticate(people["staff"])
     created = api.post(f"{API}/nominations/", {
         "unit": org["a"].pk, "campaign": org["campaign"].pk,
-        "award": Award.objects.get(code="lao-dong-tien-tien").pk, "nominee_name": text,
+        "award": Award.objects.get(code="lao-dong-tien-tien").pk,
+        "nominee_person": member(org["a"]).pk, "nominee_title": text,
     }, format="json")
-    assert created.status_code == 400 and "nominee_name" in created.json()["fields"]
+    assert created.status_code == 400 and "nominee_title" in created.json()["fields"]
 
 
 def _nested(depth: int) -> bytes:

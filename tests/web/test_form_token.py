@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from approvals.models import Nomination
 from approvals.states import State
+from tests.factories import member
 from workflow.models import AuditRecord
 
 TOKEN = re.compile(r'name="vd_form_token" value="([0-9a-f]{32})"')
@@ -47,7 +48,7 @@ def test_a_new_nomination_form_posted_twice_creates_one(login, org):
     token = TOKEN.search(html).group(1)
     award = Nomination._meta.get_field("award").related_model.objects.first()
     form = {"unit": org["a"].pk, "campaign": org["campaign"].pk, "award": award.pk,
-            "nominee_name": "Lê Văn Cường", "vd_form_token": token}
+            "nominee_person": member(org["a"], "Lê Văn Cường").pk, "vd_form_token": token}
     first, again = (client.post(reverse("nomination-create"), form) for _ in range(2))
     assert first.status_code == again.status_code == 302
     assert first["Location"] == again["Location"]

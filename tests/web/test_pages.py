@@ -5,6 +5,7 @@ from django.utils import timezone
 from approvals.models import Nomination
 from approvals.states import State
 from tests import factories
+from tests.factories import member
 from workflow.models import AuditRecord
 
 pytestmark = pytest.mark.usefixtures("consistent")
@@ -171,7 +172,7 @@ def test_staff_creates_a_draft_from_the_form(login, org):
 
     response = login("staff").post(reverse("nomination-create"), {
         "unit": org["a"].pk, "campaign": org["campaign"].pk, "award": award().pk,
-        "nominee_name": "Trần Thị Bình", "nominee_title": "Chấp hành viên",
+        "nominee_person": member(org["a"], "Trần Thị Bình").pk, "nominee_title": "Chấp hành viên",
         "achievements": "Hoàn thành tốt.",
     })
     n = Nomination.objects.get(nominee_name="Trần Thị Bình")
@@ -184,31 +185,33 @@ def test_staff_cannot_create_for_another_unit(login, org):
 
     response = login("staff").post(reverse("nomination-create"), {
         "unit": org["b"].pk, "campaign": org["campaign"].pk, "award": award().pk,
-        "nominee_name": "Người ngoài",
+        "nominee_person": member(org["b"], "Người ngoài").pk, "achievements": "Ngoài đơn vị",
     })
     assert response.status_code == 400
     assert not Nomination.objects.filter(nominee_name="Người ngoài").exists()
-    assert 'value="Người ngoài"' in response.content.decode()
+    assert "Ngoài đơn vị</textarea>" in response.content.decode()
 
 
 def test_staff_edits_a_draft_and_the_change_is_recorded(login, draft):
     response = login("staff").post(reverse("nomination-edit", args=[draft.pk]), {
-        "campaign": draft.campaign_id, "award": draft.award_id, "nominee_name": "Tên mới",
+        "campaign": draft.campaign_id, "award": draft.award_id,
+        "nominee_person": member(draft.unit, "Trần Văn Mới").pk,
         "nominee_title": "", "achievements": draft.achievements,
     })
     assert response.status_code == 302
     draft = fresh(draft)
-    assert draft.nominee_name == "Tên mới"
+    assert draft.nominee_name == "Trần Văn Mới"
     assert AuditRecord.objects.filter(nomination=draft, action="edit").exists()
 
 
 def test_editing_after_submission_is_refused_with_the_reason(login, nomination_in):
     n = nomination_in(State.SUBMITTED)
     response = login("staff").post(reverse("nomination-edit", args=[n.pk]), {
-        "campaign": n.campaign_id, "award": n.award_id, "nominee_name": "Đổi tên",
+        "campaign": n.campaign_id, "award": n.award_id, "nominee_person": n.nominee_person_id,
+        "nominee_title": "Đổi chức vụ",
     })
     assert response.status_code == 409
-    assert 'value="Đổi tên"' in response.content.decode()
+    assert 'value="Đổi chức vụ"' in response.content.decode()
 
 
 def test_the_english_switch_translates_the_pages(login):

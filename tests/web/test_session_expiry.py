@@ -116,11 +116,11 @@ def test_the_proposal_forms_lead_back_to_themselves(login, draft, form):
     client = login("staff")
     expire_sessions()
     page = reverse(form, args=[draft.pk] if form == "nomination-edit" else [])
-    response = client.post(page, {"nominee_name": "Nguyễn Văn Bình"})
+    response = client.post(page, {"achievements": "Đã sửa"})
     assert response["Location"] == login_url(page)
     sign_in_again(client, "staff", page)
     assert EXPIRED in client.get(page).content.decode()
-    assert draft.__class__.objects.get(pk=draft.pk).nominee_name == "Nguyễn Văn An"
+    assert draft.__class__.objects.get(pk=draft.pk).achievements == draft.achievements
 
 
 def test_an_ordinary_sign_in_says_nothing_about_an_expired_session(client, people):

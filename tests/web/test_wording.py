@@ -87,7 +87,7 @@ def test_the_notification_buttons_say_mark_as_read(login, draft, language, mark_
 
 def test_a_too_long_name_is_refused_with_one_spelling_of_ky_tu(login, org):
     response = login("staff").post(reverse("nomination-create"), {
-        "unit": org["a"].pk, "campaign": org["campaign"].pk, "nominee_name": "A" * 201,
+        "unit": org["a"].pk, "campaign": org["campaign"].pk, "nominee_title": "A" * 201,
     })
     html = response.content.decode()
     assert response.status_code == 400
@@ -97,7 +97,7 @@ def test_a_too_long_name_is_refused_with_one_spelling_of_ky_tu(login, org):
 def test_the_too_long_message_reads_in_english_after_the_switch(login, org):
     client = login("staff")
     client.cookies["django_language"] = "en"
-    html = client.post(reverse("nomination-create"), {"nominee_name": "A" * 201}).content.decode()
+    html = client.post(reverse("nomination-create"), {"nominee_title": "A" * 201}).content.decode()
     assert "Ensure this value has at most 200 characters (it has 201)." in html
 
 
