@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from approvals.deferral import pending_case_close
 from approvals.models import Nomination, PendingCase, YearRating
+from approvals.register import record_save
 from approvals.states import State
 from approvals.verdicts import nomination_verdict
 from tests import factories
@@ -103,8 +103,8 @@ def test_closing_the_case_lets_the_deferred_nomination_go_on_to_the_review(
     case = _pending(person)
     n = _submit(people, factories.new_draft(org, people, person=person))
     with django_capture_on_commit_callbacks(execute=True):
-        pending_case_close(user=people["reviewer"], case_id=case.pk,
-                           closed_on=timezone.localdate())
+        record_save(user=people["reviewer"], kind="pending_case", record_id=case.pk,
+                    values={"closed_on": timezone.localdate()})
     assert Nomination.objects.get(pk=n.pk).state == State.SUBMITTED
     resumed = _last(n, "resume")
     assert (resumed.from_state, resumed.to_state) == (State.DEFERRED, State.SUBMITTED)
@@ -126,12 +126,16 @@ def test_the_sweep_moves_on_a_deferred_nomination_only_once_its_case_is_closed(
     assert Nomination.objects.get(pk=n.pk).state == State.SUBMITTED
 
 
-def test_closing_a_case_refuses_a_date_before_it_opened(org, people, year):
-    case = _pending(factories.member(org["a"], "Lê Văn Cường"))
-    with pytest.raises(InvalidInput):
-        pending_case_close(user=people["reviewer"], case_id=case.pk,
-                           closed_on=case.opened_on - datetime.timedelta(days=1))
-    assert PendingCase.objects.get(pk=case.pk).closed_on is None
+def test_a_case_still_open_after_an_edit_keeps_the_nomination_deferred(
+    org, people, year, django_capture_on_commit_callbacks
+):
+    person = factories.qualify(factories.member(org["a"], "Lê Văn Cường"), year)
+    case = _pending(person)
+    n = _submit(people, factories.new_draft(org, people, person=person))
+    with django_capture_on_commit_callbacks(execute=True):
+        record_save(user=people["reviewer"], kind="pending_case", record_id=case.pk,
+                    values={"note": "Bổ sung tài liệu"})
+    assert Nomination.objects.get(pk=n.pk).state == State.DEFERRED
 
 
 @pytest.fixture
