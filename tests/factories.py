@@ -16,6 +16,7 @@ from approvals.models import (
     DossierDocument,
     Membership,
     PastAward,
+    PendingCase,
     Person,
     RuleSet,
     TimeLimit,
@@ -180,8 +181,15 @@ def nomination_in(org, people, state, **kwargs):
     """A nomination driven through the services into `state`."""
     if state == State.COUNCIL_VOTE:
         kwargs.setdefault("award_code", "chien-si-thi-dua-co-so")
+    if state == State.DEFERRED:
+        # Submitted while a case about the nominee is pending.
+        person = kwargs.setdefault("person", qualify(member(org[kwargs.get("unit", "a")]),
+                                                     org["campaign"].year))
+        PendingCase.objects.create(person=person, kind="inspection",
+                                   opened_on=timezone.localdate())
     n = new_draft(org, people, **kwargs)
     detours = {
+        State.DEFERRED: [State.DRAFT],
         State.RETURNED: [State.DRAFT, State.SUBMITTED],
         State.REJECTED: [State.DRAFT, State.SUBMITTED],
         State.WITHDRAWN: [State.DRAFT],
