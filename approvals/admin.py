@@ -32,6 +32,7 @@ from .models import (
     Profile,
     ResearchProject,
     RoleGrant,
+    RuleSet,
     TimeLimit,
     Unit,
     YearRating,
@@ -44,6 +45,7 @@ from .register import (
     record_delete,
     record_save,
 )
+from .rule_set_services import rule_set_save
 from .services import role_grant, role_revoke
 
 
@@ -106,8 +108,9 @@ class CampaignAdmin(admin.ModelAdmin):
 
 @admin.register(Award)
 class AwardAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_vi", "subject", "decided_by", "requires_council_vote")
-    list_filter = ("subject", "decided_by", "requires_council_vote")
+    list_display = ("code", "name_vi", "subject", "eligibility", "decided_by",
+                    "requires_council_vote")
+    list_filter = ("subject", "eligibility", "decided_by", "requires_council_vote")
     search_fields = ("code", "name_vi", "name_en")
 
 
@@ -228,6 +231,21 @@ class DelegationAdmin(ReadOnlyAdmin):
                 self.message_user(request, f"#{delegation.pk}: {error.message}", messages.ERROR)
             else:
                 self.message_user(request, _("Đã hủy ủy quyền #%(pk)s.") % {"pk": delegation.pk})
+
+
+@admin.register(RuleSet)
+class RuleSetAdmin(ThroughServices):
+    """The law's parameters: checked against their schema (approvals/rulesets.py) and for
+    overlapping periods, each problem shown in Vietnamese; every change is audited. A rule set
+    judged past proposals, so it is never deleted: a new period is a new rule set."""
+
+    list_display = ("code", "name", "effective_from", "effective_to")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        rule_set_save(user=request.user, rule_set=obj)
 
 
 # --- the nominee register: every save and delete goes through approvals.register ---

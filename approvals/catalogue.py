@@ -155,14 +155,33 @@ def required_documents(code: str, needs_vote: bool) -> list[str]:
     return docs
 
 
+# Which family of rules judges each award (Award.eligibility); the others are judged by
+# the common conditions only ("generic").
+ELIGIBILITY = {
+    "lao-dong-tien-tien": "ldtt",
+    "chien-si-thi-dua-co-so": "cstdcs",
+    "tap-the-lao-dong-tien-tien": "ttldtt",
+    "tap-the-lao-dong-xuat-sac": "ttldxs",
+    "chien-si-thi-dua-nganh": "cstd_sector",
+    "chien-si-thi-dua-toan-quoc": "cstd_national",
+    "bang-khen-bo-truong": "minister_certificate",
+}
+
+
+def eligibility_of(code: str) -> str:
+    return ELIGIBILITY.get(code, "generic")
+
+
 def load_catalogue(award_model) -> None:
-    """Create or refresh the catalogue rows (used by the data migration and test set-up)."""
+    """Create or refresh the catalogue rows (used by the data migrations and test set-up)."""
+    # The first catalogue migration's historical model predates Award.eligibility.
+    has_family = any(f.name == "eligibility" for f in award_model._meta.get_fields())
     for code, name_vi, name_en, subject, decided_by, decider, vote in AWARDS:
-        award_model.objects.update_or_create(
-            code=code,
-            defaults=dict(
-                name_vi=name_vi, name_en=name_en, subject=subject, decided_by=decided_by,
-                decider_note=decider, requires_council_vote=vote,
-                required_documents=required_documents(code, vote),
-            ),
+        defaults = dict(
+            name_vi=name_vi, name_en=name_en, subject=subject, decided_by=decided_by,
+            decider_note=decider, requires_council_vote=vote,
+            required_documents=required_documents(code, vote),
         )
+        if has_family:
+            defaults["eligibility"] = eligibility_of(code)
+        award_model.objects.update_or_create(code=code, defaults=defaults)

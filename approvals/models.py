@@ -3,6 +3,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from .roles import Role, permission_codename
+from .rulesets import EligibilityKind, Parameters, parse_parameters, validate_parameters
 from .states import OPEN_STATES, State
 
 
@@ -213,6 +215,11 @@ class Award(models.Model):
     )
     # Per-award dossier checklist: the DocumentKind values the dossier must hold.
     required_documents = models.JSONField(_("tài liệu bắt buộc"), default=list, blank=True)
+    # Which family of rules judges it (approvals/eligibility.py): data, set on the catalogue.
+    eligibility = models.CharField(
+        _("nhóm tiêu chuẩn xét"), max_length=30, choices=EligibilityKind.choices,
+        default=EligibilityKind.GENERIC,
+    )
 
     class Meta:
         ordering = ["code"]
@@ -221,6 +228,65 @@ class Award(models.Model):
 
     def __str__(self):
         return self.name_vi
+
+
+class RuleSetQuerySet(models.QuerySet):
+    def in_force_on(self, day: datetime.date) -> "RuleSetQuerySet":
+        return self.filter(effective_from__lte=day).filter(
+            models.Q(effective_to__isnull=True) | models.Q(effective_to__gte=day)
+        )
+
+
+class RuleSet(models.Model):
+    """Bộ quy tắc: the law in force over a period, with its legal basis and its parameters
+    (approvals/rulesets.py gives their schema; an administrator edits them). A campaign is
+    judged by the rule set in force on its submission deadline."""
+
+    code = models.CharField(_("mã"), max_length=20, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    legal_basis = models.TextField(_("căn cứ pháp lý"))
+    effective_from = models.DateField(_("hiệu lực từ"))
+    effective_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    parameters = models.JSONField(_("tham số"), validators=[validate_parameters])
+
+    objects = RuleSetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(effective_to__isnull=True)
+                | models.Q(effective_to__gte=models.F("effective_from")),
+                name="rule_set_ends_after_it_starts",
+            )
+        ]
+        verbose_name = _("bộ quy tắc xét khen thưởng")
+        verbose_name_plural = _("bộ quy tắc xét khen thưởng")
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+    @property
+    def params(self) -> Parameters:
+        return parse_parameters(self.parameters)
+
+    def clean(self):
+        if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
+            raise ValidationError({"effective_to": _("Ngày hết hiệu lực phải sau ngày bắt đầu.")})
+        clash = self.overlapping().first() if self.effective_from else None
+        if clash is not None:
+            raise ValidationError(
+                _("Thời gian hiệu lực trùng với bộ quy tắc %(code)s.") % {"code": clash.code}
+            )
+
+    def overlapping(self) -> "RuleSetQuerySet":
+        """The other rule sets whose periods share a day with this one's."""
+        others = RuleSet.objects.exclude(pk=self.pk)
+        if self.effective_to is not None:
+            others = others.filter(effective_from__lte=self.effective_to)
+        return others.filter(
+            models.Q(effective_to__isnull=True) | models.Q(effective_to__gte=self.effective_from)
+        )
 
 
 # A nomination in these states no longer holds its nominee's award for the year.
@@ -323,6 +389,17 @@ class Nomination(models.Model):
     def submit(self):
         self.last_reason = ""
         self.submitted_at = timezone.now()
+
+    @transition(field=state, source=[State.DRAFT, State.RETURNED], target=State.DEFERRED)
+    def submit_deferred(self):
+        """Submitted while a case about the nominee is pending: it waits in the review's
+        queue, where nobody can claim it, until the case closes."""
+        self.last_reason = ""
+        self.submitted_at = timezone.now()
+
+    @transition(field=state, source=State.DEFERRED, target=State.SUBMITTED)
+    def resume(self):
+        pass
 
     @transition(field=state, source=State.SUBMITTED, target=State.IN_REVIEW)
     def claim_review(self):

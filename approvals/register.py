@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from workflow.audit import audit_append
 from workflow.errors import InvalidInput, NotFound, PermissionRefused
+from workflow.services import deferred_sweep
 
 from .access import load_actor
 from .models import (
@@ -295,7 +296,16 @@ def _record_saved(
     _saved(obj)
     _audit(user=user, verb="create" if record_id is None else "update", obj=obj,
            before=before, after=_state(obj))
+    if isinstance(obj, PendingCase) and obj.closed_on is not None:
+        _after_case_closed(user)
     return obj
+
+
+def _after_case_closed(user: User) -> None:
+    """The proposals a pending case deferred move on to the review once it closes (or is
+    removed), after this commits, each in its own transition; the sweep catches up on any
+    a crash left waiting (approvals.tasks.deferred_sweep_run)."""
+    transaction.on_commit(lambda: deferred_sweep(user=user))
 
 
 def record_delete(*, user: User, kind: str, record_id: int) -> None:
@@ -308,6 +318,8 @@ def record_delete(*, user: User, kind: str, record_id: int) -> None:
             raise NotFound(_("Không tìm thấy hồ sơ."))
         before = _state(obj)
         obj.delete()
+        if isinstance(obj, PendingCase):
+            _after_case_closed(user)
         obj.pk = record_id
         changes = {k: [v, None] for k, v in before.items()}
         audit_append(

@@ -9,6 +9,10 @@ from django.utils.translation import pgettext_lazy
 class State(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("trạng thái", "Dự thảo")
     SUBMITTED = "submitted", pgettext_lazy("trạng thái", "Đã trình, chờ thẩm định")
+    # Submitted while a case about the nominee is pending: it waits, it is not rejected
+    # (Law Art. 5; 152/2025 Art. 4), until the case closes (approvals.register record_save,
+    # or the sweep).
+    DEFERRED = "deferred", pgettext_lazy("trạng thái", "Tạm hoãn xét, chờ kết luận vụ việc")
     IN_REVIEW = "in_review", pgettext_lazy("trạng thái", "Đang thẩm định")
     RETURNED = "returned", pgettext_lazy("trạng thái", "Trả lại để bổ sung")
     COUNCIL_VOTE = "council_vote", pgettext_lazy(
@@ -27,6 +31,7 @@ class State(models.TextChoices):
 OPEN_STATES = [
     State.DRAFT,
     State.SUBMITTED,
+    State.DEFERRED,
     State.IN_REVIEW,
     State.RETURNED,
     State.COUNCIL_VOTE,

@@ -9,6 +9,8 @@ import datetime
 from celery import shared_task
 from django.conf import settings
 
+from workflow.services import deferred_sweep
+
 from . import background, exports, idempotency, jobs
 
 
@@ -37,3 +39,9 @@ def exports_purge() -> int:
 def idempotency_purge() -> int:
     """Hourly: forget Idempotency-Keys and form tokens older than IDEMPOTENCY_KEY_HOURS."""
     return idempotency.idempotency_purge()
+
+
+@shared_task(name="approvals.deferred_sweep")
+def deferred_sweep_run() -> int:
+    """Move on the deferred proposals whose case has closed (however it was closed)."""
+    return deferred_sweep()

@@ -350,6 +350,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-keys": {
         "task": "approvals.idempotency_purge", "schedule": crontab(minute=7),
     },
+    # Deferred proposals whose pending case closed move on (a catch-up after a crash).
+    "deferred-sweep": {"task": "approvals.deferred_sweep", "schedule": crontab(minute="*/15")},
 }
 
 # --- Alerts and the managers' dashboard (monitoring/; docs/deploy.md) ---

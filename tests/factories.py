@@ -13,12 +13,18 @@ from approvals.models import (
     CalendarDay,
     Campaign,
     DeadlineRulesVersion,
+    DossierDocument,
     Membership,
+    PastAward,
+    PendingCase,
     Person,
+    RuleSet,
     TimeLimit,
     Unit,
+    YearRating,
 )
 from approvals.roles import Role
+from approvals.rulesets import load_rule_sets
 from approvals.services import nomination_create, role_grant
 from approvals.states import State
 from workflow import deadlines, services, sla
@@ -48,6 +54,7 @@ def make_org():
     # migrations loaded.
     load_catalogue(Award)
     load_deadline_data(TimeLimit, CalendarDay, DeadlineRulesVersion)
+    load_rule_sets(RuleSet)
     body = Unit.objects.create(
         code="co-quan", name="Cơ quan thử nghiệm", kind="body", has_legal_personality=True
     )
@@ -90,17 +97,42 @@ def member(unit, name="Nguyễn Văn An", *, gender=Person.Gender.MALE, since=No
     return person
 
 
+def qualify(person, year):
+    """Records that meet the law for LĐTT and CSTĐCS in `year`: rated "excellent" for the
+    whole year, holding LĐTT of that year (a past award)."""
+    YearRating.objects.create(person=person, year=year, rating="excellent", months_worked=12)
+    PastAward.objects.create(
+        person=person, award=award("lao-dong-tien-tien"), year=year,
+        decision_number=f"{year}/QĐ-LĐTT", decision_date=datetime.date(year, 1, 1),
+        decider="Thủ trưởng cơ quan",
+    )
+    return person
+
+
+def complete_dossier(nomination, user):
+    """A file of every kind the award's checklist asks for (rows only: no upload history)."""
+    for kind in nomination.award.required_documents:
+        DossierDocument.objects.create(
+            nomination=nomination, kind=kind, file=f"dossiers/test/{kind}.pdf",
+            original_name=f"{kind}.pdf", content_type="application/pdf", size=8,
+            sha256="0" * 64, uploaded_by=user,
+        )
+    return nomination
+
+
 def new_draft(org, people, *, award_code="lao-dong-tien-tien", unit="a", name="Nguyễn Văn An",
-              person=None, collective=None):
-    """A draft of `unit` for a person (by default a new member of the unit named `name`: each
-    call a namesake of its own) or, for a collective award, the unit itself."""
+              person=None, collective=None, dossier=True):
+    """A draft of `unit` for a person (by default a new member of the unit named `name`, each
+    call a namesake of its own, whose records meet the law) or, for a collective award, the
+    unit itself; with `dossier`, every document its award's checklist asks for."""
     staff = people["staff"] if unit == "a" else people["outsider_staff"]
     chosen = award(award_code)
     if chosen.subject == Award.Subject.COLLECTIVE:
         nominee = {"nominee_unit_id": (collective or org[unit]).pk}
     else:
-        nominee = {"nominee_person_id": (person or member(org[unit], name)).pk}
-    return nomination_create(
+        chosen_person = person or qualify(member(org[unit], name), org["campaign"].year)
+        nominee = {"nominee_person_id": chosen_person.pk}
+    draft = nomination_create(
         user=staff,
         unit_id=org[unit].pk,
         campaign_id=org["campaign"].pk,
@@ -108,6 +140,7 @@ def new_draft(org, people, *, award_code="lao-dong-tien-tien", unit="a", name="N
         achievements="Hoàn thành xuất sắc nhiệm vụ.",
         **nominee,
     )
+    return complete_dossier(draft, staff) if dossier else draft
 
 
 def unit_person(people, n, name):
@@ -148,8 +181,15 @@ def nomination_in(org, people, state, **kwargs):
     """A nomination driven through the services into `state`."""
     if state == State.COUNCIL_VOTE:
         kwargs.setdefault("award_code", "chien-si-thi-dua-co-so")
+    if state == State.DEFERRED:
+        # Submitted while a case about the nominee is pending.
+        person = kwargs.setdefault("person", qualify(member(org[kwargs.get("unit", "a")]),
+                                                     org["campaign"].year))
+        PendingCase.objects.create(person=person, kind="inspection",
+                                   opened_on=timezone.localdate())
     n = new_draft(org, people, **kwargs)
     detours = {
+        State.DEFERRED: [State.DRAFT],
         State.RETURNED: [State.DRAFT, State.SUBMITTED],
         State.REJECTED: [State.DRAFT, State.SUBMITTED],
         State.WITHDRAWN: [State.DRAFT],

@@ -186,6 +186,18 @@ POLICY: dict[str, Rule] = {
             bulk=True,
             tone="primary",
         ),
+        # A soft fail of the eligibility rules (approvals/eligibility.py) is for a person to
+        # confirm: the standing reviewer overrides it with a written justification (the
+        # comment), recorded in the history; until then the proposal is not recommended.
+        Rule(
+            "override_soft_fail",
+            _("Xác nhận tiêu chuẩn cần xem xét"),
+            {R.STANDING_REVIEWER: _states(S.IN_REVIEW)},
+            comment_required=True,
+            holder=Holder.HOLDER,
+            confirm=_("Xác nhận đề nghị đạt các tiêu chuẩn cần xem xét? Giải trình được ghi "
+                      "vào lịch sử."),
+        ),
         Rule(
             "approve",
             _("Phê duyệt"),
@@ -311,6 +323,9 @@ OTHER_HISTORY_ACTIONS = {
     "role_revoke": _("Thu hồi vai trò"),
     "delegation_create": _("Ủy quyền khi vắng mặt"),
     "delegation_cancel": _("Hủy ủy quyền"),
+    "resume": _("Tiếp tục xét khi vụ việc kết thúc"),
+    "rule_set_change": _("Sửa bộ quy tắc xét khen thưởng"),
+    "pending_case_close": _("Kết thúc vụ việc đang xem xét"),
     # The nominee register (approvals.register): a person, a membership or a record.
     "record_create": _("Thêm vào hồ sơ cá nhân, tập thể"),
     "record_update": _("Sửa hồ sơ cá nhân, tập thể"),
@@ -333,6 +348,9 @@ STATE_TASK: dict[str, str] = {
     S.DRAFT: "prepare",
     S.RETURNED: "prepare",
     S.SUBMITTED: "review",
+    # A deferred proposal waits in the review's queue; no action takes it from there
+    # (nobody may claim, recommend or approve it) until the case closes.
+    S.DEFERRED: "review",
     S.IN_REVIEW: "review",
     S.COUNCIL_VOTE: "vote",
     S.AWAITING_DIRECTOR: "decide",

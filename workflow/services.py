@@ -31,9 +31,11 @@ from approvals.access import (
     load_actor,
     open_task,
 )
+from approvals.eligibility import Check, Outcome, Verdict
 from approvals.models import Nomination
 from approvals.names import full_name
 from approvals.states import State
+from approvals.verdicts import missing_documents, nomination_verdict, soft_fails_open
 from monitoring.visits import stage_visit_follow
 from notifications.services import notify_transition
 
@@ -310,7 +312,7 @@ def applies(action: str) -> Callable[[Apply], Apply]:
 
 
 @applies("submit")
-def _submit(step: Step) -> None:
+def _submit(step: Step) -> dict[str, Any]:
     """Thủ trưởng đơn vị trình: the unit head submits a draft or a returned proposal."""
     nomination = step.nomination
     deadline = nomination.campaign.submission_deadline
@@ -321,9 +323,42 @@ def _submit(step: Step) -> None:
                 % {"date": deadline.strftime("%d/%m/%Y")}
             ]
         )
-    nomination.submit()
+    verdict = nomination_verdict(nomination)
+    refusals = _refusals(verdict.having(Outcome.FAIL))
+    missing = missing_documents(nomination)
+    if missing:
+        refusals.append(_("Hồ sơ còn thiếu: %(docs)s.") % {"docs": ", ".join(missing)})
+    if refusals:
+        raise RuleViolation(reasons=refusals)
+    # A pending case defers it: it waits in the review's queue, unclaimable, not rejected.
+    if verdict.having(Outcome.DEFER):
+        nomination.submit_deferred()
+    else:
+        nomination.submit()
     assert step.task is not None
     _complete_task(step.task, step.user)
+    return {"eligibility": verdict.as_json()}
+
+
+def _refusals(checks: list[Check]) -> list[str]:
+    """Each check that blocks, with its reason and its article."""
+    return [
+        _("%(label)s: %(reason)s (%(article)s)")
+        % {"label": c.label, "reason": c.reason, "article": c.article or "—"}
+        for c in checks
+    ]
+
+
+def _eligible_for(step: Step, *, soft: bool) -> Verdict:
+    """The live verdict, refusing a hard fail, a defer and (with `soft`) a soft fail the
+    standing reviewer has not overridden."""
+    verdict = nomination_verdict(step.nomination)
+    blocking = verdict.having(Outcome.FAIL) + verdict.having(Outcome.DEFER)
+    if soft:
+        blocking += soft_fails_open(step.nomination, verdict)
+    if blocking:
+        raise RuleViolation(reasons=_refusals(blocking))
+    return verdict
 
 
 @applies("withdraw")
@@ -396,7 +431,7 @@ def _return(step: Step) -> None:
 
 
 @applies("recommend")
-def _recommend(step: Step) -> None:
+def _recommend(step: Step) -> dict[str, Any]:
     """The standing reviewer sends an appraised dossier to the council vote or to the Director."""
     nomination = step.nomination
     if step.inputs["to"] == "director" and nomination.award.requires_council_vote:
@@ -409,11 +444,24 @@ def _recommend(step: Step) -> None:
                 % {"award": nomination.award.name_vi}
             ]
         )
+    verdict = _eligible_for(step, soft=True)
     if step.inputs["to"] == "council":
         nomination.recommend_to_council()
     else:
         nomination.recommend_to_director()
     _route_on(step)
+    return {"eligibility": verdict.as_json()}
+
+
+@applies("override_soft_fail")
+def _override_soft_fail(step: Step) -> dict[str, Any]:
+    """The standing reviewer confirms the soft fails of the live verdict, with a written
+    justification (the comment); the history keeps which checks and the verdict."""
+    verdict = nomination_verdict(step.nomination)
+    pending = soft_fails_open(step.nomination, verdict)
+    if not pending:
+        raise RuleViolation(reasons=[_("Không có tiêu chuẩn nào cần xác nhận.")])
+    return {"overridden": [c.code for c in pending], "eligibility": verdict.as_json()}
 
 
 @applies("record_vote")
@@ -436,13 +484,15 @@ def _record_vote(step: Step) -> None:
 
 
 @applies("approve")
-def _approve(step: Step) -> None:
+def _approve(step: Step) -> dict[str, Any]:
     """The Director approves, recording the decision number and date."""
     nomination, day = step.nomination, step.inputs["decision_date"]
     number = step.inputs["decision_number"].strip()
     _check_document_date("decision_date", day, nomination)
+    verdict = _eligible_for(step, soft=False)
     nomination.approve(decision_number=number, decision_date=day)
     _route_on(step)
+    return {"eligibility": verdict.as_json()}
 
 
 @applies("report")
@@ -478,6 +528,40 @@ def _check_document_date(name: str, day: datetime.date, nomination: Nomination) 
 assert set(APPLY) == {a for a, r in POLICY.items() if not r.content}, "an action lacks its code"
 
 
+def nomination_resume(*, nomination_id: int, user: User | None = None) -> bool:
+    """Move a deferred proposal on to the standing review once no case about its nominee is
+    pending (the verdict, re-evaluated under the lock, no longer defers); False when it still
+    waits or is not deferred. `user`: who closed the case (None: the sweep)."""
+    with transaction.atomic(durable=True):
+        rules = deadline_rules(lock=True)
+        nomination = (
+            Nomination.objects.select_for_update(of=("self",))
+            .select_related("award", "campaign").filter(pk=nomination_id).first()
+        )
+        if nomination is None or nomination.state != State.DEFERRED:
+            return False
+        verdict = nomination_verdict(nomination)
+        if verdict.having(Outcome.DEFER):
+            return False
+        nomination.resume()
+        nomination.state_changed_at = timezone.now()
+        _run_clock(nomination, State.DEFERRED, rules)
+        nomination.save()
+        record = audit_append(
+            nomination=nomination, actor=user, action="resume", from_state=State.DEFERRED,
+            to_state=nomination.state, data={"eligibility": verdict.as_json()},
+        )
+        stage_visit_follow(nomination=nomination, record=record)
+        notify_transition(nomination=nomination, record=record)
+    return True
+
+
+def deferred_sweep(*, user: User | None = None) -> int:
+    """Move on every deferred proposal whose case has closed; returns how many moved."""
+    ids = list(Nomination.objects.filter(state=State.DEFERRED).values_list("pk", flat=True))
+    return sum(nomination_resume(nomination_id=pk, user=user) for pk in ids)
+
+
 # --- the same, one named function per action (tests, commands, the admin) ---
 
 
@@ -507,3 +591,4 @@ nomination_record_vote = _named("record_vote")
 nomination_approve = _named("approve")
 nomination_reject = _named("reject")
 nomination_report = _named("report")
+nomination_override_soft_fail = _named("override_soft_fail")

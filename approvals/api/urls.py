@@ -6,7 +6,7 @@ from monitoring import api as monitoring_api
 from workflow.policy import LIFECYCLE_ACTIONS
 from workflow.schemas import slug
 
-from . import register, views
+from . import eligibility, register, views
 from .auth import TokenView
 from .errors import not_found_view
 
@@ -32,6 +32,10 @@ urlpatterns = [
         views.NominationHistory.as_view(),
         name="api-nomination-history",
     ),
+    path("nominations/<int:pk>/eligibility/", eligibility.NominationEligibility.as_view(),
+         name="api-nomination-eligibility"),
+    path("eligibility/preview/", eligibility.EligibilityPreview.as_view(),
+         name="api-eligibility-preview"),
     path("nominations/<int:pk>/documents/", views.Documents.as_view(), name="api-documents"),
     path(
         "nominations/<int:pk>/documents/<int:doc_id>/",

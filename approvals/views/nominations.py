@@ -21,6 +21,7 @@ from approvals.names import full_name
 from approvals.roles import UNIT_ROLES
 from approvals.selectors import absent_today, nomination_history
 from approvals.services import nomination_create, nomination_update
+from approvals.verdicts import nomination_verdict, soft_fails_open
 from workflow.errors import FileAltered, InvalidInput, NotFound, WorkflowError
 from workflow.policy import LIFECYCLE_ACTIONS, POLICY, TASK_ROLES, Kind, allowed
 from workflow.schemas import parse_inputs
@@ -76,10 +77,15 @@ def _detail_context(request, nomination, *, posted_action: str = "", posted=None
         a for a in available_actions(actor, nomination, task_id=task_id, owner_id=owner_id)
         if a in LIFECYCLE_ACTIONS
     ]
+    # The law's verdict, live: each rule, its outcome, why, and its article.
+    verdict = nomination_verdict(nomination)
+    if not soft_fails_open(nomination, verdict):
+        offered = [a for a in offered if a != "override_soft_fail"]
     can_edit = allowed("edit", actor.roles_at(nomination.unit_id), nomination.state)
     mark_deadlines([nomination])
     return {
         "nomination": nomination,
+        "verdict": verdict,
         "task": task,
         "documents": documents,
         "checklist": checklist,

@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests import factories
 from tests.api.conftest import API
 from workflow import services
 from workflow.models import AuditRecord
@@ -13,6 +14,12 @@ pytestmark = pytest.mark.usefixtures("consistent")
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 # A Windows executable ("MZ" header) given a harmless-looking name.
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 240
+
+@pytest.fixture
+def draft(org, people):
+    """A draft whose dossier is still empty (the base fixture's is complete)."""
+    return factories.new_draft(org, people, dossier=False)
+
 
 
 def PDF(name="bao-cao.pdf", size=None):  # noqa: N802 - reads as a file kind
@@ -87,6 +94,7 @@ def test_a_valid_pdf_is_stored_and_downloadable_only_by_those_who_see_the_nomina
 def test_once_submitted_the_reviewer_may_download_but_nobody_may_upload(draft, people, as_user):
     n = draft
     doc = upload(as_user("staff"), n.pk, PDF()).json()
+    factories.complete_dossier(n, people["staff"])
     services.nomination_submit(user=people["head"], nomination_id=n.pk)
     url = f"{API}/nominations/{n.pk}/documents/{doc['id']}/download/"
     assert as_user("reviewer").get(url).status_code == 200

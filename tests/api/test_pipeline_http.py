@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from approvals.models import Unit
+from approvals.models import Campaign, Nomination, Unit
 from tests.api.conftest import API
 from tests.api.test_documents import PDF
-from tests.factories import member
+from tests.factories import complete_dossier, member, qualify
 
 pytestmark = pytest.mark.usefixtures("consistent")
 
@@ -33,12 +33,16 @@ def create(client, *, award_code):
             "unit": units["don-vi-a"],
             "campaign": campaigns["tong-ket"],
             "award": awards[award_code],
-            "nominee_person": member(Unit.objects.get(code="don-vi-a"), "Trần Thị Bình").pk,
+            "nominee_person": qualify(member(Unit.objects.get(code="don-vi-a"), "Trần Thị Bình"),
+                                      Campaign.objects.get(code="tong-ket").year).pk,
             "achievements": "Hoàn thành xuất sắc nhiệm vụ năm.",
         },
         format="json",
     )
     assert response.status_code == 201, response.json()
+    # The law's checklist: submission needs every document the award asks for.
+    draft = Nomination.objects.get(pk=response.json()["id"])
+    complete_dossier(draft, draft.created_by)
     return response.json()
 
 

@@ -6,10 +6,17 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from approvals import dossier
+from tests import factories
 from tests.api.conftest import API
 from workflow.models import AuditRecord, SecurityEvent
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+@pytest.fixture
+def draft(org, people):
+    """A draft whose dossier is still empty (the base fixture's is complete)."""
+    return factories.new_draft(org, people, dossier=False)
+
 
 
 @pytest.fixture

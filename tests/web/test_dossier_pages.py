@@ -4,11 +4,18 @@ from django.urls import reverse
 
 from approvals.models import DossierDocument
 from approvals.states import State
+from tests import factories
 from workflow.models import AuditRecord
 
 pytestmark = pytest.mark.usefixtures("consistent")
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+@pytest.fixture
+def draft(org, people):
+    """A draft whose dossier is still empty (the base fixture's is complete)."""
+    return factories.new_draft(org, people, dossier=False)
+
 
 
 def upload(client, n, data=PDF, name="to-trinh.pdf", kind="to_trinh"):

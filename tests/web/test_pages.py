@@ -97,7 +97,8 @@ def test_the_unit_head_sees_submit_and_withdraw_but_the_staff_does_not(login, dr
     assert staff.context["actions"] == [] and staff.context["can_edit"]
 
 
-def test_the_detail_shows_the_missing_dossier_documents(login, draft):
+def test_the_detail_shows_the_missing_dossier_documents(login, org, people):
+    draft = factories.new_draft(org, people, dossier=False)
     response = login("staff").get(detail(draft))
     assert [c["kind"] for c in response.context["missing"]] == ["to_trinh", "bao_cao_thanh_tich"]
     assert "còn thiếu" in response.content.decode()

@@ -29,7 +29,8 @@ def test_the_holder_of_a_review_is_offered_its_decisions_and_another_reviewer_no
     other = make_second_reviewer()
     role_grant(user=other, role="standing_reviewer")
     n = nomination_in(State.IN_REVIEW)
-    assert offered(people["reviewer"], n) == ["recommend", "return", "reject", "release"]
+    assert offered(people["reviewer"], n) == [
+        "recommend", "override_soft_fail", "return", "reject", "release"]
     assert offered(other, n) == []
 
 
