@@ -1,6 +1,5 @@
 """Auditor pages: the global history, its CSV / XLSX export and the chain verification."""
 
-import csv
 import tempfile
 
 from asgiref.sync import sync_to_async
@@ -57,36 +56,18 @@ def audit_history(request):
     }, status=400 if error else 200)
 
 
-class _Echo:
-    def write(self, value):
-        return value
+def next_chunk(chunks):
+    return next(chunks, None)
 
 
-def _csv_lines(batch) -> str:
-    writer = csv.writer(_Echo())
-    return "".join(writer.writerow(row) for row in batch)
-
-
-def _sync_stream(qs):
-    yield "\ufeff" + _csv_lines([exports.COLUMNS])
-    for batch in exports.batches(qs):
-        yield _csv_lines(batch)
-
-
-def next_batch(batches):
-    return next(batches, None)
-
-
-async def _async_stream(qs):
+async def _async_stream(chunks):
     # Under ASGI a synchronous iterator would be read whole before sending; this one
-    # fetches one batch at a time from the database thread.
-    yield "\ufeff" + _csv_lines([exports.COLUMNS])
-    batches = exports.batches(qs)
+    # reads one chunk at a time from COPY, in the database's thread.
     while True:
-        batch = await sync_to_async(next_batch)(batches)
-        if batch is None:
+        chunk = await sync_to_async(next_chunk)(chunks)
+        if chunk is None:
             return
-        yield _csv_lines(batch)
+        yield chunk
 
 
 def _back_to_history(request):
@@ -98,10 +79,10 @@ def _back_to_history(request):
 def audit_export_csv(request):
     _require_auditor(request)
     try:
-        qs = exports.history_rows(_filters(request))
+        chunks = exports.csv_chunks(_filters(request))
     except InvalidInput:
         return _back_to_history(request)
-    stream = _async_stream(qs) if isinstance(request, ASGIRequest) else _sync_stream(qs)
+    stream = _async_stream(chunks) if isinstance(request, ASGIRequest) else chunks
     response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="lich-su.csv"'
     return response
