@@ -80,11 +80,31 @@ def audit_append(
     keys = chain_keys()
     record.key_id = next(iter(keys), "")
     record.hash = record.compute_hash(keys.get(record.key_id))
+    if connection.vendor == "postgresql":
+        _insert_and_advance(record, head.pk)
+        return record
     record.save()
     AuditChainHead.objects.filter(pk=head.pk).update(
         last_hash=record.hash, last_record_id=record.pk
     )
     return record
+
+
+def _insert_and_advance(record: AuditRecord, head_id: int) -> None:
+    """INSERT the record and move the chain head to it, in one statement."""
+    fields = [f for f in AuditRecord._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    values = [f.get_db_prep_save(getattr(record, f.attname), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH r AS (INSERT INTO workflow_auditrecord ({columns}) VALUES "
+            f"({', '.join(['%s'] * len(fields))}) RETURNING id) "
+            "UPDATE workflow_auditchainhead SET last_hash = %s, "
+            "last_record_id = (SELECT id FROM r) WHERE id = %s RETURNING last_record_id",
+            [*values, record.hash, head_id],
+        )
+        record.pk = cursor.fetchone()[0]
+    record._state.adding, record._state.db = False, connection.alias
 
 
 @dataclass(frozen=True)
