@@ -215,15 +215,18 @@ def nomination_act(
     action: str,
     inputs: Mapping[str, Any],
     within: Within | None = None,
+    batched: bool = False,
 ) -> Nomination:
     """Take the lifecycle `action` with its parsed inputs (the comment among them).
 
     `within(nomination)` runs inside the transition's transaction, after the history
-    record: a bulk job writes its item's outcome there, so both commit or neither does.
+    record, so both commit or neither does. `batched`: the caller holds the durable
+    transaction (a bulk job's batch, approvals/jobs.py) and this change is a savepoint in
+    it, so that one refused or failed change is undone alone; events go after its commit.
     """
     return perform_transition(
         user=user, nomination_id=nomination_id, action=action, inputs=inputs,
-        apply=APPLY[action], within=within,
+        apply=APPLY[action], within=within, batched=batched,
     )
 
 
@@ -235,16 +238,20 @@ def perform_transition(
     inputs: Mapping[str, Any],
     apply: "Apply",
     within: Within | None = None,
+    batched: bool = False,
 ) -> Nomination:
     """The shared frame of every change (STYLE.md, "How a transition is written"):
-    lifecycle actions and the unit's content changes (editing, documents) alike."""
+    lifecycle actions and the unit's content changes (editing, documents) alike.
+    `batched`: see nomination_act."""
     rule = POLICY[action]
     check_typed(rule, inputs)
     _check_values(rule, inputs)
     comment = _clean_comment(str(inputs.get("comment", "")), required=rule.comment_required)
     recorded = {k: v for k, v in inputs_to_json(action, inputs).items() if k != "comment"}
+    if batched and not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("a batched change needs its batch's transaction")
     try:
-        with transaction.atomic(durable=True):
+        with transaction.atomic(durable=not batched):
             # Before the row lock: an edit of the calendar takes the rules' row first too.
             rules = deadline_rules(lock=True)
             actor = load_actor(user)
