@@ -207,7 +207,8 @@ def export_select(filters: dict[str, Any]) -> tuple[str, list[Any]]:
         f"CASE WHEN {change} THEN coalesce(%s::jsonb ->> {role}, {role}) END",
         "r.r_action",
         "r.r_role",
-        f"CASE WHEN r.r_has_nomination IS NOT NULL THEN r.r_unit_code WHEN {change} THEN {unit} END",
+        f"CASE WHEN r.r_has_nomination IS NOT NULL THEN r.r_unit_code "
+        f"WHEN {change} THEN {unit} END",
         "r.r_from",
         "r.r_to",
         f"CASE WHEN {change} THEN {role} END",

@@ -79,9 +79,8 @@ def call(name: str, code: str) -> dict:
 
 
 def script(name: str, *args: str) -> dict:
-    return call(name, "import runpy, sys; sys.argv = [%r, *%r]; "
-                      "runpy.run_path(%r, run_name='__main__')"
-                % (name, list(args), str(BENCH / name)))
+    return call(name, f"import runpy, sys; sys.argv = [{name!r}, *{list(args)!r}]; "
+                      f"runpy.run_path({str(BENCH / name)!r}, run_name='__main__')")
 
 
 def number(pattern: str, lines: list[str]) -> float | None:
@@ -156,7 +155,8 @@ def table(r: dict) -> str:
         lines.append(
             f"| transition `{step}` (per s; statements) | {row['product']['per_s']}/s, "
             f"{row['product']['queries']} q (plain libraries {row['plain']['per_s']}/s, "
-            f"{row['plain']['queries']} q) | {row['floor']['per_s']}/s, {row['floor']['queries']} q "
+            f"{row['plain']['queries']} q) | {row['floor']['per_s']}/s, "
+            f"{row['floor']['queries']} q "
             f"| {row['product_share_of_floor']:.1%} of the floor; "
             f"{row['product_time_over_plain_time']:.2f}× the plain path's time |")
     if "all_steps" in t:

@@ -84,11 +84,11 @@ def run(rounds: int, per_round: int) -> dict:
     from django.utils import timezone
     from viewflow.workflow.models import Task
 
-    from workflow.policy import OPEN_TASK_STATUSES
     from tests import factories
     from workflow import services
     from workflow.audit import chain_keys, verify_chain
     from workflow.models import chain_hash, chain_payload
+    from workflow.policy import OPEN_TASK_STATUSES
 
     call_command("migrate", verbosity=0)
     org = factories.make_org()

@@ -30,6 +30,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 from procs import peak_rss_mb  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 
 BENCH_DB = "vd_bench"

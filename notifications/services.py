@@ -106,6 +106,7 @@ def role_holders(
     roles = set(roles)
     if not roles:
         return {}
+    parents: dict[int, int | None]
     if tree is None:
         parents = dict(Unit.objects.values_list("id", "parent_id"))
     else:

@@ -27,7 +27,6 @@ from .models import (
     chain_payload,
 )
 
-
 # A chain longer than this is cut into segments; each is verified from the stored hash
 # of the record just before it, which the segment before verifies: together exactly the
 # checks of one pass in order (the first broken record, the count, the marks, the head).
@@ -93,7 +92,7 @@ def audit_append(
 def _insert_and_advance(record: AuditRecord, head_id: int) -> None:
     """INSERT the record and move the chain head to it, in one statement."""
     fields = [f for f in AuditRecord._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(f.attname) for f in fields)
     values = [f.get_db_prep_save(getattr(record, f.attname), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -243,7 +242,9 @@ class _Result:
 
 def _verify_rows(rows: Any, prev: str, keys: dict[str, bytes], marked: set[int]) -> _Result:
     """One pass over (id-ordered) rows of _ROWS_SQL, starting from `prev`."""
-    count, hits, used = 0, [], {}
+    count = 0
+    hits: list[tuple[int, int, str]] = []
+    used: dict[str, None] = {}
     loads, payload_of, digest = json.loads, chain_payload, chain_hash
     for (pk, nomination_id, actor_id, actor_username, actor_role, action, from_state, to_state,
          comment, data, created_at, request_id, prev_hash, record_hash, record_key,
