@@ -44,8 +44,9 @@ lint: $(STAMP_TEST)
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 
+# Every benchmark beside its floor (bench/run_all.py): bench/results/latest.{json,md}.
 bench: $(STAMP_TEST)
-	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) $(PY) bench/transition.py
+	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) $(PY) bench/run_all.py
 
 # A bounded load run (Locust, 127.0.0.1 only), outside the default test run: bench/load.py.
 # `make load LOAD_ARGS=--reuse-seed` starts from the previous run's seeded database.

@@ -61,6 +61,8 @@ class Actor:
     roots: frozenset = frozenset()  # ids of the top units (the body)
     granted: dict[str, frozenset[int]] = field(default_factory=dict)
     delegations: tuple[Delegated, ...] = ()
+    # The unit tree (parent id -> child ids) as read with the grants; None if not read.
+    tree: dict[int | None, list[int]] | None = None
 
     def roles_at(self, unit_id: int) -> set[str]:
         return {role for role, units in self.scopes.items() if unit_id in units}
@@ -182,11 +184,13 @@ def load_actors(users: Iterable[Any], *, today: datetime.date | None = None) -> 
         covered = frozenset(units & own.get(delegator_id, {}).get(role, set()))
         if covered:
             delegated[substitute_id].append(Delegated(delegation_id, delegator_id, role, covered))
-    return {pk: _actor(users[pk], own[pk], delegated[pk], roots) for pk in users}
+    tree = children if rows else None
+    return {pk: _actor(users[pk], own[pk], delegated[pk], roots, tree) for pk in users}
 
 
 def _actor(
-    user: Any, own: dict[str, set[int]], delegated: list[Delegated], roots: frozenset
+    user: Any, own: dict[str, set[int]], delegated: list[Delegated], roots: frozenset,
+    tree: dict[int | None, list[int]] | None = None,
 ) -> Actor:
     scopes = {role: set(units) for role, units in own.items()}
     for d in delegated:
@@ -197,6 +201,7 @@ def _actor(
         roots=roots if scopes else frozenset(),
         granted={r: frozenset(u) for r, u in own.items()},
         delegations=tuple(delegated),
+        tree=tree,
     )
 
 
@@ -238,7 +243,7 @@ def open_task(nomination: Nomination) -> Task | None:
             status__in=OPEN_TASK_STATUSES,
             flow_task_type="HUMAN",
         )
-        .select_related("owner")
+        .select_related("owner", "process")
         .order_by("-id")
         .first()
     )

@@ -4,13 +4,18 @@ A job is a row first (BulkJob). A batch of up to INLINE_LIMIT items is done in
 the request that asks for it, as that many single actions would be; a larger
 one is done by a Celery worker, nudged after the row commits
 (approvals/tasks.py). Either way `run_job` does it: it claims the job
-(approvals/background.py), then takes each item not done yet through
-workflow.services.nomination_act. An item's outcome row (BulkJobItem) and the
-job's counts are written inside that item's transition transaction (`within`),
-a refused item's in a transaction of its own, and each such write renews the
-lease only if this worker still holds the job. So a worker killed at any
-moment leaves every item either done with its row or not done at all; the
-sweep hands the job to another worker, which does the rest.
+(approvals/background.py), then takes the items not done yet, BATCH_ITEMS to a
+transaction, each through workflow.services.nomination_act as a savepoint of
+that transaction (`batched`): a refused item is undone alone and the others
+stand. Every item is a full transition (its checks after its row lock, its
+history record, notices and task change). The items' outcome rows (BulkJobItem)
+and the job's counts are written in the batch's transaction, and it renews the
+lease only if this worker still holds the job (else the whole batch is undone).
+So a worker killed at any moment leaves every item either done with its row or
+not done at all; the sweep hands the job to another worker, which does the rest.
+
+A batch holds the history's chain head (and its items' row locks) until it
+commits: other changes wait for at most one batch (BATCH_ITEMS transitions).
 """
 
 import logging
@@ -30,12 +35,13 @@ from workflow.schemas import inputs_from_json, inputs_to_json
 from workflow.services import nomination_act
 
 from . import background
-from .models import BulkJob, BulkJobItem, Nomination
+from .models import BulkJob, BulkJobItem
 
 logger = logging.getLogger(__name__)
 
 INLINE_LIMIT = 10
 MAX_ITEMS = 10_000
+BATCH_ITEMS = 50
 
 
 def bulk_start(
@@ -82,44 +88,43 @@ def run_job(job_id: int) -> None:
     job = BulkJob.objects.select_related("user").get(pk=job_id)
     inputs = inputs_from_json(job.action, job.inputs)
     done = set(job.items.values_list("nomination_id", flat=True))
+    todo = [pk for pk in job.nomination_ids if pk not in done]
     try:
         with translation.override(job.language or None):
-            for nomination_id in job.nomination_ids:
-                if nomination_id not in done:
-                    _do_item(job, token, nomination_id, inputs)
+            for start in range(0, len(todo), BATCH_ITEMS):
+                _do_batch(job, token, todo[start:start + BATCH_ITEMS], inputs)
     except background.LeaseLost:
         logger.warning("bulk job %s was handed to another worker; this one stops", job.pk)
         return
     background.release(BulkJob, job.pk, token, status=BulkJob.Status.DONE, finished_at=Now())
 
 
-def _do_item(
-    job: BulkJob, token: uuid.UUID, nomination_id: int, inputs: dict[str, Any]
+def _do_batch(
+    job: BulkJob, token: uuid.UUID, nomination_ids: list[int], inputs: dict[str, Any]
 ) -> None:
-    def within(nomination: Nomination) -> None:
-        _record(job, token, BulkJobItem(
-            job=job, nomination_id=nomination_id, ok=True, state=nomination.state
-        ))
+    """The items in one transaction, each a savepoint; their outcome rows and the job's
+    counts with them, while this worker holds the job."""
+    with transaction.atomic(durable=True):
+        background.renew(BulkJob, job.pk, token)  # the lease covers the whole batch
+        items = [_do_item(job, nomination_id, inputs) for nomination_id in nomination_ids]
+        succeeded = sum(item.ok for item in items)
+        background.renew(
+            BulkJob, job.pk, token, processed=F("processed") + len(items),
+            succeeded=F("succeeded") + succeeded, failed=F("failed") + len(items) - succeeded,
+        )
+        BulkJobItem.objects.bulk_create(items)
 
+
+def _do_item(job: BulkJob, nomination_id: int, inputs: dict[str, Any]) -> BulkJobItem:
     try:
-        nomination_act(user=job.user, nomination_id=nomination_id, action=job.action,
-                       inputs=inputs, within=within)
+        nomination = nomination_act(user=job.user, nomination_id=nomination_id,
+                                    action=job.action, inputs=inputs, batched=True)
     except WorkflowError as exc:
-        # Refused: nothing changed for this item, so its outcome is a transaction of its own.
-        with transaction.atomic():
-            _record(job, token, BulkJobItem(
-                job=job, nomination_id=nomination_id, ok=False, code=exc.code,
-                status=exc.status, message=str(exc.message),
-                reasons=[str(r) for r in exc.reasons],
-                fields={k: [str(m) for m in v] for k, v in exc.fields.items()},
-            ))
-
-
-def _record(job: BulkJob, token: uuid.UUID, item: BulkJobItem) -> None:
-    """The item's row and the job's counts, in the caller's transaction, while we hold the job."""
-    background.renew(
-        BulkJob, job.pk, token, processed=F("processed") + 1,
-        succeeded=F("succeeded") + int(item.ok), failed=F("failed") + int(not item.ok),
-    )
-    item.save()
-
+        # Refused: its savepoint is undone, nothing changed for this item.
+        return BulkJobItem(
+            job=job, nomination_id=nomination_id, ok=False, code=exc.code,
+            status=exc.status, message=str(exc.message),
+            reasons=[str(r) for r in exc.reasons],
+            fields={k: [str(m) for m in v] for k, v in exc.fields.items()},
+        )
+    return BulkJobItem(job=job, nomination_id=nomination_id, ok=True, state=nomination.state)

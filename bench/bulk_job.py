@@ -26,6 +26,8 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from procs import peak_rss_mb  # noqa: E402
 
 BENCH_DB = "vinhdanh_bench_bulk"
 base = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
@@ -106,6 +108,10 @@ def run(n: int) -> None:
                 break
             time.sleep(0.05)
         seconds = time.perf_counter() - committed
+        peaks = peak_rss_mb(worker.pid)
+        print(f"peak RSS of the Celery worker (main, pool child): "
+              f"{max(peaks.values()):.0f} MB (" + ", ".join(f"{mb:.0f}" for mb in peaks.values())
+              + " MB)")
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=60)

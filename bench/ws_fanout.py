@@ -28,6 +28,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from procs import peak_rss_mb  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 
 BENCH_DB = "vd_bench"
@@ -336,6 +339,9 @@ def main() -> None:
                 f"{pct(lat, 50):>7.1f} {pct(lat, 95):>7.1f} {pct(lat, 99):>7.1f} "
                 f"{max(lat):>7.1f} {pct(counts_lat, 50):>10.1f} {pct(counts_lat, 95):>10.1f}"
             )
+        peaks = {pid: mb for _, proc in workers for pid, mb in peak_rss_mb(proc.pid).items()}
+        if peaks:
+            print(f"peak RSS of a web (ASGI) worker process: {max(peaks.values()):.0f} MB")
     finally:
         stop_workers(workers)
         from django.db import connections

@@ -23,9 +23,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import F, Q
-from django.db.models.functions import Now
+from django.db import connection, transaction
+from django.db.models import CharField, F, IntegerField, Q, Value
+from django.db.models.functions import Concat, Now
 from django.utils import timezone
 from guardian.models import UserObjectPermission
 
@@ -97,41 +97,59 @@ def audience_for(record: AuditRecord) -> Audience:
     return Audience(notify=tuple(plan))
 
 
-def role_holders(unit_id: int, roles: Iterable[str]) -> dict:
+def role_holders(
+    unit_id: int, roles: Iterable[str], *, tree: dict[int | None, list[int]] | None = None
+) -> dict:
     """role -> ids of active users who work it for `unit_id` today: its holders (grants cover
-    subtrees) and the substitutes a holder lent it to (a delegation in force); 3 queries."""
+    subtrees) and the substitutes a holder lent it to (a delegation in force); 2 queries, 1
+    given the unit `tree` (parent id -> child ids) read earlier in the same transaction."""
     roles = set(roles)
     if not roles:
         return {}
-    parents = dict(Unit.objects.values_list("id", "parent_id"))
+    parents: dict[int, int | None]
+    if tree is None:
+        parents = dict(Unit.objects.values_list("id", "parent_id"))
+    else:
+        parents = {child: parent for parent, children in tree.items() for child in children}
     ancestors: list[int] = []
     current: int | None = unit_id
     while current is not None and current not in ancestors:
         ancestors.append(current)
         current = parents.get(current)
     codenames = {permission_codename(r): r for r in roles}
-    rows = UserObjectPermission.objects.filter(
+    none = Value(None, output_field=IntegerField())
+    grants = UserObjectPermission.objects.filter(
         content_type=ContentType.objects.get_for_model(Unit),
         permission__codename__in=list(codenames),
         object_pk__in=[str(pk) for pk in ancestors],
         user__is_active=True,
-    ).values_list("permission__codename", "user_id")
-    holders: dict = {}
-    for codename, user_id in rows:
-        holders.setdefault(codenames[codename], set()).add(user_id)
+    ).values_list("permission__codename", "user_id", none)
     lent = (
         Delegation.objects.in_force_on(timezone.localdate())
         .filter(Q(unit_id__in=ancestors) | Q(unit__isnull=True), role__in=list(roles),
                 substitute__is_active=True)
-        .values_list("role", "delegator_id", "substitute_id")
+        .values_list(
+            Concat(Value(permission_codename("")), "role", output_field=CharField()),
+            "substitute_id", "delegator_id",
+        )
     )
-    for role, delegator_id, substitute_id in lent:
+    holders: dict = {}
+    loans = []
+    for codename, user_id, delegator_id in grants.union(lent, all=True):
+        if delegator_id is None:
+            holders.setdefault(codenames[codename], set()).add(user_id)
+        else:
+            loans.append((codenames[codename], delegator_id, user_id))
+    for role, delegator_id, substitute_id in loans:
         if delegator_id in holders.get(role, ()):  # lends no more than the lender holds here
             holders[role].add(substitute_id)
     return holders
 
 
-def notify_transition(*, nomination: Nomination, record: AuditRecord) -> list[Notification]:
+def notify_transition(
+    *, nomination: Nomination, record: AuditRecord,
+    tree: dict[int | None, list[int]] | None = None,
+) -> list[Notification]:
     """Write the notices a transition causes (inside its transaction) and push them after commit.
 
     The actor never hears about their own action, but their counts refresh.
@@ -139,7 +157,7 @@ def notify_transition(*, nomination: Nomination, record: AuditRecord) -> list[No
     """
     audience = audience_for(record)
     roles = {r for _, rs in audience.notify for r in rs} | set(audience.nudge_roles)
-    holders = role_holders(nomination.unit_id, roles)
+    holders = role_holders(nomination.unit_id, roles, tree=tree)
     recipients: dict = {}  # user id -> kind; the first kind in the plan wins
     for kind, kind_roles in audience.notify:
         for role in kind_roles:
@@ -211,6 +229,17 @@ def _lock_cursors(user_ids: list[int]) -> dict[int, int]:
     return each one's newest notice id; two queries, however many recipients."""
     if not user_ids:
         return {}
+    if connection.vendor == "postgresql":
+        # One statement: create the missing cursors and lock them all, in id order.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO notifications_notificationcursor (user_id, last_id) "
+                "SELECT u, 0 FROM unnest(%s::int[]) AS u ORDER BY u "
+                "ON CONFLICT (user_id) DO UPDATE SET last_id = "
+                "notifications_notificationcursor.last_id RETURNING user_id, last_id",
+                [user_ids],
+            )
+            return dict(cursor.fetchall())
     NotificationCursor.objects.bulk_create(
         [NotificationCursor(user_id=u) for u in user_ids], ignore_conflicts=True
     )

@@ -2,15 +2,36 @@
 
 import hashlib
 import hmac
+import json
+import multiprocessing
+import os
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
+import psycopg.conninfo
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from .context import request_id_var
-from .models import GENESIS_HASH, AuditChainHead, AuditRecord, SecurityEvent
+from .models import (
+    GENESIS_HASH,
+    AuditChainHead,
+    AuditRecord,
+    SecurityEvent,
+    chain_hash,
+    chain_payload,
+)
+
+# A chain longer than this is cut into segments; each is verified from the stored hash
+# of the record just before it, which the segment before verifies: together exactly the
+# checks of one pass in order (the first broken record, the count, the marks, the head).
+SEGMENT_RECORDS = 250_000
+VERIFY_WORKERS = max(1, min(8, os.cpu_count() or 1))
 
 
 def chain_keys() -> dict[str, bytes]:
@@ -58,11 +79,31 @@ def audit_append(
     keys = chain_keys()
     record.key_id = next(iter(keys), "")
     record.hash = record.compute_hash(keys.get(record.key_id))
+    if connection.vendor == "postgresql":
+        _insert_and_advance(record, head.pk)
+        return record
     record.save()
     AuditChainHead.objects.filter(pk=head.pk).update(
         last_hash=record.hash, last_record_id=record.pk
     )
     return record
+
+
+def _insert_and_advance(record: AuditRecord, head_id: int) -> None:
+    """INSERT the record and move the chain head to it, in one statement."""
+    fields = [f for f in AuditRecord._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.attname) for f in fields)
+    values = [f.get_db_prep_save(getattr(record, f.attname), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH r AS (INSERT INTO workflow_auditrecord ({columns}) VALUES "
+            f"({', '.join(['%s'] * len(fields))}) RETURNING id) "
+            "UPDATE workflow_auditchainhead SET last_hash = %s, "
+            "last_record_id = (SELECT id FROM r) WHERE id = %s RETURNING last_record_id",
+            [*values, record.hash, head_id],
+        )
+        record.pk = cursor.fetchone()[0]
+    record._state.adding, record._state.db = False, connection.alias
 
 
 @dataclass(frozen=True)
@@ -88,12 +129,19 @@ class Mark:
     name: str
 
 
-def verify_chain(*, start: Mark | None = None, marks: tuple[Mark, ...] = ()) -> ChainReport:
+def verify_chain(
+    *, start: Mark | None = None, marks: tuple[Mark, ...] = (), workers: int | None = None,
+    segment: int = SEGMENT_RECORDS,
+) -> ChainReport:
     """Recompute every hash in order; name the first record that does not fit.
 
     With AUDIT_CHAIN_KEYS set, every record must be signed with one of them: an
     unsigned record (which anyone can compute) counts as broken. From `start` only the
-    records after it are read (it must still be there); each of `marks` must be met."""
+    records after it are read (it must still be there); each of `marks` must be met.
+
+    A chain longer than `segment` records is verified in segments, by `workers` processes
+    (VERIFY_WORKERS) reading in this transaction's snapshot when it has written nothing
+    (else here, one segment after the other): the same checks, the same report."""
     keys = chain_keys()
     prev, count, after = GENESIS_HASH, 0, 0
     if start is not None:
@@ -103,29 +151,19 @@ def verify_chain(*, start: Mark | None = None, marks: tuple[Mark, ...] = ()) -> 
         prev, count, after = start.head_hash, start.records, start.last_id
     pending = {mark.last_id: mark for mark in marks}
     used: dict = {}
-    records = AuditRecord.objects.filter(id__gt=after).order_by("id")
-    for record in records.iterator(chunk_size=2000):
-        count += 1
-        if record.prev_hash != prev:
-            return ChainReport(
-                False, count, record.pk, "prev_hash does not match the record before"
-            )
-        if record.key_id and record.key_id not in keys:
-            return ChainReport(
-                False, count, record.pk,
-                f"signed with key {record.key_id}, which is not in AUDIT_CHAIN_KEYS",
-            )
-        if keys and not record.key_id:
-            return ChainReport(
-                False, count, record.pk, "not signed, although AUDIT_CHAIN_KEYS is set"
-            )
-        if not hmac.compare_digest(record.compute_hash(keys.get(record.key_id)), record.hash):
-            return ChainReport(False, count, record.pk, "content does not match its hash")
-        mark = pending.pop(record.pk, None)
-        if mark is not None and (broken := _unmet(mark, count, record.hash)):
-            return ChainReport(False, count, record.pk, broken)
-        used.setdefault(record.key_id, None)
-        prev = record.hash
+    workers = VERIFY_WORKERS if workers is None else workers
+    segments = _segments(after, prev, segment, pieces_at_most=4 * max(1, workers))
+    for result in _run_segments(segments, keys, set(pending), workers):
+        for position, record_id, record_hash in result.hits:
+            mark = pending.pop(record_id)
+            if broken := _unmet(mark, count + position, record_hash):
+                return ChainReport(False, count + position, record_id, broken)
+        if result.broken is not None:
+            record_id, reason = result.broken
+            return ChainReport(False, count + result.count, record_id, reason)
+        count += result.count
+        used.update(dict.fromkeys(result.key_ids))
+        prev = result.last_hash
     if pending:
         mark = pending[min(pending)]
         return ChainReport(False, count, mark.last_id, _missing(mark, present=False))
@@ -171,6 +209,152 @@ def _unmet(mark: Mark, count: int, record_hash: str) -> str:
             f"the database has {count}: records {change}"
         )
     return ""
+
+
+# --- verification: the chain recomputed, in segments, in parallel when it is long ---
+
+
+_ROWS_SQL = (
+    "SELECT id, nomination_id, actor_id, actor_username, actor_role, action, from_state, "
+    "to_state, comment, data::text, created_at, request_id, prev_hash, hash, key_id, "
+    "on_behalf_of_id, on_behalf_of_username FROM workflow_auditrecord "
+    "WHERE id > %s AND id <= %s ORDER BY id"
+)
+_FETCH = 5000
+_SNAPSHOT_ID = re.compile(r"^[0-9A-F-]+$")
+
+
+@dataclass
+class _Segment:
+    after: int  # the segment is the records with after < id <= upto
+    upto: int
+    prev: str  # the hash its first record must name: the stored hash of the one before
+
+
+@dataclass
+class _Result:
+    count: int  # records read, the broken one included
+    broken: tuple[int, str] | None  # (record id, reason) of the first that does not fit
+    hits: list[tuple[int, int, str]]  # (position, id, hash) of the marked records read
+    key_ids: list[str]
+    last_hash: str
+
+
+def _verify_rows(rows: Any, prev: str, keys: dict[str, bytes], marked: set[int]) -> _Result:
+    """One pass over (id-ordered) rows of _ROWS_SQL, starting from `prev`."""
+    count = 0
+    hits: list[tuple[int, int, str]] = []
+    used: dict[str, None] = {}
+    loads, payload_of, digest = json.loads, chain_payload, chain_hash
+    for (pk, nomination_id, actor_id, actor_username, actor_role, action, from_state, to_state,
+         comment, data, created_at, request_id, prev_hash, record_hash, record_key,
+         on_behalf_of_id, on_behalf_of_username) in rows:
+        count += 1
+        if prev_hash != prev:
+            return _Result(count, (pk, "prev_hash does not match the record before"), hits,
+                           list(used), prev)
+        if record_key and record_key not in keys:
+            return _Result(count, (
+                pk, f"signed with key {record_key}, which is not in AUDIT_CHAIN_KEYS"
+            ), hits, list(used), prev)
+        if keys and not record_key:
+            return _Result(count, (pk, "not signed, although AUDIT_CHAIN_KEYS is set"), hits,
+                           list(used), prev)
+        payload = payload_of(
+            nomination_id=nomination_id, actor_id=actor_id, actor_username=actor_username,
+            actor_role=actor_role, action=action, from_state=from_state, to_state=to_state,
+            comment=comment, data=loads(data), created_at=created_at.isoformat(),
+            request_id=request_id, prev_hash=prev_hash, key_id=record_key,
+            on_behalf_of_id=on_behalf_of_id, on_behalf_of_username=on_behalf_of_username,
+        )
+        if not hmac.compare_digest(digest(payload, record_key, keys.get(record_key)),
+                                   record_hash):
+            return _Result(count, (pk, "content does not match its hash"), hits, list(used), prev)
+        if pk in marked:
+            hits.append((count, pk, record_hash))
+        used.setdefault(record_key, None)
+        prev = record_hash
+    return _Result(count, None, hits, list(used), prev)
+
+
+def _verify_here(segment: _Segment, keys: dict[str, bytes], marked: set[int]) -> _Result:
+    """A segment read through this process's connection (and its transaction)."""
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(_ROWS_SQL, [segment.after, segment.upto])
+
+        def rows() -> Iterator[Any]:
+            while batch := cursor.fetchmany(_FETCH):
+                yield from batch
+
+        return _verify_rows(rows(), segment.prev, keys, marked)
+
+
+def _verify_apart(
+    job: tuple[str, str, _Segment, dict[str, bytes], set[int]],
+) -> _Result:
+    """A segment read in a worker process, on its own connection, in the parent's snapshot."""
+    conninfo, snapshot, segment, keys, marked = job
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("SET TIME ZONE 'UTC'")
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        conn.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")  # checked: [0-9A-F-]+
+        with conn.cursor(name="verify_audit") as cursor:
+            cursor.itersize = _FETCH
+            cursor.execute(_ROWS_SQL, [segment.after, segment.upto])
+            return _verify_rows(cursor, segment.prev, keys, marked)
+
+
+def _segments(after: int, prev: str, size: int, pieces_at_most: int) -> list[_Segment]:
+    """The records after `after`, cut by id into segments of about `size` records."""
+    bounds = AuditRecord.objects.filter(id__gt=after).aggregate(lo=Min("id"), hi=Max("id"))
+    if bounds["hi"] is None:
+        return [_Segment(after, after, prev)]
+    span = bounds["hi"] - after
+    pieces = max(1, min(pieces_at_most, span // max(1, size)))
+    cuts = [after + span * i // pieces for i in range(pieces)] + [bounds["hi"]]
+    segments = [_Segment(cuts[0], cuts[1], prev)]
+    for lo, hi in zip(cuts[1:-1], cuts[2:], strict=True):
+        before = (
+            AuditRecord.objects.filter(id__gt=after, id__lte=lo).order_by("-id")
+            .values_list("hash", flat=True).first()
+        )
+        segments.append(_Segment(lo, hi, before or prev))
+    return segments
+
+
+def _conninfo() -> str:
+    s = connection.settings_dict
+    given = {"dbname": s["NAME"], "user": s.get("USER"), "password": s.get("PASSWORD"),
+             "host": s.get("HOST"), "port": str(s.get("PORT") or "")}
+    return psycopg.conninfo.make_conninfo(**{k: v for k, v in given.items() if v})
+
+
+def _export_snapshot() -> str | None:
+    """This transaction's snapshot, for worker processes to read in; None when they could
+    not see what it reads (it has written something itself, or this is not PostgreSQL)."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_xact_id_if_assigned() IS NULL")
+        if not cursor.fetchone()[0]:
+            return None
+        cursor.execute("SELECT pg_export_snapshot()")
+        snapshot = cursor.fetchone()[0]
+    return snapshot if _SNAPSHOT_ID.match(snapshot) else None
+
+
+def _run_segments(
+    segments: list[_Segment], keys: dict[str, bytes], marked: set[int], workers: int
+) -> Iterator[_Result]:
+    snapshot = _export_snapshot() if workers > 1 and len(segments) > 1 else None
+    if snapshot is None:
+        for segment in segments:
+            yield _verify_here(segment, keys, marked)
+        return
+    jobs = [(_conninfo(), snapshot, segment, keys, marked) for segment in segments]
+    # fork: the workers never touch the inherited connection (they open their own).
+    with multiprocessing.get_context("fork").Pool(min(workers, len(segments))) as pool:
+        yield from pool.imap(_verify_apart, jobs)
 
 
 def security_log(

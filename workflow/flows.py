@@ -30,15 +30,28 @@ def open_nomination_page(
     return redirect("nomination-detail", pk=nomination.pk)
 
 
+# The attribute of a Process that holds the locked nomination a service is changing.
+_LOCKED = "_vd_locked_nomination"
+
+
+def route_on_locked(process: Any, nomination: Nomination) -> None:
+    """Let the Switches after this process's task route on `nomination` as it stands in
+    memory: the service holds its row lock and has just set its state (not yet written)."""
+    setattr(process, _LOCKED, nomination)
+
+
 def _state_is(*states: str) -> Any:
-    """A Switch condition on the state the service has just written (read fresh, not cached)."""
+    """A Switch condition on the state the service has just set: on the locked row it holds
+    (route_on_locked), else read fresh from the database, never from a cache."""
 
     def check(activation: Any) -> bool:
         # A Switch tries its cases in turn on one activation: read the state once.
         if not hasattr(activation, "nomination_state"):
             pk = activation.process.artifact_object_id
+            locked = getattr(activation.process, _LOCKED, None)
             activation.nomination_state = (
-                Nomination.objects.filter(pk=pk).values_list("state", flat=True).first()
+                locked.state if locked is not None and str(locked.pk) == str(pk)
+                else Nomination.objects.filter(pk=pk).values_list("state", flat=True).first()
             )
         return activation.nomination_state in states
 

@@ -103,35 +103,57 @@ class AuditRecord(models.Model):
         raise AppendOnlyError("audit records are append-only")
 
     def canonical_payload(self) -> bytes:
-        fields = {
-            "nomination": self.nomination_id,
-            "actor": self.actor_id,
-            "actor_username": self.actor_username,
-            "actor_role": self.actor_role,
-            "action": self.action,
-            "from_state": self.from_state,
-            "to_state": self.to_state,
-            "comment": self.comment,
-            "data": self.data,
-            "created_at": self.created_at.isoformat(),
-            "request_id": self.request_id,
-            "prev_hash": self.prev_hash,
-        }
-        if self.key_id:
-            fields["key_id"] = self.key_id
-        # Hashed only when set, so that the records written before delegations still verify.
-        if self.on_behalf_of_username:
-            fields["on_behalf_of"] = self.on_behalf_of_id
-            fields["on_behalf_of_username"] = self.on_behalf_of_username
-        return json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str).encode()
+        return chain_payload(
+            nomination_id=self.nomination_id, actor_id=self.actor_id,
+            actor_username=self.actor_username, actor_role=self.actor_role,
+            action=self.action, from_state=self.from_state, to_state=self.to_state,
+            comment=self.comment, data=self.data, created_at=self.created_at.isoformat(),
+            request_id=self.request_id, prev_hash=self.prev_hash, key_id=self.key_id,
+            on_behalf_of_id=self.on_behalf_of_id,
+            on_behalf_of_username=self.on_behalf_of_username,
+        )
 
     def compute_hash(self, key: bytes | None = None) -> str:
         """HMAC-SHA256 under `key` for a signed record (key_id set), else SHA-256."""
-        if self.key_id:
-            if key is None:
-                raise ValueError("a signed record needs its key")
-            return hmac.new(key, self.canonical_payload(), hashlib.sha256).hexdigest()
-        return hashlib.sha256(self.canonical_payload()).hexdigest()
+        return chain_hash(self.canonical_payload(), self.key_id, key)
+
+
+def chain_payload(
+    *, nomination_id, actor_id, actor_username, actor_role, action, from_state, to_state,
+    comment, data, created_at: str, request_id, prev_hash, key_id, on_behalf_of_id,
+    on_behalf_of_username,
+) -> bytes:
+    """The bytes a record's hash covers (a model instance, or a row read by verify_audit)."""
+    fields = {
+        "nomination": nomination_id,
+        "actor": actor_id,
+        "actor_username": actor_username,
+        "actor_role": actor_role,
+        "action": action,
+        "from_state": from_state,
+        "to_state": to_state,
+        "comment": comment,
+        "data": data,
+        "created_at": created_at,
+        "request_id": request_id,
+        "prev_hash": prev_hash,
+    }
+    if key_id:
+        fields["key_id"] = key_id
+    # Hashed only when set, so that the records written before delegations still verify.
+    if on_behalf_of_username:
+        fields["on_behalf_of"] = on_behalf_of_id
+        fields["on_behalf_of_username"] = on_behalf_of_username
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str).encode()
+
+
+def chain_hash(payload: bytes, key_id: str, key: bytes | None) -> str:
+    """HMAC-SHA256 under `key` for a signed record (key_id set), else SHA-256."""
+    if key_id:
+        if key is None:
+            raise ValueError("a signed record needs its key")
+        return hmac.new(key, payload, hashlib.sha256).hexdigest()
+    return hashlib.sha256(payload).hexdigest()
 
 
 class AuditChainHead(models.Model):

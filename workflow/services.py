@@ -9,6 +9,7 @@ hash-chained history record (with the action's inputs) and queues
 notifications. Web views, the API, bulk jobs, commands and tests all come here.
 """
 
+import copy
 import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -48,7 +49,7 @@ from .errors import (
     RuleViolation,
     connection_lost,
 )
-from .flows import NominationFlow
+from .flows import NominationFlow, route_on_locked
 from .policy import MAX_COMMENT, POLICY, TASK_ROLES, Holder, Rule
 from .schemas import CONTROL_CHARACTERS, CONTROL_MESSAGE, check_typed, inputs_to_json
 from .sla import Rules, clock_after, clock_of, deadline_rules, due_on
@@ -172,22 +173,48 @@ def _check_values(rule: Rule, inputs: Mapping[str, Any]) -> None:
         raise InvalidInput(fields=errors)
 
 
+def _activation(task: Task) -> Any:
+    """The task's viewflow activation, as `task.activation()` makes it but without taking the
+    process lock and re-reading the task and its process: the frame holds the nomination's
+    row lock, which every change of its process takes first (this module is the only
+    writer), and read the task with its process after that lock (access.open_task)."""
+    return task.flow_task.activation_class(task)
+
+
 def _complete_task(task: Task, user: User) -> None:
     """Finish the human task as `user`; viewflow then creates the next stage's task."""
-    with task.activation() as activation:
-        if activation.assign.can_proceed():
-            activation.assign(user)
-        elif task.owner_id != user.pk:
-            activation.reassign(user)
-        activation.start(None)
-        activation.execute()
+    activation = _activation(task)
+    if activation.assign.can_proceed():
+        activation.assign(user)
+    elif task.owner_id != user.pk:
+        activation.reassign(user)
+    activation.start(None)
+    activation.execute()
 
 
 def _route_on(step: Step) -> None:
-    """Write the new state, then finish the task: the Switch after it routes on that state."""
-    step.nomination.save()
+    """Finish the task: the Switch after it routes on the state just set on the locked row
+    (flows.route_on_locked; the row is written once, by the frame)."""
     assert step.task is not None  # Rule.holder guarantees an open task
+    route_on_locked(step.task.process, step.nomination)
     _complete_task(step.task, step.user)
+
+
+def _columns(nomination: Nomination) -> dict[str, Any]:
+    return {
+        f.attname: copy.deepcopy(v) if isinstance(v := getattr(nomination, f.attname), dict | list)
+        else v
+        for f in nomination._meta.concrete_fields
+    }
+
+
+def _save_changes(nomination: Nomination, before: Mapping[str, Any]) -> None:
+    """One UPDATE of the columns that changed since the lock (none: no statement)."""
+    after = _columns(nomination)
+    changed = [f.name for f in nomination._meta.concrete_fields
+               if after[f.attname] != before[f.attname]]
+    if changed:
+        nomination.save(update_fields=changed)
 
 
 def nomination_act(
@@ -197,15 +224,18 @@ def nomination_act(
     action: str,
     inputs: Mapping[str, Any],
     within: Within | None = None,
+    batched: bool = False,
 ) -> Nomination:
     """Take the lifecycle `action` with its parsed inputs (the comment among them).
 
     `within(nomination)` runs inside the transition's transaction, after the history
-    record: a bulk job writes its item's outcome there, so both commit or neither does.
+    record, so both commit or neither does. `batched`: the caller holds the durable
+    transaction (a bulk job's batch, approvals/jobs.py) and this change is a savepoint in
+    it, so that one refused or failed change is undone alone; events go after its commit.
     """
     return perform_transition(
         user=user, nomination_id=nomination_id, action=action, inputs=inputs,
-        apply=APPLY[action], within=within,
+        apply=APPLY[action], within=within, batched=batched,
     )
 
 
@@ -217,20 +247,25 @@ def perform_transition(
     inputs: Mapping[str, Any],
     apply: "Apply",
     within: Within | None = None,
+    batched: bool = False,
 ) -> Nomination:
     """The shared frame of every change (STYLE.md, "How a transition is written"):
-    lifecycle actions and the unit's content changes (editing, documents) alike."""
+    lifecycle actions and the unit's content changes (editing, documents) alike.
+    `batched`: see nomination_act."""
     rule = POLICY[action]
     check_typed(rule, inputs)
     _check_values(rule, inputs)
     comment = _clean_comment(str(inputs.get("comment", "")), required=rule.comment_required)
     recorded = {k: v for k, v in inputs_to_json(action, inputs).items() if k != "comment"}
+    if batched and not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("a batched change needs its batch's transaction")
     try:
-        with transaction.atomic(durable=True):
+        with transaction.atomic(durable=not batched):
             # Before the row lock: an edit of the calendar takes the rules' row first too.
             rules = deadline_rules(lock=True)
             actor = load_actor(user)
             nomination = get_nomination_for_actor(actor, nomination_id, for_update=True)
+            before = _columns(nomination)
             task = open_task(nomination)
             # Escalation: overdue in its stage, by the one hook (a query only for such rules).
             overdue = bool(rule.overdue_only) and Nomination.objects.filter(
@@ -249,7 +284,7 @@ def perform_transition(
             if nomination.state != from_state:
                 nomination.state_changed_at = timezone.now()
                 _run_clock(nomination, from_state, rules)
-            nomination.save()
+            _save_changes(nomination, before)
             record = audit_append(
                 nomination=nomination,
                 actor=user,
@@ -262,7 +297,7 @@ def perform_transition(
                 on_behalf_of=principal,
             )
             stage_visit_follow(nomination=nomination, record=record)
-            notify_transition(nomination=nomination, record=record)
+            notify_transition(nomination=nomination, record=record, tree=actor.tree)
             if within is not None:
                 within(nomination)
     except (PermissionRefused, NotFound) as exc:
@@ -335,8 +370,7 @@ def _submit(step: Step) -> dict[str, Any]:
         nomination.submit_deferred()
     else:
         nomination.submit()
-    assert step.task is not None
-    _complete_task(step.task, step.user)
+    _route_on(step)
     return {"eligibility": verdict.as_json()}
 
 
@@ -372,9 +406,8 @@ def _withdraw(step: Step) -> None:
 def _claim(step: Step) -> dict[str, Any]:
     """Take the open task from the role's queue; the standing review then starts (in_review)."""
     assert step.task is not None
-    with step.task.activation() as activation:
-        # Claimed under a delegation, the task is the lender's: theirs when they are back.
-        activation.assign(step.on_behalf_of or step.user)
+    # Claimed under a delegation, the task is the lender's: theirs when they are back.
+    _activation(step.task).assign(step.on_behalf_of or step.user)
     if step.nomination.state == State.SUBMITTED:
         step.nomination.claim_review()
     return {"task": step.task.flow_task.name}
@@ -384,8 +417,7 @@ def _claim(step: Step) -> dict[str, Any]:
 def _release(step: Step) -> dict[str, Any]:
     """Put a claimed task back in the queue; a review goes back to "submitted"."""
     assert step.task is not None
-    with step.task.activation() as activation:
-        activation.unassign()
+    _activation(step.task).unassign()
     if step.nomination.state == State.IN_REVIEW:
         step.nomination.release_review()
     return {"task": step.task.flow_task.name}
@@ -398,8 +430,7 @@ def _escalate_release(step: Step) -> dict[str, Any]:
     task = step.task
     assert task is not None  # overdue: checked by the frame (Rule.overdue_only)
     previous = task.owner.username
-    with task.activation() as activation:
-        activation.unassign()
+    _activation(task).unassign()
     if step.nomination.state == State.IN_REVIEW:
         step.nomination.release_review()
     return {"task": task.flow_task.name, "from": previous}
@@ -418,8 +449,7 @@ def _reassign(step: Step) -> dict[str, Any]:
             fields={"assignee": [_("Người được giao không có vai trò xử lý bước này.")]}
         )
     previous = task.owner.username
-    with task.activation() as activation:
-        activation.reassign(assignee)
+    _activation(task).reassign(assignee)
     return {"task": task.flow_task.name, "from": previous, "to": assignee.username}
 
 

@@ -1,6 +1,5 @@
 """Auditor pages: the global history, its CSV / XLSX export and the chain verification."""
 
-import csv
 import tempfile
 
 from asgiref.sync import sync_to_async
@@ -57,37 +56,24 @@ def audit_history(request):
     }, status=400 if error else 200)
 
 
-class _Echo:
-    def write(self, value):
-        return value
+def next_chunk(chunks):
+    return next(chunks, None)
 
 
-def _csv_lines(batch) -> str:
-    writer = csv.writer(_Echo())
-    return "".join(writer.writerow(row) for row in batch)
+def _sync_stream(head, chunks):
+    yield head
+    yield from chunks
 
 
-def _sync_stream(first, batches):
-    yield "\ufeff" + _csv_lines([exports.COLUMNS]) + _csv_lines(first or [])
-    for batch in batches:
-        yield _csv_lines(batch)
-
-
-def next_batch(batches):
-    return next(batches, None)
-
-
-async def _async_stream(first, batches):
+async def _async_stream(head, chunks):
     # Under ASGI a synchronous iterator would be read whole before sending; this one
-    # fetches one batch at a time from the database thread.
-    yield "\ufeff" + _csv_lines([exports.COLUMNS]) + _csv_lines(first or [])
-    if first is None:
-        return
+    # reads one chunk at a time from COPY, in the database's thread.
+    yield head
     while True:
-        batch = await sync_to_async(next_batch)(batches)
-        if batch is None:
+        chunk = await sync_to_async(next_chunk)(chunks)
+        if chunk is None:
             return
-        yield _csv_lines(batch)
+        yield chunk
 
 
 def _back_to_history(request):
@@ -99,16 +85,14 @@ def _back_to_history(request):
 def audit_export_csv(request):
     _require_auditor(request)
     try:
-        qs = exports.history_rows(_filters(request))
+        chunks = exports.csv_chunks(_filters(request))
     except InvalidInput:
         return _back_to_history(request)
-    batches = exports.batches(qs)
-    # The first batch (up to exports.BATCH rows: most exports whole) is read before the
-    # answer starts, so that a database lost meanwhile is a 503 with Retry-After. Once the
-    # 200 is on its way, a failure can only cut the download short (the client sees it
-    # incomplete: docs/deploy.md).
-    first = next_batch(batches)
-    stream = (_async_stream if isinstance(request, ASGIRequest) else _sync_stream)(first, batches)
+    # The header and the first chunk (up to exports.CHUNK bytes: most exports whole) are read
+    # before the answer starts, so that a database lost meanwhile is a 503 with Retry-After.
+    # Once the 200 is on its way, a failure can only cut the download short (docs/deploy.md).
+    head = next(chunks) + (next_chunk(chunks) or b"")
+    stream = (_async_stream if isinstance(request, ASGIRequest) else _sync_stream)(head, chunks)
     response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="lich-su.csv"'
     return response

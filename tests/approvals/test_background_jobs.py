@@ -17,7 +17,7 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from approvals import background, jobs
-from approvals.access import load_actor
+from approvals.access import load_actor, open_task
 from approvals.jobs import bulk_start
 from approvals.models import BulkJob, BulkJobItem, ExportJob, Nomination
 from approvals.selectors import job_results
@@ -213,7 +213,7 @@ def test_an_item_done_after_the_lease_was_handed_on_is_rolled_back_with_its_tran
     assert background.claim(BulkJob, job.pk) not in (None, stale)  # another worker took it
     before = AuditRecord.objects.count()
     with pytest.raises(background.LeaseLost):
-        jobs._do_item(BulkJob.objects.get(pk=job.pk), stale, n.pk, {"comment": ""})
+        jobs._do_batch(BulkJob.objects.get(pk=job.pk), stale, [n.pk], {"comment": ""})
     assert Nomination.objects.get(pk=n.pk).state == State.SUBMITTED
     assert AuditRecord.objects.count() == before and not BulkJobItem.objects.exists()
     assert BulkJob.objects.get(pk=job.pk).processed == 0
@@ -329,3 +329,28 @@ def test_a_stalled_worker_that_wakes_after_another_took_its_job_works_no_item_tw
     assert per_nomination == {1}
     call_command("check_consistency")
     call_command("verify_audit")
+
+
+def test_in_one_batch_a_refused_item_fails_alone_and_the_others_are_full_transitions(
+    nomination_in: Callable[..., Nomination], people: dict[str, Any]
+) -> None:
+    first, draft, last = (nomination_in(State.SUBMITTED), nomination_in(State.DRAFT),
+                          nomination_in(State.SUBMITTED))
+    assert jobs.BATCH_ITEMS >= 3  # all three in one transaction
+    before = AuditRecord.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    job = bulk_start(user=people["reviewer"], action="claim",
+                     nomination_ids=[first.pk, draft.pk, last.pk], inputs={"comment": ""})
+    assert (job.status, job.processed, job.succeeded, job.failed) == (
+        BulkJob.Status.DONE, 3, 2, 1
+    )
+    items = {i.nomination_id: i for i in BulkJobItem.objects.filter(job=job)}
+    assert items[first.pk].ok and items[last.pk].ok and not items[draft.pk].ok
+    assert items[first.pk].state == items[last.pk].state == State.IN_REVIEW
+    claims = AuditRecord.objects.filter(pk__gt=before, action="claim")
+    assert sorted(claims.values_list("nomination_id", flat=True)) == sorted([first.pk, last.pk])
+    assert AuditRecord.objects.filter(pk__gt=before).count() == 2
+    assert Nomination.objects.get(pk=draft.pk).state == State.DRAFT
+    for n in (first, last):
+        task = open_task(Nomination.objects.get(pk=n.pk))
+        assert task is not None and task.owner_id == people["reviewer"].pk
+

@@ -89,3 +89,59 @@ def test_removing_the_newest_records_with_the_trigger_disabled_is_noticed(histor
         cursor.execute("ALTER TABLE workflow_auditrecord ENABLE TRIGGER USER")
     report = verify_chain()
     assert not report.ok and "removed" in report.reason
+
+
+def tamper_comment(record_id):
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE workflow_auditrecord DISABLE TRIGGER USER")
+        cursor.execute(
+            "UPDATE workflow_auditrecord SET comment = 'đã sửa' WHERE id = %s", [record_id]
+        )
+        cursor.execute("ALTER TABLE workflow_auditrecord ENABLE TRIGGER USER")
+
+
+def test_a_chain_verified_in_segments_reports_what_one_pass_reports(history):
+    assert len(history) >= 6
+    whole = verify_chain(segment=10**9)
+    assert whole.ok and verify_chain(segment=2, workers=1) == whole
+
+
+@pytest.mark.parametrize("where", ["first", "inside", "last"])
+def test_a_tamper_in_a_later_segment_is_named_as_in_one_pass(history, where):
+    """Each segment starts from the stored hash of the record before it: an edit in the
+    middle of one, or on the last record of the one before (whose stored hash the next
+    starts from), is found at the same record with the same count."""
+    target = {"first": history[2], "inside": history[3], "last": history[-1]}[where]
+    tamper_comment(target.pk)
+    whole = verify_chain(segment=10**9)
+    assert not whole.ok and whole.first_broken_id == target.pk
+    assert verify_chain(segment=2, workers=1) == whole
+
+
+def test_a_record_removed_at_a_segment_boundary_is_noticed(history):
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE workflow_auditrecord DISABLE TRIGGER USER")
+        cursor.execute("DELETE FROM workflow_auditrecord WHERE id = %s", [history[2].pk])
+        cursor.execute("ALTER TABLE workflow_auditrecord ENABLE TRIGGER USER")
+    whole = verify_chain(segment=10**9)
+    assert not whole.ok and whole.first_broken_id == history[3].pk
+    assert verify_chain(segment=2, workers=1) == whole
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_processes_verify_the_segments_in_one_snapshot_and_find_a_later_tamper(
+    org, people, nomination_in
+):
+    nomination_in(State.APPROVED)
+    history = list(AuditRecord.objects.order_by("id"))
+    whole = verify_chain(segment=10**9)
+    with transaction.atomic():  # a snapshot the worker processes read in
+        assert verify_chain(segment=2, workers=2) == whole
+    assert whole.ok and whole.records == len(history)
+    tamper_comment(history[-2].pk)
+    with transaction.atomic():
+        apart = verify_chain(segment=2, workers=2)
+    assert not apart.ok and apart.first_broken_id == history[-2].pk
+    assert apart == verify_chain(segment=10**9)
+    with pytest.raises(CommandError, match=f"record {history[-2].pk}"):
+        call_command("verify_audit")

@@ -1,0 +1,58 @@
+"""Each step of the pipeline sends a fixed number of statements (issue 14: fewer round trips),
+whatever the number of people who hear of it; the counts are pinned here."""
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from approvals.roles import Role
+from approvals.services import role_grant
+from tests import factories
+from workflow import services
+
+# Statements per step inside the test's transaction (a SAVEPOINT and its RELEASE stand for
+# BEGIN and COMMIT), once the process's caches (content types) are warm.
+PINNED = {"submit": 21, "claim": 14, "recommend": 25, "approve": 26, "report": 25}
+
+
+def steps(people):
+    today = timezone.localdate()
+    return [
+        ("submit", lambda pk: services.nomination_submit(user=people["head"], nomination_id=pk)),
+        ("claim", lambda pk: services.nomination_claim(user=people["reviewer"], nomination_id=pk)),
+        ("recommend", lambda pk: services.nomination_recommend(
+            user=people["reviewer"], nomination_id=pk, to="director")),
+        ("approve", lambda pk: services.nomination_approve(
+            user=people["director"], nomination_id=pk, decision_number="1/QĐ",
+            decision_date=today)),
+        ("report", lambda pk: services.nomination_report(
+            user=people["liaison"], nomination_id=pk, report_number="1/BC", report_date=today)),
+    ]
+
+
+def counts(draft, people) -> dict:
+    got = {}
+    for name, call in steps(people):
+        with CaptureQueriesContext(connection) as queries:
+            call(draft.pk)
+        got[name] = len(queries)
+    return got
+
+
+def warm(org, people):
+    counts(factories.new_draft(org, people, name="Làm nóng"), people)
+
+
+def test_each_step_sends_its_pinned_number_of_statements(org, draft, people):
+    warm(org, people)
+    assert counts(draft, people) == PINNED
+
+
+def test_the_count_does_not_grow_with_the_people_who_are_told(org, people, draft):
+    warm(org, people)
+    for i in range(30):
+        user = get_user_model().objects.create_user(username=f"tdv-{i}")
+        role_grant(user=user, role=Role.STANDING_REVIEWER, unit=org["body"],
+                   granted_by=people["admin"])
+    assert counts(draft, people) == PINNED
