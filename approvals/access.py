@@ -93,11 +93,13 @@ class Actor:
     def roles(self) -> set[str]:
         return set(self.scopes)
 
-    def visible_filter(self) -> Q:
-        """A Q selecting the nominations this actor may see (see workflow.policy.may_view)."""
+    def visible_filter(self, submitted: Q | None = None) -> Q:
+        """A Q selecting the nominations this actor may see (see workflow.policy.may_view);
+        `submitted`: how "was submitted" reads where it is not `submitted_at` (a tally)."""
         unit_side = self.units_for(*UNIT_ROLES)
         any_side = self.units_for(*self.scopes)
-        return Q(unit_id__in=unit_side) | Q(unit_id__in=any_side, submitted_at__isnull=False)
+        was_submitted = Q(submitted_at__isnull=False) if submitted is None else submitted
+        return Q(unit_id__any_of=unit_side) | (Q(unit_id__any_of=any_side) & was_submitted)
 
 
 # Who reads the global history (all units): the whole-body auditor, manager or admin.

@@ -25,6 +25,7 @@ from .access import delegation_in_force, load_actor
 from .models import Award, Campaign, Nomination, RoleGrant, Unit
 from .roles import UNIT_ROLES, Role, permission_codename
 from .states import State
+from .tallies import tally_follow, task_follow
 
 EDITABLE_FIELDS = ("nominee_name", "nominee_title", "achievements", "award_id", "campaign_id")
 
@@ -180,7 +181,8 @@ def nomination_create(
             )
             process = NominationFlow.start.run(nomination=nomination)
             nomination.process = process
-            nomination.save(update_fields=["process"])
+            task_follow(nomination, None)
+            nomination.save(update_fields=["process", "task", "task_owner"])
             record = audit_append(
                 nomination=nomination,
                 actor=user,
@@ -192,6 +194,7 @@ def nomination_create(
                 on_behalf_of=principal,
             )
             stage_visit_follow(nomination=nomination, record=record)
+            tally_follow(nomination=nomination, before=None, record=record)
             notify_transition(nomination=nomination, record=record)
             if within is not None:
                 within(nomination)

@@ -34,6 +34,7 @@ from approvals.access import (
 from approvals.models import Nomination
 from approvals.names import full_name
 from approvals.states import State
+from approvals.tallies import open_cell, tally_follow, task_follow
 from monitoring.visits import stage_visit_follow
 from notifications.services import notify_transition
 
@@ -223,6 +224,7 @@ def perform_transition(
             actor = load_actor(user)
             nomination = get_nomination_for_actor(actor, nomination_id, for_update=True)
             task = open_task(nomination)
+            before = open_cell(nomination)
             role, lent = acting_as(actor, nomination, action, task)
             # Under a delegation: it must still be in force once locked (a cancel locks it too).
             principal = delegation_in_force(lent, for_update=True).delegator if lent else None
@@ -236,6 +238,7 @@ def perform_transition(
             if nomination.state != from_state:
                 nomination.state_changed_at = timezone.now()
                 _run_clock(nomination, from_state, rules)
+            task_follow(nomination, step.task)
             nomination.save()
             record = audit_append(
                 nomination=nomination,
@@ -249,6 +252,7 @@ def perform_transition(
                 on_behalf_of=principal,
             )
             stage_visit_follow(nomination=nomination, record=record)
+            tally_follow(nomination=nomination, before=before, record=record)
             notify_transition(nomination=nomination, record=record)
             if within is not None:
                 within(nomination)
