@@ -57,6 +57,15 @@ class Actor:
     roots: frozenset = frozenset()  # ids of the top units (the body)
     granted: dict[str, frozenset[int]] = field(default_factory=dict)
     delegations: tuple[Delegated, ...] = ()
+    # Every unit of the organisation when loaded: a set of units equal to it needs no
+    # filter on the unit (a body-wide reviewer's inbox names no list of hundreds of ids).
+    all_units: frozenset[int] = frozenset()
+
+    def in_units(self, units: frozenset[int]) -> Q:
+        """A Q on `unit_id`: in `units`, or nothing to check when they are every unit."""
+        if units and units == self.all_units:
+            return Q()
+        return Q(unit_id__any_of=units)
 
     def roles_at(self, unit_id: int) -> set[str]:
         return {role for role, units in self.scopes.items() if unit_id in units}
@@ -99,7 +108,9 @@ class Actor:
         unit_side = self.units_for(*UNIT_ROLES)
         any_side = self.units_for(*self.scopes)
         was_submitted = Q(submitted_at__isnull=False) if submitted is None else submitted
-        return Q(unit_id__any_of=unit_side) | (Q(unit_id__any_of=any_side) & was_submitted)
+        if not unit_side:
+            return self.in_units(any_side) & was_submitted
+        return self.in_units(unit_side) | (self.in_units(any_side) & was_submitted)
 
 
 # Who reads the global history (all units): the whole-body auditor, manager or admin.
@@ -179,11 +190,13 @@ def load_actors(users: Iterable[Any], *, today: datetime.date | None = None) -> 
         covered = frozenset(units & own.get(delegator_id, {}).get(role, set()))
         if covered:
             delegated[substitute_id].append(Delegated(delegation_id, delegator_id, role, covered))
-    return {pk: _actor(users[pk], own[pk], delegated[pk], roots) for pk in users}
+    every = frozenset(pk for units in children.values() for pk in units)
+    return {pk: _actor(users[pk], own[pk], delegated[pk], roots, every) for pk in users}
 
 
 def _actor(
-    user: Any, own: dict[str, set[int]], delegated: list[Delegated], roots: frozenset
+    user: Any, own: dict[str, set[int]], delegated: list[Delegated], roots: frozenset,
+    every: frozenset[int],
 ) -> Actor:
     scopes = {role: set(units) for role, units in own.items()}
     for d in delegated:
@@ -194,6 +207,7 @@ def _actor(
         roots=roots if scopes else frozenset(),
         granted={r: frozenset(u) for r, u in own.items()},
         delegations=tuple(delegated),
+        all_units=every,
     )
 
 

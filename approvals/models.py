@@ -27,7 +27,10 @@ class AnyOf(models.Lookup):
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, self.rhs]
+            # The column's own type, so that PostgreSQL may hash a long array (a cast
+            # across integer types cannot be hashed: each row would scan the array).
+            kind = self.lhs.output_field.db_type(connection)
+            return f"{lhs} = ANY(%s::{kind}[])", [*lhs_params, self.rhs]
         if not self.rhs:
             return "1 = 0", list(lhs_params)
         return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", [*lhs_params, *self.rhs]

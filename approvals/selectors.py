@@ -109,7 +109,7 @@ def _queue_filter(actor: Actor, c: _Columns = NOMINATION_COLUMNS) -> Q:
         if not units:
             continue
         states = [s for s, t in STATE_TASK.items() if t == task_name and s != State.IN_REVIEW]
-        q |= Q(state__in=states, unit_id__any_of=units)
+        q |= Q(state__in=states) & actor.in_units(units)
     return q & c.nobody & c.has_task
 
 
@@ -152,8 +152,8 @@ def _lent_work_filter(actor: Actor, c: _Columns = NOMINATION_COLUMNS) -> Q:
     units: mine to work while the delegation lasts."""
     q = Q(pk__in=[])
     for d in actor.delegations:
-        q |= Q(
-            **{c.holder: d.delegator_id}, unit_id__any_of=d.units, state__in=task_states(d.role)
+        q |= Q(**{c.holder: d.delegator_id}, state__in=task_states(d.role)) & actor.in_units(
+            d.units
         )
     return q
 
@@ -164,7 +164,7 @@ def _unit_work_filter(actor: Actor, c: _Columns = NOMINATION_COLUMNS) -> Q:
     units = actor.units_for(*UNIT_ROLES)
     if not units:
         return Q(pk__in=[])
-    return Q(state__in=EDITABLE_STATES, unit_id__any_of=units) & c.nobody
+    return Q(state__in=EDITABLE_STATES) & actor.in_units(units) & c.nobody
 
 
 def inbox(
