@@ -29,7 +29,7 @@ os.environ.setdefault("SECRET_KEY", "bench-only")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["REDIS_URL"] = ""
 BASE = urlparse(os.environ["DATABASE_URL"])
-SEED_VERSION = f"inbox-1/{os.environ.get('BENCH_HISTORY_PER', '10')}"
+SEED_VERSION = f"inbox-2/{os.environ.get('BENCH_HISTORY_PER', '10')}"
 UNITS = 355
 REVIEWERS = 40
 # History records per nomination (BENCH_HISTORY_PER: fewer makes a quicker seed; the
@@ -232,7 +232,8 @@ def _seed(n: int) -> None:
             campaign_id, created_by_id, unit_id, submitted_at, clock_paused_days,
             clock_started_on, due_on, unit_working_days, process_id, task_id, task_owner_id)
         SELECT %(base)s + g, 'Người ' || g, '', '', ({states})[{path_of} + 1],
-            %(start)s::timestamptz + (g %% 250) * interval '1 day'
+            -- the day apart from the path (g %% 100): every stage has old and new work
+            %(start)s::timestamptz + ((g * 37) %% 250) * interval '1 day'
                 + (g %% 86400) * interval '1 second', '', '',
             %(start)s::timestamptz, %(start)s::timestamptz,
             ((%(awards)s)::bigint[])[1 + g %% %(n_awards)s], %(campaign)s, %(user)s,
