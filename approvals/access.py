@@ -63,6 +63,15 @@ class Actor:
     delegations: tuple[Delegated, ...] = ()
     # The unit tree (parent id -> child ids) as read with the grants; None if not read.
     tree: dict[int | None, list[int]] | None = None
+    # Every unit of the organisation when loaded: a set of units equal to it needs no
+    # filter on the unit (a body-wide reviewer's inbox names no list of hundreds of ids).
+    all_units: frozenset[int] = frozenset()
+
+    def in_units(self, units: frozenset[int]) -> Q:
+        """A Q on `unit_id`: in `units`, or nothing to check when they are every unit."""
+        if units and units == self.all_units:
+            return Q()
+        return Q(unit_id__any_of=units)
 
     def roles_at(self, unit_id: int) -> set[str]:
         return {role for role, units in self.scopes.items() if unit_id in units}
@@ -99,11 +108,15 @@ class Actor:
     def roles(self) -> set[str]:
         return set(self.scopes)
 
-    def visible_filter(self) -> Q:
-        """A Q selecting the nominations this actor may see (see workflow.policy.may_view)."""
+    def visible_filter(self, submitted: Q | None = None) -> Q:
+        """A Q selecting the nominations this actor may see (see workflow.policy.may_view);
+        `submitted`: how "was submitted" reads where it is not `submitted_at` (a tally)."""
         unit_side = self.units_for(*UNIT_ROLES)
         any_side = self.units_for(*self.scopes)
-        return Q(unit_id__in=unit_side) | Q(unit_id__in=any_side, submitted_at__isnull=False)
+        was_submitted = Q(submitted_at__isnull=False) if submitted is None else submitted
+        if not unit_side:
+            return self.in_units(any_side) & was_submitted
+        return self.in_units(unit_side) | (self.in_units(any_side) & was_submitted)
 
 
 # Who reads the global history (all units): the whole-body auditor, manager or admin.
@@ -185,11 +198,13 @@ def load_actors(users: Iterable[Any], *, today: datetime.date | None = None) -> 
         if covered:
             delegated[substitute_id].append(Delegated(delegation_id, delegator_id, role, covered))
     tree = children if rows else None
-    return {pk: _actor(users[pk], own[pk], delegated[pk], roots, tree) for pk in users}
+    every = frozenset(pk for units in children.values() for pk in units)
+    return {pk: _actor(users[pk], own[pk], delegated[pk], roots, every, tree) for pk in users}
 
 
 def _actor(
     user: Any, own: dict[str, set[int]], delegated: list[Delegated], roots: frozenset,
+    every: frozenset[int],
     tree: dict[int | None, list[int]] | None = None,
 ) -> Actor:
     scopes = {role: set(units) for role, units in own.items()}
@@ -202,6 +217,7 @@ def _actor(
         granted={r: frozenset(u) for r, u in own.items()},
         delegations=tuple(delegated),
         tree=tree,
+        all_units=every,
     )
 
 

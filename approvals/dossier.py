@@ -25,6 +25,7 @@ from .access import (
     load_actor,
 )
 from .models import DocumentKind, DossierDocument, Nomination
+from .tallies import open_cell, tally_follow
 
 # Accepted content, recognised from the file's bytes, never from its name.
 ALLOWED = {
@@ -138,12 +139,14 @@ def document_for_download(
             own = sorted(actor.granted_at(nomination.unit_id))
             # Seen only through a delegation: the download is recorded as for its lender.
             lent = None if own else actor.delegation(roles[0], nomination.unit_id)
-            audit_append(
+            record = audit_append(
                 nomination=nomination, actor=user, action="document_download",
                 role=(own or roles)[0], from_state=nomination.state, to_state=nomination.state,
                 data={"document": doc.pk, "name": doc.original_name, "roles": roles},
                 on_behalf_of=delegation_in_force(lent).delegator if lent else None,
             )
+            # A download is an action on it too: the nomination is in the person's "done".
+            tally_follow(nomination=nomination, before=open_cell(nomination), record=record)
     except (NotFound, FileAltered) as exc:
         detail = str(exc.message)
         if isinstance(exc, FileAltered):

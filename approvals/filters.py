@@ -60,6 +60,10 @@ class InboxFilters(NominationFilters):
         min_value=1, max_value=200, required=False, default=50, error_messages=messages(),
         help_text="Rows per group (API).",
     )
+    after = Text(
+        required=False, max_length=80, error_messages=messages(),
+        help_text="The web page's next-page cursor (its “Sau” link).",
+    )
 
 
 class HistoryFilters(serializers.Serializer):

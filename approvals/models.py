@@ -15,6 +15,31 @@ from .rulesets import EligibilityKind, Parameters, parse_parameters, validate_pa
 from .states import OPEN_STATES, State
 
 
+@models.IntegerField.register_lookup
+@models.ForeignKey.register_lookup
+class AnyOf(models.Lookup):
+    """`unit_id__any_of=ids`: `IN`, as one array parameter on PostgreSQL (`= ANY(%s)`).
+
+    A body-wide role covers every unit: the inbox's filters name hundreds of units several
+    times, and one parameter each is much cheaper to build, send and plan than hundreds."""
+
+    lookup_name = "any_of"
+
+    def get_prep_lookup(self):
+        return [int(v) for v in self.rhs]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            # The column's own type, so that PostgreSQL may hash a long array (a cast
+            # across integer types cannot be hashed: each row would scan the array).
+            kind = self.lhs.output_field.db_type(connection)
+            return f"{lhs} = ANY(%s::{kind}[])", [*lhs_params, self.rhs]
+        if not self.rhs:
+            return "1 = 0", list(lhs_params)
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", [*lhs_params, *self.rhs]
+
+
 class Unit(models.Model):
     """A unit of the body: the body itself, its offices and regional offices (data, not code)."""
 
@@ -348,6 +373,17 @@ class Nomination(models.Model):
         on_delete=models.PROTECT,
         related_name="nomination",
     )
+    # The open human task and who holds it, copied here by the change that moves them
+    # (approvals/tallies.py) so that the inbox reads one table: None once the process is
+    # over, or while nobody holds the task. workflow/consistency.py checks the copy.
+    task = models.ForeignKey(
+        "viewflow.Task", null=True, blank=True, on_delete=models.DO_NOTHING,
+        db_constraint=False, db_index=False, related_name="+",
+    )
+    task_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
+        db_constraint=False, db_index=False, related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -355,6 +391,20 @@ class Nomination(models.Model):
             models.Index(fields=["unit", "state"]),
             models.Index(fields=["state"]),
             models.Index(fields=["due_on"]),
+            # Open work only (the queues, the unit's drafts; a held task): the inbox's pages
+            # in their default order, however many closed nominations there are.
+            models.Index(
+                fields=["state_changed_at", "id"], name="nomination_unheld_age",
+                condition=models.Q(task__isnull=False, task_owner__isnull=True),
+            ),
+            models.Index(
+                fields=["unit", "state_changed_at", "id"], name="nomination_unit_unheld_age",
+                condition=models.Q(task__isnull=False, task_owner__isnull=True),
+            ),
+            models.Index(
+                fields=["task_owner", "state_changed_at", "id"], name="nomination_held_age",
+                condition=models.Q(task_owner__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -972,3 +1022,58 @@ class DeadlineRulesVersion(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class InboxTally(models.Model):
+    """How many nominations lie in each cell the inbox counts are sums of, kept by the
+    change that moves a nomination from one cell to another, in its transaction
+    (approvals/tallies.py): the counts cost one query however many nominations there are.
+
+    "open" cells: nominations by holder of their open task (`person_id`, 0 for nobody),
+    unit, state, whether ever submitted and whether a task is open. "done" cells: the
+    nominations a person acted on (`person_id`) by unit and whether submitted (`state`
+    empty, `has_task` false). workflow/consistency.py recounts them."""
+
+    class Box(models.TextChoices):
+        OPEN = "open", "open"
+        DONE = "done", "done"
+
+    pk = models.CompositePrimaryKey(
+        "person_id", "box", "unit_id", "state", "submitted", "has_task"
+    )
+    person_id = models.IntegerField()
+    box = models.CharField(max_length=4, choices=Box.choices)
+    unit_id = models.IntegerField()
+    state = models.CharField(max_length=20, blank=True)
+    submitted = models.BooleanField()
+    has_task = models.BooleanField()
+    n = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.box} {self.person_id} {self.unit_id} {self.state}: {self.n}"
+
+
+class DoneEntry(models.Model):
+    """A nomination a person acted on (any history record of theirs), with their latest
+    action: the inbox's "done" tab, written with each history record (approvals/tallies.py)
+    instead of a DISTINCT over the whole history."""
+
+    pk = models.CompositePrimaryKey("user", "nomination")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
+        db_index=False, related_name="+",
+    )
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+        related_name="done_by",
+    )
+    last_at = models.DateTimeField()
+    actions = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "-last_at", "-nomination"], name="doneentry_user_last"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → #{self.nomination_id}"

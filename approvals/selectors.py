@@ -8,25 +8,26 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import (
     CharField,
-    Count,
     Exists,
     F,
+    FilteredRelation,
     Func,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
+    Sum,
     Value,
 )
 from django.utils import timezone
-from viewflow.workflow.models import Task
+from django.utils.translation import gettext as _
 
+from workflow.errors import InvalidInput
 from workflow.models import AuditRecord
 from workflow.policy import OPEN_TASK_STATUSES, STATE_TASK, TASK_ROLES, task_states
 from workflow.sla import Rules, Status, deadline_rules, due_expression, status_q
 
 from .access import Actor
-from .models import BulkJob, Delegation, Nomination, Unit
+from .models import BulkJob, Delegation, InboxTally, Nomination, Unit
 from .names import full_name
 from .roles import UNIT_ROLES, Role
 from .states import EDITABLE_STATES, State
@@ -49,25 +50,58 @@ def _ordered(qs: QuerySet, order: str, default: str) -> QuerySet:
     return qs.order_by(*ORDERINGS[order])
 
 
-def _open_task() -> QuerySet:
-    return Task.objects.filter(
-        process_id=OuterRef("process_id"), status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN"
-    ).order_by("-id")
+# The recounts of the inbox's stored copies (approvals/tallies.py keeps them; the
+# consistency check compares, tally_rebuild writes them). Plain SQL for PostgreSQL and SQLite.
+_OPEN_TASK = (
+    "SELECT t.{col} FROM viewflow_task t WHERE t.process_id = approvals_nomination.process_id"
+    " AND t.status IN ('NEW', 'ASSIGNED', 'STARTED') AND t.flow_task_type = 'HUMAN'"
+    " AND approvals_nomination.state IN ('draft', 'returned', 'submitted', 'in_review',"
+    " 'council_vote', 'awaiting_director', 'approved') ORDER BY t.id DESC LIMIT 1"
+)
+OPEN_TASK_COPY = (
+    f"task_id = ({_OPEN_TASK.format(col='id')}), "
+    f"task_owner_id = ({_OPEN_TASK.format(col='owner_id')})"
+)
+DONE_RECOUNT = (
+    "SELECT actor_id, nomination_id, MAX(created_at), COUNT(*) FROM workflow_auditrecord"
+    " WHERE actor_id IS NOT NULL AND nomination_id IS NOT NULL GROUP BY actor_id, nomination_id"
+)
+TALLY_RECOUNT = (
+    "SELECT COALESCE(task_owner_id, 0), 'open', unit_id, state, submitted_at IS NOT NULL,"
+    " task_id IS NOT NULL, COUNT(*) FROM approvals_nomination GROUP BY 1, 2, 3, 4, 5, 6"
+    " UNION ALL SELECT d.user_id, 'done', n.unit_id, '', n.submitted_at IS NOT NULL, FALSE,"
+    " COUNT(*) FROM approvals_doneentry d JOIN approvals_nomination n ON n.id = d.nomination_id"
+    " GROUP BY 1, 2, 3, 4, 5, 6"
+)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where a predicate finds the holder, the task and the submission: the nominations'
+    own columns, or an InboxTally cell's (the counts are the same predicates, summed)."""
+
+    holder: str
+    nobody: Q
+    has_task: Q
+    submitted: Q
+
+
+NOMINATION_COLUMNS = _Columns(
+    "task_owner_id", Q(task_owner_id__isnull=True), Q(task_id__isnull=False),
+    Q(submitted_at__isnull=False),
+)
+TALLY_COLUMNS = _Columns("person_id", Q(person_id=0), Q(has_task=True), Q(submitted=True))
 
 
 def _base(actor: Actor) -> QuerySet:
     return (
         Nomination.objects.filter(actor.visible_filter())
         .select_related("unit", "award", "campaign")
-        .annotate(
-            task_id=Subquery(_open_task().values("id")[:1]),
-            task_owner_id=Subquery(_open_task().values("owner_id")[:1]),
-            task_owner_username=Subquery(_open_task().values("owner__username")[:1]),
-        )
+        .annotate(task_owner_username=F("task_owner__username"))
     )
 
 
-def _queue_filter(actor: Actor) -> Q:
+def _queue_filter(actor: Actor, c: _Columns = NOMINATION_COLUMNS) -> Q:
     """Open tasks nobody has claimed, in a stage one of my roles works, for a unit I cover."""
     q = Q(pk__in=[])
     for task_name, roles in TASK_ROLES.items():
@@ -75,8 +109,8 @@ def _queue_filter(actor: Actor) -> Q:
         if not units:
             continue
         states = [s for s, t in STATE_TASK.items() if t == task_name and s != State.IN_REVIEW]
-        q |= Q(state__in=states, unit_id__in=units)
-    return q
+        q |= Q(state__in=states) & actor.in_units(units)
+    return q & c.nobody & c.has_task
 
 
 def filter_nominations(
@@ -113,22 +147,24 @@ def filter_nominations(
     return qs
 
 
-def _lent_work_filter(actor: Actor) -> Q:
+def _lent_work_filter(actor: Actor, c: _Columns = NOMINATION_COLUMNS) -> Q:
     """The tasks held by the people who lent me a role today, in that role's stages and
     units: mine to work while the delegation lasts."""
     q = Q(pk__in=[])
     for d in actor.delegations:
-        q |= Q(task_owner_id=d.delegator_id, unit_id__in=d.units, state__in=task_states(d.role))
+        q |= Q(**{c.holder: d.delegator_id}, state__in=task_states(d.role)) & actor.in_units(
+            d.units
+        )
     return q
 
 
-def _unit_work_filter(actor: Actor) -> Q:
+def _unit_work_filter(actor: Actor, c: _Columns = NOMINATION_COLUMNS) -> Q:
     """The prepare stage of the units where I hold a unit role: their drafts and returned
     proposals. Nobody claims it (the unit works it together), so it is each member's own."""
     units = actor.units_for(*UNIT_ROLES)
     if not units:
         return Q(pk__in=[])
-    return Q(state__in=EDITABLE_STATES, unit_id__in=units, task_owner_id__isnull=True)
+    return Q(state__in=EDITABLE_STATES) & actor.in_units(units) & c.nobody
 
 
 def inbox(
@@ -150,15 +186,14 @@ def inbox(
             Q(task_owner_id=user_id) | _unit_work_filter(actor) | _lent_work_filter(actor)
         )
     elif tab == "queue":
-        qs = qs.filter(_queue_filter(actor), task_owner_id__isnull=True, task_id__isnull=False)
+        qs = qs.filter(_queue_filter(actor))
     elif tab == "done":
-        acted = AuditRecord.objects.filter(nomination_id=OuterRef("pk"), actor_id=user_id)
-        qs = qs.filter(Exists(acted)).annotate(
-            my_last_action_at=Subquery(acted.order_by("-id").values("created_at")[:1])
-        )
+        qs = qs.alias(
+            acted=FilteredRelation("done_by", condition=Q(done_by__user_id=user_id))
+        ).filter(acted__isnull=False).annotate(my_last_action_at=F("acted__last_at"))
         if order == "age":
             return filter_nominations(qs, filters=filters, today=today).order_by(
-                F("my_last_action_at").desc(nulls_last=True), "-id"
+                F("my_last_action_at").desc(), "-id"
             )
     else:
         raise ValueError(f"unknown inbox tab {tab!r}")
@@ -166,17 +201,22 @@ def inbox(
 
 
 def inbox_counts(actor: Actor) -> dict[str, int]:
-    """Counts for the three tabs: three queries."""
+    """Counts for the three tabs: one query, however many nominations."""
     return inbox_counts_many([actor])[actor.user.pk]
+
+
+def _tally_visible(actor: Actor) -> Q:
+    return actor.visible_filter(submitted=TALLY_COLUMNS.submitted)
 
 
 def inbox_counts_many(actors: Iterable[Actor]) -> dict[int, dict[str, int]]:
     """user id -> counts for the three tabs, for many actors at once.
 
-    People with the same role grants share one queue count and are counted
-    together for "mine" and "done": three queries per distinct set of grants,
-    whatever the number of people (a live push to a thousand reviewers who hold
-    the same role costs three queries, not three thousand).
+    The counts are sums of InboxTally cells (approvals/tallies.py keeps them), with the
+    same predicates as the tabs' lists. People with the same role grants share one
+    queue count and are summed together for "mine" and "done": one query per distinct
+    set of grants, whatever the number of people or nominations (a live push to a
+    thousand reviewers who hold the same role costs one query, not a thousand).
     """
     by_grants: dict[tuple[Any, ...], list[Actor]] = {}
     for actor in actors:
@@ -184,37 +224,103 @@ def inbox_counts_many(actors: Iterable[Actor]) -> dict[int, dict[str, int]]:
         key = (frozenset(actor.scopes.items()), actor.roots, lent)
         by_grants.setdefault(key, []).append(actor)
     counts: dict[int, dict[str, int]] = {}
+    c, open_, done_ = TALLY_COLUMNS, Q(box=InboxTally.Box.OPEN), Q(box=InboxTally.Box.DONE)
     for group in by_grants.values():
         actor, ids = group[0], [a.user.pk for a in group]
         lenders = {d.delegator_id for d in actor.delegations} - set(ids)
-        queue = inbox(actor, tab="queue").count()
-        # One query: tasks held per person, (owner None) the unit work they share, and the
-        # lenders' tasks they share under the same delegations.
-        mine = dict(
-            _base(actor)
-            .filter(Q(task_owner_id__in=ids) | _unit_work_filter(actor) | _lent_work_filter(actor))
-            .order_by()
-            .values("task_owner_id")
-            .annotate(n=Count("pk"))
-            .values_list("task_owner_id", "n")
+        visible = _tally_visible(actor)
+        queue_q = open_ & visible & _queue_filter(actor, c)
+        # Tasks held per person, (person 0) the unit work they share, and the lenders'
+        # tasks they share under the same delegations.
+        mine_q = open_ & visible & (
+            Q(person_id__in=ids) | _unit_work_filter(actor, c) | _lent_work_filter(actor, c)
         )
-        done = dict(
-            AuditRecord.objects.filter(
-                actor_id__in=ids,
-                nomination__in=Nomination.objects.filter(actor.visible_filter()).values("pk"),
+        done_q = done_ & visible & Q(person_id__in=ids)
+        rows = (
+            InboxTally.objects.filter(queue_q | mine_q | done_q)
+            .order_by()
+            .values("person_id")
+            .annotate(
+                queue=Sum("n", filter=queue_q), mine=Sum("n", filter=mine_q),
+                done=Sum("n", filter=done_q),
             )
-            .order_by()
-            .values("actor_id")
-            .annotate(n=Count("nomination_id", distinct=True))
-            .values_list("actor_id", "n")
         )
+        per = {
+            r["person_id"]: {"mine": r["mine"] or 0, "queue": r["queue"] or 0,
+                             "done": r["done"] or 0}
+            for r in rows
+        }
+        none = dict.fromkeys(TABS, 0)
+        queue = sum(p["queue"] for p in per.values())
         for pk in ids:
             counts[pk] = {
-                "mine": mine.get(pk, 0) + mine.get(None, 0) + sum(mine.get(u, 0) for u in lenders),
+                "mine": per.get(pk, none)["mine"] + per.get(0, none)["mine"]
+                + sum(per.get(u, none)["mine"] for u in lenders),
                 "queue": queue,
-                "done": done.get(pk, 0),
+                "done": per.get(pk, none)["done"],
             }
     return counts
+
+
+# The key each order pages on (keyset pagination: no OFFSET, no COUNT): the annotation
+# or column, and whether it runs downwards; the id breaks ties in the same direction.
+_KEYS: dict[str, tuple[str, bool]] = {
+    "age": ("state_changed_at", False),
+    "-age": ("state_changed_at", True),
+    "newest": ("created_at", True),
+    "deadline": ("due", False),
+    "done": ("my_last_action_at", True),
+}
+
+
+_NULLABLE = {"deadline"}  # a closed nomination has no due date
+
+
+def page_key(tab: str, order: str) -> str:
+    """Which of _KEYS the tab's list in `order` is sorted by (inbox())."""
+    order = order if order in ORDERINGS else "age"
+    return "done" if tab == "done" and order == "age" else order
+
+
+def _cursor(row: Any, key: str) -> str:
+    value = getattr(row, _KEYS[key][0])
+    return f"{value.isoformat() if value is not None else ''}~{row.pk}"
+
+
+def _after(key: str, cursor: str) -> Q:
+    """The rows after `cursor` in the order of `key` (nulls last, as ORDERINGS sorts)."""
+    field, down = _KEYS[key]
+    try:
+        text, pk_text = cursor.rsplit("~", 1)
+        pk = int(pk_text)
+        value: Any = None
+        if text:
+            value = (datetime.date if key == "deadline" else datetime.datetime).fromisoformat(
+                text
+            )
+    except ValueError:
+        raise InvalidInput(fields={"after": [_("Trang không hợp lệ.")]}) from None
+    beyond, same_pk = ("lt", "pk__lt") if down else ("gt", "pk__gt")
+    if value is None:  # among the nulls, at the end
+        return Q(**{f"{field}__isnull": True, same_pk: pk})
+    # The redundant bound lets an index on (key, id) start at the cursor.
+    q = Q(**{f"{field}__{'lte' if down else 'gte'}": value}) & (
+        Q(**{f"{field}__{beyond}": value}) | Q(**{field: value, same_pk: pk})
+    )
+    return q | Q(**{f"{field}__isnull": True}) if key in _NULLABLE else q
+
+
+def keyset_page(
+    qs: QuerySet, *, key: str, after: str | None, size: int
+) -> tuple[list[Any], str | None]:
+    """One page of `qs` (sorted by `key`, see page_key) after `after`, and the cursor of
+    the next page (None on the last): one query, however deep the page."""
+    if after:
+        qs = qs.filter(_after(key, after))
+    rows = list(qs[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (_cursor(rows[-1], key) if more else None)
 
 
 def nomination_list(

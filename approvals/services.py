@@ -26,6 +26,7 @@ from .members import is_member_during
 from .models import NOT_LIVE_STATES, Award, Campaign, Nomination, Person, RoleGrant, Unit
 from .roles import UNIT_ROLES, Role, permission_codename
 from .states import State
+from .tallies import tally_follow, task_follow
 
 EDITABLE_FIELDS = (
     "nominee_person_id", "nominee_unit_id", "nominee_title", "achievements", "award_id",
@@ -280,7 +281,8 @@ def nomination_create(
             nomination.save()
             process = NominationFlow.start.run(nomination=nomination)
             nomination.process = process
-            nomination.save(update_fields=["process"])
+            task_follow(nomination, None)
+            nomination.save(update_fields=["process", "task", "task_owner"])
             record = audit_append(
                 nomination=nomination,
                 actor=user,
@@ -294,6 +296,7 @@ def nomination_create(
                 on_behalf_of=principal,
             )
             stage_visit_follow(nomination=nomination, record=record)
+            tally_follow(nomination=nomination, before=None, record=record)
             notify_transition(nomination=nomination, record=record)
             if within is not None:
                 within(nomination)

@@ -37,6 +37,7 @@ from approvals.models import Nomination
 from approvals.names import full_name
 from approvals.states import State
 from approvals.verdicts import missing_documents, nomination_verdict, soft_fails_open
+from approvals.tallies import open_cell, tally_follow, task_follow
 from monitoring.visits import stage_visit_follow
 from notifications.services import notify_transition
 
@@ -267,6 +268,7 @@ def perform_transition(
             nomination = get_nomination_for_actor(actor, nomination_id, for_update=True)
             before = _columns(nomination)
             task = open_task(nomination)
+            cell = open_cell(nomination)
             # Escalation: overdue in its stage, by the one hook (a query only for such rules).
             overdue = bool(rule.overdue_only) and Nomination.objects.filter(
                 selectors.escalation_q(rules=rules), pk=nomination.pk
@@ -284,6 +286,7 @@ def perform_transition(
             if nomination.state != from_state:
                 nomination.state_changed_at = timezone.now()
                 _run_clock(nomination, from_state, rules)
+            task_follow(nomination, step.task)
             _save_changes(nomination, before)
             record = audit_append(
                 nomination=nomination,
@@ -297,6 +300,7 @@ def perform_transition(
                 on_behalf_of=principal,
             )
             stage_visit_follow(nomination=nomination, record=record)
+            tally_follow(nomination=nomination, before=cell, record=record)
             notify_transition(nomination=nomination, record=record, tree=actor.tree)
             if within is not None:
                 within(nomination)
@@ -573,6 +577,7 @@ def nomination_resume(*, nomination_id: int, user: User | None = None) -> bool:
         verdict = nomination_verdict(nomination)
         if verdict.having(Outcome.DEFER):
             return False
+        cell = open_cell(nomination)
         nomination.resume()
         nomination.state_changed_at = timezone.now()
         _run_clock(nomination, State.DEFERRED, rules)
@@ -582,6 +587,7 @@ def nomination_resume(*, nomination_id: int, user: User | None = None) -> bool:
             to_state=nomination.state, data={"eligibility": verdict.as_json()},
         )
         stage_visit_follow(nomination=nomination, record=record)
+        tally_follow(nomination=nomination, before=cell, record=record)
         notify_transition(nomination=nomination, record=record)
     return True
 

@@ -288,12 +288,15 @@ class Inbox(ActorContextMixin, generics.GenericAPIView):
         filters = parse_filters(s.InboxFilters, request.query_params)
         order, limit = filters.pop("order"), filters.pop("limit")
         filters.pop("tab")
+        filters.pop("after", None)
         actor = request_actor(request)
-        groups: dict[str, Any] = {}
+        counts = selectors.inbox_counts(actor)
+        groups: dict[str, Any] = {"counts": counts}
         for tab in ("mine", "queue"):
             qs = selectors.inbox(actor, tab=tab, filters=filters, order=order)
-            groups[tab] = {"count": qs.count(), "results": list(qs[:limit])}
-        groups["counts"] = selectors.inbox_counts(actor)
+            # Unfiltered, the group's count is the tab's (the tallies): no count query.
+            count = qs.count() if filters else counts[tab]
+            groups[tab] = {"count": count, "results": list(qs[:limit])}
         return Response(s.InboxSerializer(groups, context=self.get_serializer_context()).data)
 
 

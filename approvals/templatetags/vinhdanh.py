@@ -130,9 +130,11 @@ def header_info(context):
 
 @register.simple_tag
 def query_without_page(request) -> str:
-    """The current filters as a query string ending in "&", without the page number."""
+    """The current filters as a query string ending in "&", without the page number (a
+    list's "page", the inbox's "after" cursor) nor the rows-only flag."""
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("page", "after", "partial"):
+        query.pop(key, None)
     encoded = query.urlencode()
     return f"{encoded}&" if encoded else ""
 

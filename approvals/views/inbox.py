@@ -15,7 +15,14 @@ from approvals.forms import bulk_choices
 from approvals.jobs import bulk_start
 from approvals.models import Award, Campaign, Unit
 from approvals.roles import Role
-from approvals.selectors import inbox, inbox_counts, nomination_list, with_absence
+from approvals.selectors import (
+    inbox,
+    inbox_counts,
+    keyset_page,
+    nomination_list,
+    page_key,
+    with_absence,
+)
 from approvals.states import State
 from workflow.errors import InvalidInput, WorkflowError
 from workflow.policy import BULK_ACTIONS, POLICY
@@ -63,11 +70,17 @@ def _bulk_fields(posted: Any) -> list[dict[str, Any]]:
 def _inbox_context(request: HttpRequest) -> dict[str, Any]:
     actor = request_actor(request)
     parsed, error = _parsed(request, InboxFilters)
-    tab, order = parsed.pop("tab"), parsed.pop("order")
+    tab, order, after = parsed.pop("tab"), parsed.pop("order"), parsed.pop("after", None)
     parsed.pop("limit")
     qs = with_absence(inbox(actor, tab=tab, filters=parsed, order=order))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = mark_deadlines(page.object_list)
+    # Keyset pages: each is one query however deep, and the tab's count comes from the
+    # tallies (inbox_counts), not from counting the list again.
+    try:
+        rows, next_after = keyset_page(qs, key=page_key(tab, order), after=after, size=PAGE_SIZE)
+    except InvalidInput as exc:
+        error, after = exc, None
+        rows, next_after = keyset_page(qs, key=page_key(tab, order), after=None, size=PAGE_SIZE)
+    rows = mark_deadlines(rows)
     lenders = {d.delegator_id for d in actor.delegations}
     for n in rows:
         n.for_lender = n.task_owner_id in lenders  # held by who lent me the role
@@ -80,7 +93,8 @@ def _inbox_context(request: HttpRequest) -> dict[str, Any]:
         "sort": order,
         "filters": {k: request.GET[k] for k in FILTER_KEYS if request.GET.get(k)},
         "filter_error": error,
-        "page": page,
+        "after": after,
+        "next_after": next_after,
         "rows": rows,
         "bulk_actions": bulk_choices(actor.roles),
         "bulk_fields": _bulk_fields(request.POST),
