@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from workflow.errors import InvalidInput
 from workflow.models import AuditRecord
-from workflow.policy import OPEN_TASK_STATUSES, STATE_TASK, TASK_ROLES, task_states
+from workflow.policy import STATE_TASK, TASK_ROLES, task_states
 from workflow.sla import Rules, Status, deadline_rules, due_expression, status_q
 
 from .access import Actor

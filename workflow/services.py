@@ -36,8 +36,8 @@ from approvals.eligibility import Check, Outcome, Verdict
 from approvals.models import Nomination
 from approvals.names import full_name
 from approvals.states import State
-from approvals.verdicts import missing_documents, nomination_verdict, soft_fails_open
 from approvals.tallies import open_cell, tally_follow, task_follow
+from approvals.verdicts import missing_documents, nomination_verdict, soft_fails_open
 from monitoring.visits import stage_visit_follow
 from notifications.services import notify_transition
 
