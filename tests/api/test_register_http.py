@@ -56,7 +56,9 @@ def test_a_hidden_person_and_a_missing_one_are_the_same_404(as_user, an):
 
 def test_a_persons_detail_holds_their_records_and_commendation_history(org, people, as_user,
                                                                       an):
-    YearRating.objects.create(person=an, year=2024, rating="excellent", months_worked=12)
+    # Rated "excellent" in the campaign's year: the law lets the LĐTT nomination through.
+    YearRating.objects.create(person=an, year=org["campaign"].year, rating="excellent",
+                              months_worked=12)
     PastAward.objects.create(
         person=an, award=Award.objects.get(code="lao-dong-tien-tien"), year=2019,
         decision_number="15/QĐ-CT", decision_date=datetime.date(2020, 1, 10), decider="Cục",
