@@ -60,6 +60,8 @@ def test_the_counts_equal_a_recount_after_every_kind_of_change(org, people):
             user=people["admin"], nomination_id=b.pk, assignee=thay_reviewer.pk,
             comment="Cân đối việc",
         ),
+        # Escalation takes back overdue work only: the review began 30 working days ago.
+        lambda: factories.backdate_clock(b, 30),
         lambda: services.nomination_escalate_release(
             user=people["manager"], nomination_id=b.pk, comment="Quá hạn"
         ),

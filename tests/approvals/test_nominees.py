@@ -110,7 +110,7 @@ def test_a_second_collective_nomination_is_refused_too(org, people):
 def test_after_a_withdrawal_or_a_rejection_the_person_may_be_nominated_again(
     org, people, state
 ):
-    person = member(org["a"])
+    person = factories.qualify(member(org["a"]), org["campaign"].year)
     factories.nomination_in(org, people, state, person=person)
     assert create(org, people, nominee_person_id=person.pk).state == State.DRAFT
 

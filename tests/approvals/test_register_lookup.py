@@ -7,15 +7,19 @@ import pytest
 
 from approvals import register_selectors as rs
 from approvals.access import get_collective_for_actor, get_person_for_actor, load_actor
-from approvals.models import Award, PastAward
+from approvals.models import Award, PastAward, YearRating
 from approvals.states import State
-from tests.factories import member, nomination_in
+from tests.factories import member, nomination_in, qualify
 from workflow.errors import NotFound, PermissionRefused
 
 
 @pytest.fixture
 def an(org):
-    return member(org["a"], "Nguyễn Văn An")
+    # Rated "excellent" in the campaign's year, so the law lets the proposals below through.
+    person = member(org["a"], "Nguyễn Văn An")
+    YearRating.objects.create(person=person, year=org["campaign"].year, rating="excellent",
+                              months_worked=12)
+    return person
 
 
 def past(award_code, year, **recipient):
@@ -43,6 +47,7 @@ def test_a_persons_history_holds_decided_nominations_and_past_awards_newest_firs
 
 
 def test_a_collectives_history_holds_its_own_awards(org, people):
+    qualify(member(org["a"], "Lê Thị Bình"), org["campaign"].year)  # its member holds LĐTT
     decided = nomination_in(org, people, State.APPROVED, award_code="tap-the-lao-dong-tien-tien")
     past("tap-the-lao-dong-tien-tien", 2020, unit=org["a"])
     past("tap-the-lao-dong-tien-tien", 2020, unit=org["b"])
