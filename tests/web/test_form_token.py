@@ -69,7 +69,7 @@ def test_an_edit_and_a_document_removal_posted_twice_are_done_once(login, draft,
     client = login("staff")
     html = client.get(reverse("nomination-edit", args=[draft.pk])).content.decode()
     form = {"campaign": draft.campaign_id, "award": draft.award_id,
-            "nominee_name": draft.nominee_name, "achievements": "Bổ sung",
+            "nominee_person": draft.nominee_person_id, "achievements": "Bổ sung",
             "vd_form_token": TOKEN.search(html).group(1)}
     posted_twice(client, reverse("nomination-edit", args=[draft.pk]), form)
     assert AuditRecord.objects.filter(nomination=draft, action="edit").count() == 1
