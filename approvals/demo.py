@@ -275,13 +275,16 @@ def seed_demo(*, with_nominations: bool = True) -> dict[Role, list[tuple[str, st
 # unit, its staff, [(award code, the person nominated, or None: the unit itself)]
 NOMINATIONS: list[tuple[str, str, list[tuple[str, str | None]]]] = [
     ("phong-kv1", "cb.kv1", [
-        ("chien-si-thi-dua-co-so", "Lý Thị Ngọc"), ("lao-dong-tien-tien", "Hà Văn Sơn"),
+        # CSTĐCS needs LĐTT of the same year: proposed in the same round (Luật TĐKT 2022, Điều 23).
+        ("chien-si-thi-dua-co-so", "Lý Thị Ngọc"), ("lao-dong-tien-tien", "Lý Thị Ngọc"),
+        ("lao-dong-tien-tien", "Hà Văn Sơn"),
         ("lao-dong-tien-tien", "Tống Minh Châu"), ("lao-dong-tien-tien", "Đoàn Văn Khải"),
         ("chien-si-thi-dua-co-so", "Lương Thị Hằng"), ("chien-si-thi-dua-co-so", "Lương Văn Hải"),
         ("tap-the-lao-dong-tien-tien", None),
     ]),
     ("phong-kv2", "cb.kv2", [
-        ("chien-si-thi-dua-co-so", "Mai Anh Thư"), ("lao-dong-tien-tien", "Kiều Văn Phúc"),
+        ("chien-si-thi-dua-co-so", "Mai Anh Thư"), ("lao-dong-tien-tien", "Mai Anh Thư"),
+        ("lao-dong-tien-tien", "Kiều Văn Phúc"),
         ("lao-dong-tien-tien", "Lã Văn Cường"), ("tap-the-lao-dong-tien-tien", None),
     ]),
     ("van-phong", "cv.vp", [
@@ -328,18 +331,29 @@ def _advance_some(units: dict[str, Unit]) -> None:
     User = get_user_model()
     who = {u.username: u for u in User.objects.filter(
         username__in=["tp.kv1", "tp.kv2", "cv.tccb", "tp.tccb"])}
-    names = dict(Nomination.objects.values_list("nominee_name", "pk"))
+    names = {(name, code): pk for name, code, pk in
+             Nomination.objects.values_list("nominee_name", "award__code", "pk")}
+    ldtt, cstdcs = "lao-dong-tien-tien", "chien-si-thi-dua-co-so"
     reviewer = who["cv.tccb"]
-    for name, head in [("Lý Thị Ngọc", "tp.kv1"), ("Hà Văn Sơn", "tp.kv1"),
-                       ("Mai Anh Thư", "tp.kv2"), ("Kiều Văn Phúc", "tp.kv2")]:
-        _complete_dossier(who[head], names[name])
-        flow.nomination_submit(user=who[head], nomination_id=names[name])
-    for name in ("Lý Thị Ngọc", "Hà Văn Sơn", "Mai Anh Thư"):
-        flow.nomination_claim(user=reviewer, nomination_id=names[name])
-    flow.nomination_recommend(user=reviewer, nomination_id=names["Lý Thị Ngọc"], to="council")
-    flow.nomination_record_vote(user=who["tp.tccb"], nomination_id=names["Lý Thị Ngọc"],
+    for key, head in [(("Lý Thị Ngọc", ldtt), "tp.kv1"), (("Lý Thị Ngọc", cstdcs), "tp.kv1"),
+                      (("Hà Văn Sơn", ldtt), "tp.kv1"), (("Mai Anh Thư", ldtt), "tp.kv2"),
+                      (("Mai Anh Thư", cstdcs), "tp.kv2"), (("Kiều Văn Phúc", ldtt), "tp.kv2")]:
+        _complete_dossier(who[head], names[key])
+        flow.nomination_submit(user=who[head], nomination_id=names[key])
+    for key in (("Lý Thị Ngọc", cstdcs), ("Hà Văn Sơn", ldtt), ("Mai Anh Thư", cstdcs)):
+        flow.nomination_claim(user=reviewer, nomination_id=names[key])
+    # Her LĐTT of the year is proposed in this round, not yet decided: a soft fail that the
+    # standing reviewer confirms, with a justification, before recommending.
+    flow.nomination_override_soft_fail(
+        user=reviewer, nomination_id=names[("Lý Thị Ngọc", cstdcs)],
+        comment="Danh hiệu Lao động tiên tiến năm nay được đề nghị cùng đợt, đủ tiêu chuẩn.",
+    )
+    flow.nomination_recommend(user=reviewer, nomination_id=names[("Lý Thị Ngọc", cstdcs)],
+                              to="council")
+    flow.nomination_record_vote(user=who["tp.tccb"],
+                                nomination_id=names[("Lý Thị Ngọc", cstdcs)],
                                 votes_for=7, votes_total=8, passed=True)
-    flow.nomination_return(user=reviewer, nomination_id=names["Hà Văn Sơn"],
+    flow.nomination_return(user=reviewer, nomination_id=names[("Hà Văn Sơn", ldtt)],
                            comment="Bổ sung biên bản họp bình xét của đơn vị.")
 
 

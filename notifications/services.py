@@ -123,9 +123,10 @@ def role_holders(
         permission__codename__in=list(codenames),
         object_pk__in=[str(pk) for pk in ancestors],
         user__is_active=True,
-    ).values_list("permission__codename", "user_id", none)
+    ).order_by().values_list("permission__codename", "user_id", none)
+    # No ORDER BY inside the UNION (the models' default orderings): SQLite (the demo) refuses it.
     lent = (
-        Delegation.objects.in_force_on(timezone.localdate())
+        Delegation.objects.in_force_on(timezone.localdate()).order_by()
         .filter(Q(unit_id__in=ancestors) | Q(unit__isnull=True), role__in=list(roles),
                 substitute__is_active=True)
         .values_list(
