@@ -42,6 +42,9 @@ def test_the_lookup_finds_a_collective_too(login, an, org):
 def test_a_persons_page_shows_the_history_with_decision_numbers_and_the_records(
     login, an, org, people
 ):
+    # Rated in the campaign's year: the law lets the LĐTT proposal through.
+    YearRating.objects.create(person=an, year=org["campaign"].year, rating="excellent",
+                              months_worked=12)
     decided = nomination_in(org, people, State.APPROVED, person=an)
     html = login("staff").get(reverse("register-person", args=[an.pk])).content.decode()
     assert "Quá trình khen thưởng" in html
@@ -95,6 +98,8 @@ def test_the_person_page_runs_a_fixed_number_of_queries(
             decider="Cục",
         )
         YearRating.objects.create(person=an, year=year, rating="good", months_worked=12)
+    YearRating.objects.create(person=an, year=org["campaign"].year, rating="good",
+                              months_worked=12)
     nomination_in(org, people, State.APPROVED, person=an)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("register-person", args=[an.pk]))
