@@ -32,9 +32,10 @@ def test_a_job_setting_that_is_not_a_positive_whole_number_stops_the_start(
 
 
 def test_every_job_in_the_beat_schedule_is_a_registered_task() -> None:
+    app.loader.import_default_modules()  # what a worker does on start: the autodiscovery
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert tasks == {"approvals.jobs_sweep", "notifications.digest_send", "approvals.exports_purge",
                      "monitoring.alerts_scan", "monitoring.alerts_digest",
                      "monitoring.dashboard_refresh", "approvals.idempotency_purge",
-                     "workflow.audit_checkpoint"}
+                     "workflow.audit_checkpoint", "approvals.deferred_sweep"}
     assert tasks <= set(app.tasks)

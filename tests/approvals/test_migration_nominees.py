@@ -2,11 +2,15 @@
 each nomination gets its campaign's year, then the one-award constraints hold."""
 
 import datetime
+import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+from tests.asgi_server import APP_ROLE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,6 +23,16 @@ def migrate(targets):
     executor.loader.build_graph()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
+
+
+@pytest.fixture(autouse=True)
+def back_to_the_latest_schema():
+    """Each test takes the database back to 0015; the tests after it need every migration."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    # The tables made again are new objects: the application's role gets its grants again.
+    call_command("grant_app_role", APP_ROLE, stdout=io.StringIO())
 
 
 def test_free_text_nominees_become_persons_units_and_years():
