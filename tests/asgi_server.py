@@ -16,6 +16,8 @@ from pathlib import Path
 
 from django.db import connection
 
+from tests.processes import child_environ
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTEFACTS = ROOT / "test-artefacts"
 
@@ -52,7 +54,7 @@ def asgi_server(
     ARTEFACTS.mkdir(exist_ok=True)
     log = open(ARTEFACTS / f"{name}-{port}.log", "wb")
     env = {
-        **os.environ,
+        **child_environ(),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": database_url or test_database_url(),
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")

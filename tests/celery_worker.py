@@ -22,6 +22,7 @@ from celery.contrib.testing.worker import start_worker
 
 from config.celery import app
 from tests.asgi_server import ARTEFACTS, ROOT, test_database_url
+from tests.processes import child_environ
 
 
 @signals.setup_logging.connect
@@ -51,7 +52,7 @@ def worker_process(name: str, *, lease_seconds: int) -> Iterator[subprocess.Pope
     ARTEFACTS.mkdir(exist_ok=True)
     log = open(ARTEFACTS / f"celery-{name}.log", "wb")
     env = {
-        **os.environ,
+        **child_environ(),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": test_database_url(),
         "SECRET_KEY": "test-only-secret-key",

@@ -1,19 +1,20 @@
 """Settings are strict for servers and usable for commands."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.processes import child_environ
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str, **extra_env: str) -> subprocess.CompletedProcess:
     """Run Python in the project with no SECRET_KEY and no DEBUG unless given."""
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "REDIS_URL")}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings", DATABASE_URL="sqlite:///:memory:")
+    env = child_environ(drop=("SECRET_KEY", "DEBUG", "REDIS_URL"),
+                        DJANGO_SETTINGS_MODULE="config.settings", DATABASE_URL="sqlite:///:memory:")
     env.update(extra_env)
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from approvals.models import Award, Nomination
 from approvals.states import State
 from tests.browser.conftest import accept_dialog
-from tests.factories import member
+from tests.factories import member, qualify
 from workflow.models import AuditRecord
 
 pytestmark = pytest.mark.browser
@@ -44,7 +44,8 @@ def test_the_whole_pipeline_across_six_people(org, people, login, screenshot):
     today = timezone.localdate().strftime("%d/%m/%Y")
     award = Award.objects.get(code="chien-si-thi-dua-co-so")  # needs a council vote
 
-    nominee = member(org["a"], "Lê Thị Hồng")
+    # Rated excellent and holding LĐTT for the campaign's year, as CSTĐCS requires.
+    nominee = qualify(member(org["a"], "Lê Thị Hồng"), org["campaign"].year)
     staff = login(None, "staff")
     screenshot(staff, "01-inbox-unit-staff")
     staff.click("text=Lập đề nghị")
@@ -59,12 +60,14 @@ def test_the_whole_pipeline_across_six_people(org, people, login, screenshot):
     staff.wait_for_url("**/nominations/*/")
     pk = int(staff.url.rstrip("/").rsplit("/", 1)[1])
     expect(staff.locator("[data-testid=state]")).to_have_text("Dự thảo")
-    expect(staff.locator("[data-testid=checklist] .missing")).to_have_count(5)
-    staff.select_option("#id_kind", "to_trinh")
-    staff.set_input_files("#id_file", {"name": "to-trinh.pdf", "mimeType": "application/pdf",
-                                       "buffer": PDF})
-    staff.click("form.upload button[type=submit]")
-    expect(staff.locator("[data-testid=checklist] .missing")).to_have_count(4)
+    kinds = award.required_documents
+    expect(staff.locator("[data-testid=checklist] .missing")).to_have_count(len(kinds))
+    for left, kind in enumerate(kinds, start=1):
+        staff.select_option("#id_kind", kind)
+        staff.set_input_files("#id_file", {"name": f"{kind}.pdf", "mimeType": "application/pdf",
+                                           "buffer": PDF})
+        staff.click("form.upload button[type=submit]")
+        expect(staff.locator("[data-testid=checklist] .missing")).to_have_count(len(kinds) - left)
     expect(staff.locator("form[data-action]")).to_have_count(0)  # staff may not submit
 
     head = login(None, "head")
@@ -112,12 +115,12 @@ def test_the_whole_pipeline_across_six_people(org, people, login, screenshot):
     expect(liaison.locator("[data-testid=state]")).to_have_text(
         "Đã báo cáo Ban Thi đua - Khen thưởng tỉnh"
     )
-    expect(liaison.locator("[data-testid=timeline] > li")).to_have_count(8)
+    expect(liaison.locator("[data-testid=timeline] > li")).to_have_count(7 + len(kinds))
     screenshot(liaison, "06-nomination-detail-reported")
 
     actions = list(AuditRecord.objects.filter(nomination_id=pk).values_list("action", flat=True))
-    assert actions == ["create", "upload_document", "submit", "claim", "recommend",
-                       "record_vote", "approve", "report"]
+    assert actions == ["create", *["upload_document"] * len(kinds), "submit", "claim",
+                       "recommend", "record_vote", "approve", "report"]
     assert state_of(pk) == State.REPORTED
     report = AuditRecord.objects.get(nomination_id=pk, action="report")
     assert report.data["report_number"] == "25/BC-THADS"

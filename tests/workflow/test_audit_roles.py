@@ -100,4 +100,5 @@ def test_the_deploy_check_warns_when_the_processes_could_change_the_history(db):
     as_owner = run(*check, DATABASE_URL=owner_url, SECRET_KEY="x" * 60)
     as_app = run(*check, DATABASE_URL=app_database_url(), SECRET_KEY="x" * 60)
     assert "vinhdanh.W002" in as_owner.stderr + as_owner.stdout
-    assert "vinhdanh.W002" not in as_app.stderr + as_app.stdout and as_app.returncode == 0
+    said = as_app.stderr + as_app.stdout
+    assert "vinhdanh.W002" not in said and as_app.returncode == 0, said
