@@ -747,15 +747,30 @@ def judge(case: Case, params: Parameters, *, rule_set: str) -> Verdict:
 T = TypeVar("T")
 
 
-def women_first(nominee: Nominee, params: Parameters) -> bool:
+@dataclass(frozen=True)
+class Headcount:
+    """How many of a nominee are women, when nothing else about them is needed: a person
+    (`person`, one of one or none of one) or a collective's members."""
+
+    women: int
+    members: int
+    person: bool = False
+
+    def women_percent(self) -> Decimal:
+        return Decimal(100 * self.women) / self.members if self.members else Decimal(0)
+
+
+def women_first(nominee: Nominee | Headcount, params: Parameters) -> bool:
     """Women, or collectives with at least the rule set's share of women (70 %)."""
     if isinstance(nominee, PersonFacts):
         return nominee.gender == "female"
+    if isinstance(nominee, Headcount) and nominee.person:
+        return nominee.women == 1
     return nominee.women_percent() >= params.women_first_collective_percent
 
 
 def ranked(candidates: Iterable[T], *, merit: Callable[[T], Any],
-           nominee: Callable[[T], Nominee], params: Parameters) -> list[T]:
+           nominee: Callable[[T], Nominee | Headcount], params: Parameters) -> list[T]:
     """Best merit first (e.g. council votes); among equal merit, women (or collectives with
     ≥ 70 % women) first (Law Art. 5); otherwise the given order stays."""
     return sorted(candidates, key=lambda c: (_negated(merit(c)),

@@ -142,3 +142,20 @@ class ImportInput(serializers.Serializer):
         required=False, default=False, error_messages=messages(invalid=_("Chọn có hoặc không.")),
         help_text="Only check the file and report what would change; nothing is written.",
     )
+
+
+class RankingQuery(serializers.Serializer):
+    """The candidates' ranking for one award in one campaign (page and API)."""
+
+    campaign = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1,
+        error_messages=messages(None, _("Chọn đợt thi đua."),
+                                invalid=_("Chọn đợt thi đua trong danh sách.")),
+        help_text="Campaign id.",
+    )
+    award = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1,
+        error_messages=messages(None, _("Chọn danh hiệu hoặc hình thức khen thưởng."),
+                                invalid=_("Chọn danh hiệu hoặc hình thức trong danh sách.")),
+        help_text="Award id.",
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, delegations, inbox, jobs, nominations, register
+from .views import audit, delegations, inbox, jobs, nominations, ranking, register
 
 urlpatterns = [
     path("", inbox.home, name="home"),
@@ -8,6 +8,7 @@ urlpatterns = [
     path("inbox/bulk/", inbox.bulk, name="inbox-bulk"),
     path("jobs/<int:pk>/", jobs.job_detail, name="job-detail"),
     path("nominations/", inbox.nomination_list_page, name="nomination-list"),
+    path("ranking/", ranking.ranking_page, name="ranking"),
     path("nominations/new/", nominations.nomination_create_page, name="nomination-create"),
     path("nominations/<int:pk>/", nominations.nomination_detail, name="nomination-detail"),
     path("nominations/<int:pk>/edit/", nominations.nomination_edit_page, name="nomination-edit"),

@@ -6,7 +6,7 @@ from monitoring import api as monitoring_api
 from workflow.policy import LIFECYCLE_ACTIONS
 from workflow.schemas import slug
 
-from . import eligibility, register, views
+from . import eligibility, ranking, register, views
 from .auth import TokenView
 from .errors import not_found_view
 
@@ -36,6 +36,7 @@ urlpatterns = [
          name="api-nomination-eligibility"),
     path("eligibility/preview/", eligibility.EligibilityPreview.as_view(),
          name="api-eligibility-preview"),
+    path("ranking/", ranking.Ranking.as_view(), name="api-ranking"),
     path("nominations/<int:pk>/documents/", views.Documents.as_view(), name="api-documents"),
     path(
         "nominations/<int:pk>/documents/<int:doc_id>/",
