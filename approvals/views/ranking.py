@@ -1,5 +1,7 @@
 """The candidates' ranking page: one award in one campaign, women first among equals."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,13 +17,14 @@ from .common import render_error
 
 @login_required
 def ranking_page(request: HttpRequest) -> HttpResponse:
-    context = {
+    chosen = {k: request.GET.get(k, "") for k in ("campaign", "award")}
+    context: dict[str, Any] = {
         "campaigns": Campaign.objects.only("id", "name", "year").order_by("-year", "name"),
         "awards": Award.objects.only("id", "name_vi", "name_en", "code"),
-        "chosen": {k: request.GET.get(k, "") for k in ("campaign", "award")},
+        "chosen": chosen,
         "ranking": None,
     }
-    if not any(context["chosen"].values()):
+    if not any(chosen.values()):
         return render(request, "approvals/ranking.html", context)
     try:
         query = parse_filters(RankingQuery, request.GET)
