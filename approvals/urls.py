@@ -45,6 +45,8 @@ urlpatterns = [
     # The nominee register: lookup, a person's records, a collective, the import.
     path("register/", register.register_home, name="register-home"),
     path("register/import/", register.import_page, name="register-import"),
+    path("register/import/mau-<slug:kind>.<slug:extension>", register.import_template,
+         name="register-import-template"),
     path("register/people/new/", register.person_create_page, name="register-person-create"),
     path("register/people/<int:pk>/", register.person_page, name="register-person"),
     path("register/people/<int:pk>/edit/", register.person_edit, name="register-person-edit"),

@@ -28,6 +28,7 @@ from approvals.access import (
     request_actor,
 )
 from approvals.filters import ImportInput, MembersFilters, PersonFilters, parse_filters
+from approvals.import_templates import template_csv, template_xlsx
 from approvals.imports import MAX_IMPORT_BYTES, ImportRejected, records_import
 from approvals.inputs import field_names, record_inputs
 from approvals.models import Award, Person, Unit
@@ -42,6 +43,11 @@ from .common import login_required_back_to, render_error
 from .once import once_per_form
 
 PAGE_SIZE = 50
+TEMPLATE_TYPES = {
+    "xlsx": (template_xlsx,
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": (template_csv, "text/csv; charset=utf-8"),
+}
 # A previewed file waits for its confirmation this long (seconds), for its uploader only.
 PREVIEW_SECONDS = 30 * 60
 
@@ -219,6 +225,18 @@ def import_page(request: Any) -> HttpResponse:
     cache.set(_preview_key(request, token), (report.kind, report.file_name, content),
               PREVIEW_SECONDS)
     return _import_page(request, report=report, token=token, kind=KINDS[report.kind])
+
+
+@login_required
+def import_template(request: Any, kind: str, extension: str) -> HttpResponse:
+    """The blank file of one kind of rows (approvals.import_templates), for a register keeper."""
+    _editor(request)
+    if kind not in KINDS or extension not in TEMPLATE_TYPES:
+        raise Http404
+    build, content_type = TEMPLATE_TYPES[extension]
+    response = HttpResponse(build(kind), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="mau-{kind}.{extension}"'
+    return response
 
 
 def _confirm(request: Any, actor: Actor, token: str) -> HttpResponse:
