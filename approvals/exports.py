@@ -237,7 +237,9 @@ def csv_chunks(filters: dict[str, Any]) -> Iterator[bytes]:
     Read it to the end or close it: the COPY holds the connection until then."""
     yield csv_header()
     sql, params = export_select(filters)
-    with connection.cursor() as cursor:
+    # COPY goes through psycopg's own cursor, past Django's wrapper: without this, a
+    # connection lost mid-COPY is psycopg's error (a 500), not Django's (a 503).
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         pending: list[bytes] = []
         size = 0
         with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:

@@ -91,6 +91,7 @@ def seed(n_drafts: int, n_submitted: int) -> dict:
     drafts = [factories.new_draft(org, people, name=f"Nguyễn Văn {i}").pk
               for i in range(n_drafts + n_submitted)]
     submitted = drafts[n_drafts:]
+    _real_dossier_files()
     for pk in submitted:
         services.nomination_submit(user=people["head"], nomination_id=pk)
     seeded = {"drafts": drafts[:n_drafts], "submitted": submitted,
@@ -108,6 +109,23 @@ def seed(n_drafts: int, n_submitted: int) -> dict:
 
     connections.close_all()
     return seeded
+
+
+def _real_dossier_files() -> None:
+    """The factory's dossier rows name no stored file: give each kind one real PDF (its
+    size and sha256 recorded), so that downloads and `verify_dossier_files` check bytes."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from approvals.models import DossierDocument
+
+    for kind in DossierDocument.objects.values_list("kind", flat=True).distinct():
+        data = b"%PDF-1.4\n% " + kind.encode() + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+        name = default_storage.save(f"dossiers/load/{kind}.pdf", ContentFile(data))
+        DossierDocument.objects.filter(kind=kind).update(
+            file=name, size=len(data), sha256=hashlib.sha256(data).hexdigest())
 
 
 def wait_up(url: str, proc: subprocess.Popen, timeout: float = 240) -> None:
@@ -172,6 +190,9 @@ def main() -> int:
         else:
             seeded = seed(n_drafts=600, n_submitted=400)
             admin_sql(f'DROP DATABASE IF EXISTS "{SEED_DB}"')
+            # The seeding's pooled connections stay open after close_all(): a template
+            # must have none.
+            cut_connections()
             admin_sql(f'CREATE DATABASE "{SEED_DB}" TEMPLATE "{LOAD_DB}"')
             SEED_JSON.parent.mkdir(exist_ok=True)
             SEED_JSON.write_text(json.dumps(seeded))
