@@ -24,6 +24,7 @@ from .access import Actor, get_exemplar_for_actor, get_nomination_for_actor, loa
 from .models import EXEMPLAR_STORY_MAX, Exemplar, Nomination
 from .roles import Role
 from .states import State
+from .tallies import open_cell, tally_follow
 
 # The awards an exemplar may come from: decided, and not revoked.
 EXEMPLAR_SOURCE_STATES = (State.APPROVED, State.REPORTED)
@@ -51,11 +52,13 @@ def _require(actor: Actor, role: str, unit_id: int, what: str) -> None:
 
 def _audit(user: User, role: str, action: str, exemplar: Exemplar, comment: str = "") -> None:
     nomination = exemplar.nomination
-    audit_append(
+    record = audit_append(
         nomination=nomination, actor=user, role=role, action=action,
         from_state=nomination.state, to_state=nomination.state, comment=comment,
         data={"exemplar": exemplar.pk, "status": exemplar.status},
     )
+    # The actor's "done" tab counts it, as every record of theirs on the nomination.
+    tally_follow(nomination=nomination, before=open_cell(nomination), record=record)
 
 
 def _refused(user: User, action: str, nomination_id: int | None, exc: Exception) -> None:
