@@ -24,6 +24,7 @@ from .models import (
     BulkJob,
     Delegation,
     DossierDocument,
+    Exemplar,
     ExportJob,
     Membership,
     Nomination,
@@ -125,6 +126,15 @@ HISTORY_ROLES = (Role.AUDITOR, Role.MANAGER, Role.ADMIN)
 
 def may_read_global_history(actor: Actor) -> bool:
     return bool(actor.roots & actor.units_for(*HISTORY_ROLES))
+
+
+# Who reads the whole body's exemplars and its year's compilation (điển hình tiên tiến).
+COMPILATION_ROLES = (Role.STANDING_REVIEWER, Role.DIRECTOR, Role.LIAISON, Role.MANAGER,
+                     Role.AUDITOR)
+
+
+def may_read_compilation(actor: Actor) -> bool:
+    return bool(actor.roots & actor.units_for(*COMPILATION_ROLES))
 
 
 def unit_tree() -> dict[int | None, list[int]]:
@@ -483,3 +493,19 @@ def get_record_for_actor(
     if edit and not may_edit_register(actor):
         raise PermissionRefused(REGISTER_EDIT_REFUSED)
     return record
+
+
+def get_exemplar_for_actor(
+    actor: Actor, exemplar_id: int | str, *, for_update: bool = False
+) -> Exemplar:
+    """The exemplar, or NotFound when missing or its award's unit is hidden from the actor
+    (the two look the same); the public page reads published ones without an actor
+    (approvals.exemplar_selectors)."""
+    qs = Exemplar.objects.select_related("nomination", "nomination__unit")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    exemplar = qs.filter(pk=_pk(exemplar_id)).first()
+    if exemplar is None or not may_view(actor.roles_at(exemplar.nomination.unit_id),
+                                        submitted=True):
+        raise NotFound(_("Không tìm thấy điển hình."))
+    return exemplar

@@ -159,3 +159,16 @@ class RankingQuery(serializers.Serializer):
                                 invalid=_("Chọn danh hiệu hoặc hình thức trong danh sách.")),
         help_text="Award id.",
     )
+
+
+class ExemplarFilters(serializers.Serializer):
+    """The public page of exemplars (điển hình tiên tiến) and its API."""
+
+    q = Text(
+        required=False, max_length=100, error_messages=messages(),
+        help_text="Name, unit, award or story (accents and case ignored).",
+    )
+    year = serializers.IntegerField(required=False, min_value=1900, max_value=2999,
+                                    error_messages=messages())
+    unit = Text(required=False, max_length=200, error_messages=messages(),
+                help_text="The unit's name, as listed.")

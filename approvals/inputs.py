@@ -10,7 +10,7 @@ from rest_framework import serializers
 from workflow.errors import InvalidInput
 from workflow.schemas import date_field, id_field, messages, parse, text_field
 
-from .models import Award, Unit
+from .models import EXEMPLAR_STORY_MAX, Award, Unit
 from .record_kinds import AWARD, KINDS, PERSON, UNIT, checks, schema
 from .roles import DELEGABLE_ROLES, Role
 
@@ -82,3 +82,27 @@ def _reference(datatype: str, given: str) -> int | None:
 def field_names(fields: dict[str, Any]) -> dict[str, Any]:
     """A service's field errors keyed by attname (unit_id) under the form's names (unit)."""
     return {k.removesuffix("_id"): v for k, v in fields.items()}
+
+
+class ExemplarProposeInput(serializers.Serializer):
+    """Đề xuất điển hình tiên tiến: the page's form and the API's body."""
+
+    nomination = id_field(label=_("Đề nghị khen thưởng"), missing=_("Chọn đề nghị khen thưởng."),
+                          help_text="The id of an approved (or reported) nomination.")
+    story = text_field(max_length=EXEMPLAR_STORY_MAX, label=_("Câu chuyện điển hình"),
+                       missing=_("Nhập câu chuyện điển hình."),
+                       help_text="The short public story shown on the public page.")
+
+
+class ExemplarDeclineInput(serializers.Serializer):
+    reason = text_field(max_length=2000, label=_("Lý do"), missing=_("Vui lòng nêu lý do."))
+
+
+class CompilationInput(serializers.Serializer):
+    year = serializers.IntegerField(min_value=1900, max_value=2999, label=_("Năm"),
+                                    error_messages=messages(missing=_("Nhập năm.")))
+
+
+def exemplar_propose_inputs(data: Any) -> dict[str, Any]:
+    parsed = parse(ExemplarProposeInput, data)
+    return {"nomination_id": parsed["nomination"], "story": parsed["story"]}

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -315,7 +315,7 @@ class RuleSet(models.Model):
 
 
 # A nomination in these states no longer holds its nominee's award for the year.
-NOT_LIVE_STATES = ["withdrawn", "rejected"]
+NOT_LIVE_STATES = ["withdrawn", "rejected", "revoked"]
 
 
 class Nomination(models.Model):
@@ -360,6 +360,11 @@ class Nomination(models.Model):
     votes_for = models.PositiveIntegerField(null=True, blank=True)
     votes_total = models.PositiveIntegerField(null=True, blank=True)
     last_reason = models.TextField(_("lý do gần nhất"), blank=True)
+    # Thu hồi khen thưởng (Law 06/2022 ch. VII): the revocation decision. A revoked award's
+    # bonus is to be paid back: `bonus_to_recover` flags it for the decision's amounts.
+    revocation_number = models.CharField(_("số quyết định thu hồi"), max_length=60, blank=True)
+    revocation_date = models.DateField(_("ngày quyết định thu hồi"), null=True, blank=True)
+    bonus_to_recover = models.BooleanField(_("tiền thưởng phải thu hồi"), default=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -495,6 +500,12 @@ class Nomination(models.Model):
     @transition(field=state, source=State.APPROVED, target=State.REPORTED)
     def report(self):
         pass
+
+    @transition(field=state, source=[State.APPROVED, State.REPORTED], target=State.REVOKED)
+    def revoke(self, reason: str, revocation_number: str, revocation_date):
+        self.last_reason = reason
+        self.revocation_number, self.revocation_date = revocation_number, revocation_date
+        self.bonus_to_recover = True
 
     @transition(field=state, source=OPEN_STATES, target=State.WITHDRAWN)
     def withdraw(self, reason: str):
@@ -1077,3 +1088,62 @@ class DoneEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → #{self.nomination_id}"
+
+
+# --- điển hình tiên tiến: exemplars proposed from awards, published on the public page ---
+
+# The public story's bound: a short account, not a dossier.
+EXEMPLAR_STORY_MAX = 2000
+
+
+class Exemplar(models.Model):
+    """A person or collective of an approved (or reported) award, proposed by the standing
+    reviewer as an exemplar with a short public story; the Director publishes it or declines.
+    Only a published one is shown on the public page (approvals.exemplar_selectors)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Đề xuất, chờ Thủ trưởng công bố")
+        PUBLISHED = "published", _("Đã công bố")
+        DECLINED = "declined", _("Không công bố")
+        # Its award was revoked: taken off the public page for good.
+        WITHDRAWN = "withdrawn", _("Đã gỡ do thu hồi khen thưởng")
+
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.PROTECT, related_name="exemplars",
+        verbose_name=_("đề nghị khen thưởng"),
+    )
+    story = models.TextField(
+        _("câu chuyện điển hình"), validators=[MaxLengthValidator(EXEMPLAR_STORY_MAX)]
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Status.choices, default=Status.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    last_reason = models.TextField(_("lý do"), blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            # One live exemplar per award: proposed or published.
+            models.UniqueConstraint(
+                fields=["nomination"], condition=models.Q(status__in=["proposed", "published"]),
+                name="uniq_live_exemplar_per_nomination",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="exemplar_status_published"),
+        ]
+        verbose_name = _("điển hình tiên tiến")
+        verbose_name_plural = _("điển hình tiên tiến")
+
+    def __str__(self):
+        return f"#{self.pk} {self.nomination.nominee_name}"

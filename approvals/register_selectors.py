@@ -26,6 +26,8 @@ from .states import State
 
 # A nomination that ended in an award: the body decided it (and may have reported it).
 AWARDED_STATES = (State.APPROVED, State.REPORTED)
+# The history also keeps the awards later revoked, marked so (they count for nothing).
+HISTORY_STATES = (*AWARDED_STATES, State.REVOKED)
 LOOKUP_LIMIT = 50
 
 
@@ -104,6 +106,13 @@ class Commendation:
     nomination_id: int | None = None
     state: str = ""
     past_award_id: int | None = None
+    # A revoked award (thu hồi khen thưởng) stays in the history, shown as revoked.
+    revocation_number: str = ""
+    revocation_date: datetime.date | None = None
+
+    @property
+    def revoked(self) -> bool:
+        return self.state == State.REVOKED
 
 
 def _from_nominations(qs: QuerySet) -> list[Commendation]:
@@ -112,9 +121,10 @@ def _from_nominations(qs: QuerySet) -> list[Commendation]:
             year=n.year, award=n.award, source="nomination",
             decision_number=n.decision_number, decision_date=n.decision_date,
             decider=n.award.decider_note or str(Award.Decider(n.award.decided_by).label),
-            nomination_id=n.pk, state=n.state,
+            nomination_id=n.pk, state=n.state, revocation_number=n.revocation_number,
+            revocation_date=n.revocation_date,
         )
-        for n in qs.filter(state__in=AWARDED_STATES).select_related("award")
+        for n in qs.filter(state__in=HISTORY_STATES).select_related("award")
     ]
 
 
@@ -187,7 +197,7 @@ def person_profile(person: Person, *, today: datetime.date | None = None) -> Per
         if m.starts_on <= day and (m.ends_on is None or m.ends_on >= day)
     ]
     person.history = person_history(person)  # type: ignore[attr-defined]
-    person.awards = len(person.history)  # type: ignore[attr-defined]
+    person.awards = sum(not c.revoked for c in person.history)  # type: ignore[attr-defined]
     return person
 
 
@@ -196,5 +206,5 @@ def collective_profile(unit: Unit, *, day: datetime.date | None = None) -> Unit:
     `awards`): three queries."""
     unit.members = list(members_on(unit, day or timezone.localdate()))  # type: ignore[attr-defined]
     unit.history = collective_history(unit)  # type: ignore[attr-defined]
-    unit.awards = len(unit.history)  # type: ignore[attr-defined]
+    unit.awards = sum(not c.revoked for c in unit.history)  # type: ignore[attr-defined]
     return unit

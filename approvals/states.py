@@ -25,6 +25,8 @@ class State(models.TextChoices):
     REPORTED = "reported", pgettext_lazy(
         "trạng thái", "Đã báo cáo Ban Thi đua - Khen thưởng tỉnh"
     )
+    # The award was revoked by the Director (fraud, a false dossier: Law 06/2022 ch. VII).
+    REVOKED = "revoked", pgettext_lazy("trạng thái", "Đã thu hồi / hủy bỏ khen thưởng")
 
 
 # States from which the unit head may still withdraw (before a decision).

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import audit, delegations, inbox, jobs, nominations, ranking, register
+from .views import (
+    audit,
+    delegations,
+    exemplars,
+    inbox,
+    jobs,
+    nominations,
+    public,
+    ranking,
+    register,
+)
 
 urlpatterns = [
     path("", inbox.home, name="home"),
@@ -57,4 +67,13 @@ urlpatterns = [
     path("register/records/<slug:kind>/<int:pk>/delete/", register.record_delete,
          name="register-record-delete"),
     path("register/units/<int:pk>/", register.collective_page, name="register-collective"),
+    # Điển hình tiên tiến: the staff's page, and the public pages (no sign-in).
+    path("exemplars/", exemplars.exemplars_page, name="exemplars"),
+    path("exemplars/<int:pk>/publish/", exemplars.exemplar_decide, {"decision": "publish"},
+         name="exemplar-publish"),
+    path("exemplars/<int:pk>/decline/", exemplars.exemplar_decide, {"decision": "decline"},
+         name="exemplar-decline"),
+    path("exemplars/tong-hop.docx", exemplars.compilation_download, name="exemplar-compilation"),
+    path("dien-hinh/", public.exemplar_public_list, name="exemplar-public-list"),
+    path("dien-hinh/<int:pk>/", public.exemplar_public_detail, name="exemplar-public-detail"),
 ]

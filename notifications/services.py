@@ -74,7 +74,7 @@ def audience_for(record: AuditRecord) -> Audience:
     if action == "claim":
         # Nobody gains work; the others in the queue see it leave.
         return Audience(nudge_roles=TASK_ROLES[STATE_TASK[after]])
-    if action == "withdraw":
+    if action in ("withdraw", "revoke"):
         return Audience(nudge_roles=TASK_ROLES.get(STATE_TASK.get(before, ""), frozenset()))
     if action == "reassign":
         return Audience(

@@ -193,6 +193,7 @@ def nomination_in(org, people, state, **kwargs):
         State.RETURNED: [State.DRAFT, State.SUBMITTED],
         State.REJECTED: [State.DRAFT, State.SUBMITTED],
         State.WITHDRAWN: [State.DRAFT],
+        State.REVOKED: _path_to(n, State.APPROVED),
     }
     path = detours.get(state) or _path_to(n, state)
     for current in path:
@@ -208,6 +209,11 @@ def nomination_in(org, people, state, **kwargs):
     elif state == State.WITHDRAWN:
         n = services.nomination_withdraw(
             user=unit_person(people, n, "head"), nomination_id=n.pk, comment="Rút"
+        )
+    elif state == State.REVOKED:
+        n = services.nomination_revoke(
+            user=people["director"], nomination_id=n.pk, revocation_number="9/QĐ-THKT",
+            revocation_date=timezone.localdate(), comment="Khai man thành tích",
         )
     assert n.state == state
     return n

@@ -21,6 +21,8 @@ _FINAL_PROCESS_STATUS = {
     State.REPORTED: PROCESS.DONE,
     State.WITHDRAWN: PROCESS.CANCELED,
 }
+# A revoked award's process: cancelled from "approved" (its report task), done once reported.
+_FINAL_PROCESS_STATUSES = {State.REVOKED: (PROCESS.CANCELED, PROCESS.DONE)}
 
 
 def find_inconsistencies(chunk: int = 2000) -> tuple[int, list[str]]:
@@ -116,7 +118,9 @@ def _check_one(pk, state, last_to, process_status, tasks) -> list[str]:
     if expected is None:
         if names:
             out.append(f"{label}: final state but open tasks {names}")
-        if process_status != _FINAL_PROCESS_STATUS.get(state):
+        if process_status not in _FINAL_PROCESS_STATUSES.get(
+            state, (_FINAL_PROCESS_STATUS.get(state),)
+        ):
             out.append(f"{label}: process is {process_status}")
         return out
     if names != [expected]:

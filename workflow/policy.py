@@ -237,6 +237,29 @@ POLICY: dict[str, Rule] = {
             bulk=True,
             tone="primary",
         ),
+        # Thu hồi khen thưởng (Law 06/2022 ch. VII: fraud, a false dossier): the Director
+        # revokes an award already decided (and maybe reported), with a reason (the
+        # comment) and the revocation decision; the bonus is flagged for recovery.
+        Rule(
+            "revoke",
+            _("Thu hồi / hủy bỏ khen thưởng"),
+            {R.DIRECTOR: _states(S.APPROVED, S.REPORTED)},
+            inputs=(
+                Input("revocation_number", Kind.TEXT, _("Số quyết định thu hồi"),
+                      max_length=60),
+                Input(
+                    "revocation_date",
+                    Kind.DATE,
+                    _("Ngày quyết định thu hồi (dd/mm/yyyy)"),
+                    initial="today",
+                    not_future=True,
+                ),
+            ),
+            comment_required=True,
+            confirm=_("Thu hồi khen thưởng này? Tiền thưởng sẽ được đánh dấu phải thu hồi và "
+                      "điển hình (nếu có) bị gỡ khỏi trang công khai."),
+            tone="danger",
+        ),
         Rule(
             "return",
             _("Trả lại để bổ sung"),
@@ -330,6 +353,10 @@ OTHER_HISTORY_ACTIONS = {
     "record_create": _("Thêm vào hồ sơ cá nhân, tập thể"),
     "record_update": _("Sửa hồ sơ cá nhân, tập thể"),
     "record_delete": _("Xóa khỏi hồ sơ cá nhân, tập thể"),
+    # Điển hình tiên tiến (approvals.exemplars).
+    "exemplar_propose": _("Đề xuất điển hình tiên tiến"),
+    "exemplar_publish": _("Công bố điển hình tiên tiến"),
+    "exemplar_decline": _("Không công bố điển hình tiên tiến"),
 }
 HISTORY_ACTIONS: dict[str, str | Promise] = {
     **{a: r.label for a, r in POLICY.items()},

@@ -33,6 +33,7 @@ from approvals.access import (
     open_task,
 )
 from approvals.eligibility import Check, Outcome, Verdict
+from approvals.exemplars import exemplars_withdraw_for
 from approvals.models import Nomination
 from approvals.names import full_name
 from approvals.states import State
@@ -545,6 +546,27 @@ def _reject(step: Step) -> None:
     _route_on(step)
 
 
+@applies("revoke")
+def _revoke(step: Step) -> dict[str, Any]:
+    """Thu hồi khen thưởng: the Director revokes an approved (or reported) award, with a
+    reason and the revocation decision; its bonus is flagged for recovery, an open report
+    task is cancelled (a reported award's process has ended) and its exemplar leaves the
+    public page, in the same transaction."""
+    nomination, day = step.nomination, step.inputs["revocation_date"]
+    if nomination.decision_date is not None and day < nomination.decision_date:
+        raise InvalidInput(fields={"revocation_date": [
+            _("Ngày quyết định thu hồi không được trước ngày quyết định khen thưởng (%(date)s).")
+            % {"date": nomination.decision_date.strftime("%d/%m/%Y")}
+        ]})
+    nomination.revoke(reason=step.comment,
+                      revocation_number=step.inputs["revocation_number"].strip(),
+                      revocation_date=day)
+    if step.task is not None:
+        NominationFlow.instance.cancel(nomination.process)
+    withdrawn = exemplars_withdraw_for(nomination=nomination, user=step.user)
+    return {"bonus_to_recover": True, "exemplars_withdrawn": withdrawn}
+
+
 def _check_document_date(name: str, day: datetime.date, nomination: Nomination) -> None:
     """A decision or report is not dated before the proposal's (latest) submission."""
     submitted = nomination.submitted_at
@@ -628,3 +650,4 @@ nomination_approve = _named("approve")
 nomination_reject = _named("reject")
 nomination_report = _named("report")
 nomination_override_soft_fail = _named("override_soft_fail")
+nomination_revoke = _named("revoke")

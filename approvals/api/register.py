@@ -97,8 +97,12 @@ class CommendationSerializer(serializers.Serializer):
     decision_date = serializers.DateField(allow_null=True)
     decider = serializers.CharField()
     nomination = serializers.IntegerField(source="nomination_id", allow_null=True)
-    state = serializers.CharField(help_text="The nomination's state (approved or reported).")
+    state = serializers.CharField(
+        help_text="The nomination's state (approved, reported, or revoked).")
     past_award = serializers.IntegerField(source="past_award_id", allow_null=True)
+    revoked = serializers.BooleanField(help_text="The award was revoked (thu hồi).")
+    revocation_number = serializers.CharField()
+    revocation_date = serializers.DateField(allow_null=True)
 
 
 class PersonDetailSerializer(PersonSerializer):

@@ -6,7 +6,7 @@ from monitoring import api as monitoring_api
 from workflow.policy import LIFECYCLE_ACTIONS
 from workflow.schemas import slug
 
-from . import eligibility, ranking, register, views
+from . import eligibility, exemplars, ranking, register, views
 from .auth import TokenView
 from .errors import not_found_view
 
@@ -97,6 +97,20 @@ urlpatterns += [
         path(f"{register.slug(kind)}/<int:pk>/", register.record_detail_view(kind),
              name=f"api-{register.slug(kind)}"),
     )
+]
+
+# Điển hình tiên tiến: the public list (no sign-in), proposals, decisions, the compilation.
+urlpatterns += [
+    path("public/exemplars/", exemplars.PublicExemplars.as_view(), name="api-public-exemplars"),
+    path("public/exemplars/<int:pk>/", exemplars.PublicExemplarDetail.as_view(),
+         name="api-public-exemplar"),
+    path("exemplars/", exemplars.Exemplars.as_view(), name="api-exemplars"),
+    path("exemplars/<int:pk>/publish/", exemplars.ExemplarPublish.as_view(),
+         name="api-exemplar-publish"),
+    path("exemplars/<int:pk>/decline/", exemplars.ExemplarDecline.as_view(),
+         name="api-exemplar-decline"),
+    path("exemplars/compilation/", exemplars.Compilation.as_view(),
+         name="api-exemplar-compilation"),
 ]
 
 # Anything else under /api/v1/ is the same JSON 404 as a hidden object.

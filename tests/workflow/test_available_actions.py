@@ -34,6 +34,7 @@ def test_the_holder_of_a_review_is_offered_its_decisions_and_another_reviewer_no
     assert offered(other, n) == []
 
 
-def test_nothing_is_offered_after_the_end(people, nomination_in):
+def test_after_the_end_only_the_directors_revocation_is_offered(people, nomination_in):
     n = nomination_in(State.REPORTED)
-    assert all(offered(people[p], n) == [] for p in ("head", "reviewer", "director", "admin"))
+    assert all(offered(people[p], n) == [] for p in ("head", "reviewer", "admin"))
+    assert offered(people["director"], n) == ["revoke"]

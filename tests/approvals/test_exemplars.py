@@ -1,0 +1,216 @@
+"""Điển hình tiên tiến: the standing reviewer proposes an exemplar from an approved award with a
+bounded public story, the Director publishes or declines it, each with its history record;
+the public reads published ones only, accents aside; the year's compilation is a DOCX file."""
+
+import io
+
+import pytest
+from django.utils import timezone
+from docx import Document
+
+from approvals.compilation import TITLE, compilation_docx
+from approvals.exemplar_selectors import (
+    PUBLIC_FIELDS,
+    public_choices,
+    public_exemplar,
+    public_exemplars,
+    year_compilation,
+)
+from approvals.exemplars import exemplar_decline, exemplar_propose, exemplar_publish
+from approvals.models import EXEMPLAR_STORY_MAX, Exemplar
+from approvals.states import State
+from tests import factories
+from workflow import services
+from workflow.errors import Conflict, InvalidInput, NotFound, PermissionRefused
+from workflow.models import AuditRecord
+
+pytestmark = pytest.mark.usefixtures("consistent")
+
+STORY = "Chị luôn đi đầu trong cải cách thủ tục, rút ngắn thời gian giải quyết hồ sơ."
+
+
+def published(people, n, story=STORY):
+    e = exemplar_propose(user=people["reviewer"], nomination_id=n.pk, story=story)
+    return exemplar_publish(user=people["director"], exemplar_id=e.pk)
+
+
+@pytest.mark.parametrize("state", [State.APPROVED, State.REPORTED])
+def test_the_reviewer_proposes_and_the_director_publishes_with_history(
+    people, nomination_in, state
+):
+    n = nomination_in(state)
+    e = exemplar_propose(user=people["reviewer"], nomination_id=n.pk, story=f"  {STORY} ")
+    assert (e.status, e.story) == (Exemplar.Status.PROPOSED, STORY)
+    assert public_exemplar(e.pk) is None
+    exemplar_publish(user=people["director"], exemplar_id=e.pk)
+    e.refresh_from_db()
+    assert e.status == Exemplar.Status.PUBLISHED and e.published_at is not None
+    assert e.decided_by == people["director"]
+    records = AuditRecord.objects.filter(nomination=n, action__startswith="exemplar_")
+    assert [(r.action, r.actor_role, r.to_state) for r in records.order_by("id")] == [
+        ("exemplar_propose", "standing_reviewer", state),
+        ("exemplar_publish", "director", state),
+    ]
+    assert public_exemplar(e.pk)["name"] == n.nominee_name
+
+
+@pytest.mark.parametrize("name", ["staff", "head", "member", "secretary", "director",
+                                  "auditor", "manager", "liaison", "admin"])
+def test_only_the_standing_reviewer_proposes(people, nomination_in, name):
+    n = nomination_in(State.APPROVED)
+    with pytest.raises(PermissionRefused):
+        exemplar_propose(user=people[name], nomination_id=n.pk, story=STORY)
+    assert not Exemplar.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["reviewer", "head", "manager", "liaison", "admin"])
+def test_only_the_director_publishes_or_declines(people, nomination_in, name):
+    n = nomination_in(State.APPROVED)
+    e = exemplar_propose(user=people["reviewer"], nomination_id=n.pk, story=STORY)
+    with pytest.raises(PermissionRefused):
+        exemplar_publish(user=people[name], exemplar_id=e.pk)
+    with pytest.raises(PermissionRefused):
+        exemplar_decline(user=people[name], exemplar_id=e.pk, reason="Không")
+    e.refresh_from_db()
+    assert e.status == Exemplar.Status.PROPOSED
+
+
+def test_another_units_people_do_not_see_the_exemplar(people, nomination_in):
+    n = nomination_in(State.APPROVED)
+    e = exemplar_propose(user=people["reviewer"], nomination_id=n.pk, story=STORY)
+    with pytest.raises(NotFound):
+        exemplar_publish(user=people["outsider_head"], exemplar_id=e.pk)
+
+
+@pytest.mark.parametrize("state", [State.AWAITING_DIRECTOR, State.REJECTED, State.WITHDRAWN])
+def test_an_undecided_or_refused_proposal_is_no_exemplar(people, nomination_in, state):
+    n = nomination_in(state)
+    with pytest.raises(Conflict):
+        exemplar_propose(user=people["reviewer"], nomination_id=n.pk, story=STORY)
+
+
+def test_a_revoked_award_cannot_be_proposed(people, nomination_in):
+    n = nomination_in(State.APPROVED)
+    services.nomination_revoke(user=people["director"], nomination_id=n.pk,
+                               revocation_number="1/QĐ", revocation_date=timezone.localdate(),
+                               comment="Gian lận")
+    with pytest.raises(Conflict):
+        exemplar_propose(user=people["reviewer"], nomination_id=n.pk, story=STORY)
+
+
+def test_the_story_is_required_and_bounded(people, nomination_in):
+    n = nomination_in(State.APPROVED)
+    for story in ["", "   ", "x" * (EXEMPLAR_STORY_MAX + 1), "bad\x00text"]:
+        with pytest.raises(InvalidInput):
+            exemplar_propose(user=people["reviewer"], nomination_id=n.pk, story=story)
+    e = exemplar_propose(user=people["reviewer"], nomination_id=n.pk,
+                         story="x" * EXEMPLAR_STORY_MAX)
+    assert len(e.story) == EXEMPLAR_STORY_MAX
+
+
+def test_an_award_has_one_live_exemplar(people, nomination_in):
+    n = nomination_in(State.APPROVED)
+    exemplar_propose(user=people["reviewer"], nomination_id=n.pk, story=STORY)
+    with pytest.raises(Conflict):
+        exemplar_propose(user=people["reviewer"], nomination_id=n.pk, story=STORY)
+
+
+def test_a_declined_exemplar_needs_a_reason_and_is_never_shown(people, nomination_in):
+    n = nomination_in(State.APPROVED)
+    e = exemplar_propose(user=people["reviewer"], nomination_id=n.pk, story=STORY)
+    with pytest.raises(InvalidInput):
+        exemplar_decline(user=people["director"], exemplar_id=e.pk, reason=" ")
+    exemplar_decline(user=people["director"], exemplar_id=e.pk, reason="Chưa tiêu biểu")
+    e.refresh_from_db()
+    assert (e.status, e.last_reason) == (Exemplar.Status.DECLINED, "Chưa tiêu biểu")
+    assert public_exemplar(e.pk) is None and public_exemplars() == []
+    with pytest.raises(Conflict):
+        exemplar_publish(user=people["director"], exemplar_id=e.pk)
+    # Declined, it may be proposed again with a better story.
+    exemplar_propose(user=people["reviewer"], nomination_id=n.pk, story=STORY + " Thêm.")
+
+
+def test_the_public_search_ignores_accents_and_case(org, people, nomination_in):
+    huong = factories.qualify(factories.member(org["a"], "Nguyễn Thị Hương",
+                                               gender="female"), org["campaign"].year)
+    published(people, nomination_in(State.APPROVED, person=huong))
+    published(people, nomination_in(State.APPROVED, name="Lê Văn Đức"))
+    [found] = public_exemplars(q="nguyen thi huong")
+    assert found["name"] == "Nguyễn Thị Hương"
+    assert [r["name"] for r in public_exemplars(q="DUC")] == ["Lê Văn Đức"]
+    assert public_exemplars(q="khong co ai") == []
+
+
+def test_the_public_reads_only_the_public_fields_by_year_and_unit(org, people, nomination_in):
+    a = published(people, nomination_in(State.APPROVED, name="Phạm Thị Mai"))
+    b = published(people, nomination_in(State.APPROVED, unit="b", name="Hoàng Văn Nam"))
+    rows = public_exemplars()
+    assert all(tuple(r) == PUBLIC_FIELDS for r in rows)
+    assert [r["unit"] for r in rows] == ["Đơn vị A", "Đơn vị B"]
+    assert rows[0] == {"id": a.pk, "name": "Phạm Thị Mai", "unit": "Đơn vị A",
+                       "award": "Lao động tiên tiến", "year": org["campaign"].year,
+                       "story": STORY}
+    assert [r["id"] for r in public_exemplars(unit="Đơn vị B")] == [b.pk]
+    assert public_exemplars(year=org["campaign"].year - 1) == []
+    choices = public_choices()
+    assert (choices.years, choices.units) == ([org["campaign"].year], ["Đơn vị A", "Đơn vị B"])
+
+
+def test_a_collectives_exemplar_names_the_collective(org, people, nomination_in):
+    factories.qualify(factories.member(org["a"], "Bùi Văn Tâm"), org["campaign"].year)
+    n = nomination_in(State.APPROVED, award_code="tap-the-lao-dong-tien-tien")
+    assert n.nominee_unit == org["a"]
+    e = published(people, n)
+    assert public_exemplar(e.pk)["unit"] == "Đơn vị A"
+    assert public_exemplar(e.pk)["name"] == n.nominee_name
+
+
+def test_the_public_list_runs_a_fixed_number_of_queries(
+    org, people, nomination_in, django_assert_num_queries
+):
+    published(people, nomination_in(State.APPROVED, name="Một"))
+    with django_assert_num_queries(1):
+        public_exemplars(q="mot")
+    for i in range(4):
+        published(people, nomination_in(State.APPROVED, name=f"Người {i}",
+                                        unit="b" if i % 2 else "a"))
+    with django_assert_num_queries(1):
+        assert len(public_exemplars()) == 5
+    with django_assert_num_queries(1):
+        public_choices()
+
+
+def test_the_years_compilation_docx_holds_its_title_exemplars_and_counts(
+    org, people, nomination_in
+):
+    year = org["campaign"].year
+    published(people, nomination_in(State.APPROVED, name="Vũ Thị Lan"), story="Câu chuyện Lan.")
+    published(people, nomination_in(State.REPORTED, unit="b", name="Đỗ Văn Hải"),
+              story="Câu chuyện Hải.")
+    nomination_in(State.APPROVED, name="Không điển hình")
+    revoked = nomination_in(State.APPROVED, name="Bị thu hồi")
+    services.nomination_revoke(user=people["director"], nomination_id=revoked.pk,
+                               revocation_number="2/QĐ", revocation_date=timezone.localdate(),
+                               comment="Gian lận")
+    nomination_in(State.AWAITING_DIRECTOR, name="Chưa quyết định")
+    data = year_compilation(year, today=timezone.localdate())
+    doc = Document(io.BytesIO(compilation_docx(data)))
+    text = [p.text for p in doc.paragraphs]
+    assert TITLE.format(year=year) in text
+    assert text.index("1. Đơn vị A") < text.index("Vũ Thị Lan — Lao động tiên tiến năm "
+                                                   f"{year}") < text.index("2. Đơn vị B")
+    assert "Câu chuyện Lan." in text and "Câu chuyện Hải." in text
+    assert not any("Không điển hình" in t or "Bị thu hồi" in t for t in text)
+    [table] = doc.tables
+    rows = [[c.text for c in r.cells] for r in table.rows]
+    # Three conferred LĐTT that year: the revoked and the undecided ones are not counted.
+    assert rows == [["STT", "Danh hiệu / hình thức", "Số lượng"],
+                    ["1", "Lao động tiên tiến", "3"], ["", "Tổng cộng", "3"]]
+
+
+def test_an_empty_year_still_makes_a_compilation(db):
+    doc = Document(io.BytesIO(compilation_docx(year_compilation(1999,
+                                                                today=timezone.localdate()))))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "NĂM 1999" in text and "chưa có điển hình tiên tiến" in text
+    assert [[c.text for c in r.cells] for r in doc.tables[0].rows][-1] == ["", "Tổng cộng", "0"]
