@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, delegations, inbox, jobs, nominations, ranking, register
+from .views import audit, delegations, documents, inbox, jobs, nominations, ranking, register
 
 urlpatterns = [
     path("", inbox.home, name="home"),
@@ -57,4 +57,12 @@ urlpatterns = [
     path("register/records/<slug:kind>/<int:pk>/delete/", register.record_delete,
          name="register-record-delete"),
     path("register/units/<int:pk>/", register.collective_page, name="register-collective"),
+    # The issued documents: decisions, reports, proposals upward (approvals/decisions.py).
+    path("documents/", documents.document_list, name="document-list"),
+    path("documents/<slug:kind>/new/", documents.document_new, name="document-new"),
+    path("documents/<slug:kind>/<int:pk>/", documents.document_detail, name="document-detail"),
+    path("documents/<slug:kind>/<int:pk>/file.<slug:ext>", documents.document_file,
+         name="document-file"),
+    path("nominations/<int:pk>/upward-outcome/", documents.upward_outcome,
+         name="upward-outcome"),
 ]

@@ -99,6 +99,10 @@ class CommendationSerializer(serializers.Serializer):
     nomination = serializers.IntegerField(source="nomination_id", allow_null=True)
     state = serializers.CharField(help_text="The nomination's state (approved or reported).")
     past_award = serializers.IntegerField(source="past_award_id", allow_null=True)
+    outcome = serializers.CharField(
+        help_text="An award a higher authority decides: pending, conferred or not_conferred "
+                  "(the decision number and date are then that authority's); else empty.")
+    held = serializers.BooleanField(help_text="Whether the nominee holds the award.")
 
 
 class PersonDetailSerializer(PersonSerializer):

@@ -107,4 +107,6 @@ def test_the_liaison_reports_and_the_reviewer_proposes_upward_and_records_the_ou
     assert outcome.status_code == 200, outcome.json()
     assert outcome.json()["outcome"] == "conferred"
     history = reviewer.get(f"{API}/persons/{higher.nominee_person_id}/history/").json()
-    assert "77/QĐ-UBND" in str(history)
+    entry = next(c for c in history if c["nomination"] == higher.pk)
+    assert (entry["outcome"], entry["held"], entry["decision_number"]) == (
+        "conferred", True, "77/QĐ-UBND")
