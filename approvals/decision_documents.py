@@ -82,7 +82,7 @@ def _header(doc: Any, issued: IssuedDocument) -> None:
     body = issued.issuing_body
     left, right = table.cell(0, 0), table.cell(0, 1)
     left.text = right.text = ""
-    if body.parent_id is not None:
+    if body.parent is not None:
         _para(doc, body.parent.name.upper(), center=True, size=13, cell=left)
     _para(doc, body.name.upper(), bold=True, center=True, size=13, cell=left)
     _para(doc, NATIONAL_NAME, bold=True, center=True, size=13, cell=right)

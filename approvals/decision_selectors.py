@@ -63,7 +63,7 @@ def _readable(actor: Actor) -> frozenset[int]:
     return actor.units_for(*actor.scopes)
 
 
-def documents(actor: Actor, model: type[D]) -> QuerySet[D]:
+def documents(actor: Actor, model: type[D]) -> QuerySet[Any]:
     """The actor's documents of a kind, newest first, with their line counts (one query)."""
     return (
         model._default_manager.filter(issuing_body_id__in=_readable(actor))

@@ -156,7 +156,8 @@ def _issued_views(kind: str, model: Any, full: type[serializers.Serializer],
         def get(self: File, request: Any, pk: int) -> FileResponse:
             return File.get(self, request, pk)
 
-        return type(f"{kind.title()}{ext.title()}", (File,), {"ext": ext, "get": get}).as_view()
+        view: Any = type(f"{kind.title()}{ext.title()}", (File,), {"ext": ext, "get": get})
+        return view.as_view()
 
     Collection.__name__ = f"{kind.title()}Collection"
     Detail.__name__ = f"{kind.title()}Detail"

@@ -38,12 +38,12 @@ from .once import form_within, once_per_form
 
 # kind -> (page title, the candidates' selector, the input schema, the service)
 NEW: dict[str, tuple[Any, Any, Any, Any]] = {
-    "decision": (gettext_lazy("Lập quyết định khen thưởng"), ds.decision_candidates, decision_inputs,
-                 decision_create),
-    "report": (gettext_lazy("Lập báo cáo gửi Ban Thi đua - Khen thưởng tỉnh"), ds.report_candidates,
-               report_inputs, report_batch_create),
-    "upward": (gettext_lazy("Lập tờ trình đề nghị cấp trên khen thưởng"), ds.upward_candidates,
-               upward_inputs, upward_proposal_create),
+    "decision": (gettext_lazy("Lập quyết định khen thưởng"), ds.decision_candidates,
+                 decision_inputs, decision_create),
+    "report": (gettext_lazy("Lập báo cáo gửi Ban Thi đua - Khen thưởng tỉnh"),
+               ds.report_candidates, report_inputs, report_batch_create),
+    "upward": (gettext_lazy("Lập tờ trình đề nghị cấp trên khen thưởng"),
+               ds.upward_candidates, upward_inputs, upward_proposal_create),
 }
 
 
@@ -92,11 +92,15 @@ def document_new(request, kind: str):
     try:
         parsed = inputs(request.POST)
         issued = service(user=request.user, within=form_within(
-            request, lambda doc: reverse("document-detail", args=[kind, doc.pk])), **parsed)
+            request, lambda doc: _detail_url(kind, doc)), **parsed)
     except WorkflowError as exc:
         return render_error(request, template, _new_context(request, kind, request.POST), exc)
     messages.success(request, _("Đã ban hành văn bản số %(number)s.") % {"number": issued.number})
     return redirect("document-detail", kind, issued.pk)
+
+
+def _detail_url(kind: str, doc: Any) -> str:
+    return reverse("document-detail", args=[kind, doc.pk])
 
 
 def _issued(request, kind: str, pk: int) -> Any:
