@@ -54,7 +54,10 @@ def bases(legal_basis: str) -> list[str]:
 def _para(doc: Any, text: str = "", *, bold: bool = False, italic: bool = False,
           center: bool = False, size: int = 14, cell: Any = None) -> Any:
     target = cell if cell is not None else doc
-    paragraph = target.add_paragraph()
+    # A new cell holds one empty paragraph: the first text goes there.
+    first = cell.paragraphs[0] if cell is not None and len(cell.paragraphs) == 1 else None
+    fresh = first is not None and not first.runs and not first.text
+    paragraph = first if fresh else target.add_paragraph()
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = paragraph.add_run(text)
@@ -81,13 +84,11 @@ def _header(doc: Any, issued: IssuedDocument) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     body = issued.issuing_body
     left, right = table.cell(0, 0), table.cell(0, 1)
-    left.text = right.text = ""
     if body.parent is not None:
         _para(doc, body.parent.name.upper(), center=True, size=13, cell=left)
     _para(doc, body.name.upper(), bold=True, center=True, size=13, cell=left)
     _para(doc, NATIONAL_NAME, bold=True, center=True, size=13, cell=right)
     _para(doc, MOTTO, bold=True, center=True, size=14, cell=right)
-    table.cell(1, 0).text = table.cell(1, 1).text = ""
     _para(doc, symbol_line(issued.number), center=True, size=13, cell=table.cell(1, 0))
     _para(doc, place_and_date(issued.place, issued.date), italic=True, center=True,
           cell=table.cell(1, 1))
@@ -97,13 +98,13 @@ def _signature(doc: Any, issued: IssuedDocument, recipients: Sequence[str]) -> N
     """"Nơi nhận" on the left, the signer's title and name on the right."""
     table = doc.add_table(rows=1, cols=2)
     left, right = table.cell(0, 0), table.cell(0, 1)
-    left.text = right.text = ""
     _para(doc, "Nơi nhận:", bold=True, italic=True, size=12, cell=left)
     for recipient in recipients:
         _para(doc, f"- {recipient};", size=11, cell=left)
     _para(doc, "- Lưu: VT.", size=11, cell=left)
     _para(doc, issued.signer_title.upper(), bold=True, center=True, cell=right)
-    _para(doc, "(Đã ký)", italic=True, center=True, cell=right)
+    for _blank in range(3):  # room for the signature and the seal
+        _para(doc, "", cell=right)
     _para(doc, issued.signer_name, bold=True, center=True, cell=right)
 
 
@@ -122,8 +123,8 @@ def decision_docx(decision: Decision) -> bytes:
     total = sum(line.amount for line in lines)
     _para(doc, "QUYẾT ĐỊNH", bold=True, center=True)
     _para(doc, f"Về việc {decision.subject}", bold=True, center=True)
-    _para(doc, decision.signer_title.upper() + " " + decision.issuing_body.name.upper(),
-          bold=True, center=True)
+    # The authority that issues it (thẩm quyền ban hành).
+    _para(doc, f"THỦ TRƯỞNG {decision.issuing_body.name.upper()}", bold=True, center=True)
     for basis in bases(decision.legal_basis):
         _para(doc, basis, italic=True)
     _para(doc, "Xét đề nghị của Hội đồng Thi đua - Khen thưởng,", italic=True)

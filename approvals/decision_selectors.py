@@ -15,6 +15,7 @@ from .models import Award, IssuedDocument, Nomination
 from .states import State
 
 D = TypeVar("D", bound=IssuedDocument)
+# The states of a nomination the body has approved (and perhaps reported).
 DECIDED_STATES = (State.APPROVED, State.REPORTED)
 
 

@@ -39,6 +39,7 @@ from workflow.services import nomination_act
 
 from .access import Actor, get_nomination_for_actor, load_actor
 from .bonus import bonus_amount
+from .decision_selectors import DECIDED_STATES
 from .models import (
     Award,
     BaseSalary,
@@ -56,13 +57,10 @@ from .models import (
     UpwardProposal,
 )
 from .names import full_name
-from .states import State
 from .tallies import open_cell, tally_follow
 
 MAX_ITEMS = 500
 PROVINCIAL_BOARD = "Ban Thi đua - Khen thưởng tỉnh"
-# The states of a nomination the body has approved (and perhaps reported).
-DECIDED_STATES = (State.APPROVED, State.REPORTED)
 
 D = TypeVar("D", bound=IssuedDocument)
 
@@ -191,7 +189,8 @@ def _issue(model: type[D], build: Callable[[], D]) -> D:
 def _subject(nominations: Sequence[Nomination]) -> str:
     awards = ", ".join(dict.fromkeys(n.award.name_vi for n in nominations))
     years = ", ".join(str(y) for y in sorted({n.year for n in nominations}))
-    return _("khen thưởng %(awards)s năm %(years)s") % {"awards": awards, "years": years}
+    subject = _("khen thưởng %(awards)s năm %(years)s") % {"awards": awards, "years": years}
+    return subject[:300]
 
 
 # --- the Director's decision ------------------------------------------------

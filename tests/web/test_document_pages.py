@@ -34,7 +34,7 @@ def test_the_director_issues_a_decision_from_the_inbox_page_and_downloads_it(
     assert response["Location"] == reverse("document-detail", args=["decision", decision.pk])
     assert set(Nomination.objects.values_list("state", flat=True)) == {State.APPROVED}
     detail = client.get(response["Location"]).content.decode()
-    assert "30/QĐ-THADS" in detail and "2130000" in detail
+    assert "30/QĐ-THADS" in detail and "2.130.000" in detail
     docx = client.get(reverse("document-file", args=["decision", decision.pk, "docx"]))
     assert "Độc lập - Tự do - Hạnh phúc" in "\n".join(
         p.text for t in Document(io.BytesIO(docx.content)).tables
