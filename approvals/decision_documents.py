@@ -55,9 +55,9 @@ def _para(doc: Any, text: str = "", *, bold: bool = False, italic: bool = False,
           center: bool = False, size: int = 14, cell: Any = None) -> Any:
     target = cell if cell is not None else doc
     # A new cell holds one empty paragraph: the first text goes there.
-    first = cell.paragraphs[0] if cell is not None and len(cell.paragraphs) == 1 else None
+    first: Any = cell.paragraphs[0] if cell is not None and len(cell.paragraphs) == 1 else None
     fresh = first is not None and not first.runs and not first.text
-    paragraph = first if fresh else target.add_paragraph()
+    paragraph: Any = first if fresh else target.add_paragraph()
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = paragraph.add_run(text)
