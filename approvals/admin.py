@@ -17,9 +17,11 @@ from workflow.errors import WorkflowError
 from .delegations import delegation_cancel
 from .models import (
     Award,
+    BaseSalary,
     BulkJob,
     CalendarDay,
     Campaign,
+    Decision,
     Delegation,
     Discipline,
     DossierDocument,
@@ -30,11 +32,13 @@ from .models import (
     PendingCase,
     Person,
     Profile,
+    ReportBatch,
     ResearchProject,
     RoleGrant,
     RuleSet,
     TimeLimit,
     Unit,
+    UpwardProposal,
     YearRating,
 )
 from .register import (
@@ -109,7 +113,7 @@ class CampaignAdmin(admin.ModelAdmin):
 @admin.register(Award)
 class AwardAdmin(admin.ModelAdmin):
     list_display = ("code", "name_vi", "subject", "eligibility", "decided_by",
-                    "requires_council_vote")
+                    "requires_council_vote", "bonus_multiple")
     list_filter = ("subject", "eligibility", "decided_by", "requires_council_vote")
     search_fields = ("code", "name_vi", "name_en")
 
@@ -375,3 +379,32 @@ class PastAwardAdmin(RecordAdmin):
     list_filter = ("award", "year")
     list_select_related = ("person", "unit", "award")
     search_fields = ("person__full_name", "unit__name", "decision_number")
+
+
+# --- the issued documents (approvals/decisions.py) --------------------------
+
+
+@admin.register(BaseSalary)
+class BaseSalaryAdmin(admin.ModelAdmin):
+    """Mức lương cơ sở: each raise is a new row from its date; a decision takes the one in
+    force on its date (and keeps the amount it used)."""
+
+    list_display = ("effective_from", "amount", "basis")
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ("number", "date", "issuing_body", "signer_name", "base_salary")
+    search_fields = ("number",)
+
+
+@admin.register(ReportBatch)
+class ReportBatchAdmin(ReadOnlyAdmin):
+    list_display = ("number", "date", "campaign", "issuing_body", "signer_name")
+    search_fields = ("number",)
+
+
+@admin.register(UpwardProposal)
+class UpwardProposalAdmin(ReadOnlyAdmin):
+    list_display = ("number", "date", "authority", "issuing_body", "signer_name")
+    search_fields = ("number",)

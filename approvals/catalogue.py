@@ -172,6 +172,22 @@ def eligibility_of(code: str) -> str:
     return ELIGIBILITY.get(code, "generic")
 
 
+# Tiền thưởng, times the base salary (152/2025 Art. 50, as shared/domain/commendation-rules.md
+# gives them). The domain file gives none for the certificates of merit (Giấy khen, Bằng
+# khen), the provincial flag, the orders and the hero titles: left empty, an administrator
+# sets them (a decision refuses an award without one).
+BONUS_MULTIPLES = {
+    "lao-dong-tien-tien": "0.3",
+    "chien-si-thi-dua-co-so": "1.0",
+    "chien-si-thi-dua-nganh": "3.0",
+    "chien-si-thi-dua-toan-quoc": "4.5",
+    "tap-the-lao-dong-tien-tien": "0.8",
+    "tap-the-lao-dong-xuat-sac": "1.5",
+    "co-thi-dua-nganh": "8.0",
+    "co-thi-dua-chinh-phu": "12.0",
+}
+
+
 def load_catalogue(award_model) -> None:
     """Create or refresh the catalogue rows (used by the data migrations and test set-up)."""
     # The first catalogue migration's historical model predates Award.eligibility.
@@ -184,4 +200,6 @@ def load_catalogue(award_model) -> None:
         )
         if has_family:
             defaults["eligibility"] = eligibility_of(code)
+        if any(f.name == "bonus_multiple" for f in award_model._meta.get_fields()):
+            defaults["bonus_multiple"] = BONUS_MULTIPLES.get(code)
         award_model.objects.update_or_create(code=code, defaults=defaults)

@@ -245,6 +245,12 @@ class Award(models.Model):
         _("nhóm tiêu chuẩn xét"), max_length=30, choices=EligibilityKind.choices,
         default=EligibilityKind.GENERIC,
     )
+    # Tiền thưởng: the multiple of the base salary (152/2025 Art. 50), null where the rules
+    # give none (an administrator sets it; a decision refuses an award without one).
+    bonus_multiple = models.DecimalField(
+        _("hệ số tiền thưởng (lần mức lương cơ sở)"), max_digits=5, decimal_places=2,
+        null=True, blank=True,
+    )
 
     class Meta:
         ordering = ["code"]
@@ -1147,3 +1153,134 @@ class Exemplar(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.nomination.nominee_name}"
+# --- the documents issued over many nominations (issue 12): the Director's decision, the
+# report to the provincial board, the proposal upward (approvals/decisions.py) ---
+
+
+class BaseSalary(models.Model):
+    """Mức lương cơ sở: the base salary from a date on (the bonus is a multiple of the one in
+    force on the decision date, 152/2025 Art. 49); an administrator adds each raise."""
+
+    amount = models.PositiveBigIntegerField(_("mức lương cơ sở (đồng)"))
+    effective_from = models.DateField(_("áp dụng từ ngày"), unique=True)
+    basis = models.CharField(_("căn cứ"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("mức lương cơ sở")
+        verbose_name_plural = _("mức lương cơ sở")
+
+    def __str__(self):
+        return f"{self.amount:,} ({self.effective_from:%d/%m/%Y})"
+
+
+class IssuedDocument(models.Model):
+    """What a decision, a report and a proposal share: number and symbol, date, place, the
+    issuing body (the unit with legal personality) and the signer as they were on issue."""
+
+    number = models.CharField(_("số, ký hiệu"), max_length=60, unique=True)
+    date = models.DateField(_("ngày ban hành"))
+    place = models.CharField(_("địa danh"), max_length=100)
+    issuing_body = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("cơ quan ban hành")
+    )
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    signer_name = models.CharField(_("người ký"), max_length=200)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return self.number
+
+
+class Decision(IssuedDocument):
+    """Quyết định khen thưởng: the Director's one decision over a batch of nominations."""
+
+    base_salary = models.PositiveBigIntegerField(_("mức lương cơ sở (đồng)"))
+    # "Căn cứ ...": the legal basis of the rule set in force on the decision date, as it was.
+    legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
+    subject = models.CharField(_("trích yếu"), max_length=300)
+
+    class Meta(IssuedDocument.Meta):
+        verbose_name = _("quyết định khen thưởng")
+        verbose_name_plural = _("quyết định khen thưởng")
+
+
+class ReportBatch(IssuedDocument):
+    """Báo cáo: one campaign's approved results reported to the provincial board."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="+")
+    recipient = models.CharField(_("nơi nhận báo cáo"), max_length=200)
+
+    class Meta(IssuedDocument.Meta):
+        verbose_name = _("báo cáo kết quả khen thưởng")
+        verbose_name_plural = _("báo cáo kết quả khen thưởng")
+
+
+class UpwardProposal(IssuedDocument):
+    """Tờ trình: higher awards proposed upward to the authority that decides them."""
+
+    authority = models.CharField(_("kính gửi"), max_length=200)
+
+    class Meta(IssuedDocument.Meta):
+        verbose_name = _("tờ trình đề nghị cấp trên khen thưởng")
+        verbose_name_plural = _("tờ trình đề nghị cấp trên khen thưởng")
+
+
+class IssuedLine(models.Model):
+    """One nomination in an issued document, with its names as they were on issue (the
+    document is generated from these rows, whatever is renamed later)."""
+
+    position = models.PositiveIntegerField()
+    nominee_name = models.CharField(max_length=200)
+    nominee_title = models.CharField(max_length=200, blank=True)
+    unit_name = models.CharField(max_length=200)
+    award_name = models.CharField(max_length=200)
+
+    class Meta:
+        abstract = True
+        ordering = ["position"]
+
+    def __str__(self):
+        return f"{self.position}. {self.nominee_name}"
+
+
+class DecisionLine(IssuedLine):
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="lines")
+    nomination = models.OneToOneField(Nomination, on_delete=models.PROTECT,
+                                      related_name="decision_line")
+    multiple = models.DecimalField(max_digits=5, decimal_places=2)
+    amount = models.PositiveBigIntegerField()  # VND, rounded up to 10,000
+
+
+class ReportLine(IssuedLine):
+    batch = models.ForeignKey(ReportBatch, on_delete=models.PROTECT, related_name="lines")
+    nomination = models.OneToOneField(Nomination, on_delete=models.PROTECT,
+                                      related_name="report_line")
+    decision_number = models.CharField(max_length=60)
+    decision_date = models.DateField(null=True)
+
+
+class UpwardLine(IssuedLine):
+    """A proposed nomination and the higher authority's outcome, which the standing reviewer
+    records (fields plus an audit record, not lifecycle states: docs/decisions.md)."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Chờ cấp trên quyết định")
+        CONFERRED = "conferred", _("Cấp trên đã quyết định khen thưởng")
+        NOT_CONFERRED = "not_conferred", _("Cấp trên không khen thưởng")
+
+    proposal = models.ForeignKey(UpwardProposal, on_delete=models.PROTECT, related_name="lines")
+    nomination = models.OneToOneField(Nomination, on_delete=models.PROTECT,
+                                      related_name="upward_line")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome_number = models.CharField(_("số quyết định của cấp trên"), max_length=60,
+                                      blank=True)
+    outcome_date = models.DateField(_("ngày quyết định của cấp trên"), null=True, blank=True)
+    outcome_note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    outcome_at = models.DateTimeField(null=True, blank=True)

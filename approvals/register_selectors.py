@@ -20,15 +20,18 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .access import Actor, persons_visible_q, units_visible
-from .models import Award, Membership, Nomination, PastAward, Person, Unit
+from .models import Award, Membership, Nomination, PastAward, Person, Unit, UpwardLine
 from .record_kinds import KINDS, RECORD_KINDS
 from .states import State
+from .verdicts import conferred
 
 # A nomination that ended in an award: the body decided it (and may have reported it).
 AWARDED_STATES = (State.APPROVED, State.REPORTED)
 # The history also keeps the awards later revoked, marked so (they count for nothing).
 HISTORY_STATES = (*AWARDED_STATES, State.REVOKED)
 LOOKUP_LIMIT = 50
+# Held: the body decides the award, or the higher authority conferred it.
+HELD_Q = Q(award__decided_by=Award.Decider.BODY) | Q(upward_line__outcome="conferred")
 
 
 def _unaccent(text: str) -> Func:
@@ -55,7 +58,7 @@ def person_list(
             pk__in=Membership.objects.filter(_current(day), unit_id=f["unit"]).values("person_id")
         )
     awarded = Nomination.objects.filter(
-        nominee_person=OuterRef("pk"), state__in=AWARDED_STATES
+        HELD_Q, nominee_person=OuterRef("pk"), state__in=AWARDED_STATES
     ).order_by().values("nominee_person").annotate(n=Count("pk")).values("n")
     past = PastAward.objects.filter(person=OuterRef("pk")).order_by().values("person").annotate(
         n=Count("pk")
@@ -82,7 +85,7 @@ def collective_list(actor: Actor, *, q: str = "") -> QuerySet:
         text = _unaccent(q)
         qs = qs.filter(Q(name__unaccent__icontains=text) | Q(code__icontains=q.strip()))
     awarded = Nomination.objects.filter(
-        nominee_unit=OuterRef("pk"), state__in=AWARDED_STATES
+        HELD_Q, nominee_unit=OuterRef("pk"), state__in=AWARDED_STATES
     ).order_by().values("nominee_unit").annotate(n=Count("pk")).values("n")
     past = PastAward.objects.filter(unit=OuterRef("pk")).order_by().values("unit").annotate(
         n=Count("pk")
@@ -109,22 +112,42 @@ class Commendation:
     # A revoked award (thu hồi khen thưởng) stays in the history, shown as revoked.
     revocation_number: str = ""
     revocation_date: datetime.date | None = None
+    # An award a higher authority decides: that authority's outcome (UpwardLine.Outcome;
+    # "pending" until proposed and decided), and whether the nominee holds it.
+    outcome: str = ""
+    held: bool = True
 
     @property
     def revoked(self) -> bool:
         return self.state == State.REVOKED
 
+    @property
+    def outcome_label(self) -> str:
+        return str(UpwardLine.Outcome(self.outcome).label) if self.outcome else ""
+
+
+def _commendation(n: Nomination) -> Commendation:
+    decider = n.award.decider_note or str(Award.Decider(n.award.decided_by).label)
+    common = {"year": n.year, "award": n.award, "source": "nomination", "decider": decider,
+              "nomination_id": n.pk, "state": n.state, "held": conferred(n),
+              "revocation_number": n.revocation_number, "revocation_date": n.revocation_date}
+    if n.award.decided_by == Award.Decider.BODY:
+        return Commendation(decision_number=n.decision_number, decision_date=n.decision_date,
+                            **common)
+    # Approved by the body, the award is the higher authority's to confer (docs/decisions.md).
+    line = getattr(n, "upward_line", None)
+    outcome = line.outcome if line is not None else UpwardLine.Outcome.PENDING
+    return Commendation(
+        decision_number=line.outcome_number if line is not None else "",
+        decision_date=line.outcome_date if line is not None else None,
+        outcome=outcome, **common,
+    )
+
 
 def _from_nominations(qs: QuerySet) -> list[Commendation]:
     return [
-        Commendation(
-            year=n.year, award=n.award, source="nomination",
-            decision_number=n.decision_number, decision_date=n.decision_date,
-            decider=n.award.decider_note or str(Award.Decider(n.award.decided_by).label),
-            nomination_id=n.pk, state=n.state, revocation_number=n.revocation_number,
-            revocation_date=n.revocation_date,
-        )
-        for n in qs.filter(state__in=HISTORY_STATES).select_related("award")
+        _commendation(n)
+        for n in qs.filter(state__in=HISTORY_STATES).select_related("award", "upward_line")
     ]
 
 
@@ -197,7 +220,7 @@ def person_profile(person: Person, *, today: datetime.date | None = None) -> Per
         if m.starts_on <= day and (m.ends_on is None or m.ends_on >= day)
     ]
     person.history = person_history(person)  # type: ignore[attr-defined]
-    person.awards = sum(not c.revoked for c in person.history)  # type: ignore[attr-defined]
+    person.awards = sum(c.held for c in person.history)  # type: ignore[attr-defined]
     return person
 
 
@@ -206,5 +229,5 @@ def collective_profile(unit: Unit, *, day: datetime.date | None = None) -> Unit:
     `awards`): three queries."""
     unit.members = list(members_on(unit, day or timezone.localdate()))  # type: ignore[attr-defined]
     unit.history = collective_history(unit)  # type: ignore[attr-defined]
-    unit.awards = sum(not c.revoked for c in unit.history)  # type: ignore[attr-defined]
+    unit.awards = sum(c.held for c in unit.history)  # type: ignore[attr-defined]
     return unit

@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     audit,
     delegations,
+    documents,
     exemplars,
     inbox,
     jobs,
@@ -76,4 +77,12 @@ urlpatterns = [
     path("exemplars/tong-hop.docx", exemplars.compilation_download, name="exemplar-compilation"),
     path("dien-hinh/", public.exemplar_public_list, name="exemplar-public-list"),
     path("dien-hinh/<int:pk>/", public.exemplar_public_detail, name="exemplar-public-detail"),
+    # The issued documents: decisions, reports, proposals upward (approvals/decisions.py).
+    path("documents/", documents.document_list, name="document-list"),
+    path("documents/<slug:kind>/new/", documents.document_new, name="document-new"),
+    path("documents/<slug:kind>/<int:pk>/", documents.document_detail, name="document-detail"),
+    path("documents/<slug:kind>/<int:pk>/file.<slug:ext>", documents.document_file,
+         name="document-file"),
+    path("nominations/<int:pk>/upward-outcome/", documents.upward_outcome,
+         name="upward-outcome"),
 ]

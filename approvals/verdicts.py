@@ -43,10 +43,23 @@ from .models import (
     Person,
     RuleSet,
     Unit,
+    UpwardLine,
 )
 from .states import State
 
 CONFERRED = (State.APPROVED, State.REPORTED)
+
+
+def conferred(nomination: Nomination) -> bool:
+    """The nominee holds the award: the body approved it and, for an award a higher
+    authority decides, that authority conferred it (approvals/decisions.py; the line is
+    read with the nomination: select_related("upward_line"))."""
+    if nomination.state not in CONFERRED:
+        return False
+    if nomination.award.decided_by == Award.Decider.BODY:
+        return True
+    line = getattr(nomination, "upward_line", None)
+    return line is not None and line.outcome == UpwardLine.Outcome.CONFERRED
 
 
 def rule_set_for(campaign: Campaign) -> RuleSet | None:
@@ -71,7 +84,7 @@ def _persons(ids: Any) -> QuerySet[Person]:
         Prefetch("pending_cases", queryset=PendingCase.objects.filter(closed_on__isnull=True)),
         Prefetch("past_awards", queryset=PastAward.objects.select_related("award")),
         Prefetch("nominations", queryset=Nomination.objects.exclude(
-            state__in=NOT_LIVE_STATES).select_related("award", "campaign")),
+            state__in=NOT_LIVE_STATES).select_related("award", "campaign", "upward_line")),
     )
 
 
@@ -80,8 +93,7 @@ def _facts(person: Person, *, excluding: int | None) -> PersonFacts:
         TitleFact(a.award.eligibility, a.year, Campaign.Kind.YEARLY, True, a.award.code)
         for a in person.past_awards.all()
     ] + [
-        TitleFact(n.award.eligibility, n.year, n.campaign.kind, n.state in CONFERRED,
-                  n.award.code)
+        TitleFact(n.award.eligibility, n.year, n.campaign.kind, conferred(n), n.award.code)
         for n in person.nominations.all() if n.pk != excluding
     ]
     works = [WorkFact("initiative", i.level, i.year, i.title) for i in person.initiatives.all()]

@@ -5,11 +5,13 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from approvals.bonus import load_base_salaries
 from approvals.catalogue import load_catalogue
 from approvals.deadline_data import load_deadline_data
 from approvals.delegations import delegation_create
 from approvals.models import (
     Award,
+    BaseSalary,
     CalendarDay,
     Campaign,
     DeadlineRulesVersion,
@@ -55,6 +57,7 @@ def make_org():
     load_catalogue(Award)
     load_deadline_data(TimeLimit, CalendarDay, DeadlineRulesVersion)
     load_rule_sets(RuleSet)
+    load_base_salaries(BaseSalary)
     body = Unit.objects.create(
         code="co-quan", name="Cơ quan thử nghiệm", kind="body", has_legal_personality=True
     )

@@ -357,6 +357,19 @@ OTHER_HISTORY_ACTIONS = {
     "exemplar_propose": _("Đề xuất điển hình tiên tiến"),
     "exemplar_publish": _("Công bố điển hình tiên tiến"),
     "exemplar_decline": _("Không công bố điển hình tiên tiến"),
+    # A proposal upward and the higher authority's outcome (approvals/decisions.py).
+    "upward_propose": _("Trình cấp trên khen thưởng"),
+    "upward_outcome": _("Ghi kết quả khen thưởng của cấp trên"),
+}
+
+# The documents issued over many nominations (approvals/decisions.py) and who issues them:
+# a decision runs each nomination's "approve", a report its "report" (their roles, so one
+# table says who); a proposal upward and its outcome change no state.
+DOCUMENT_ROLES: dict[str, frozenset[str]] = {
+    "decision": POLICY["approve"].roles,
+    "report_batch": POLICY["report"].roles,
+    "upward_propose": frozenset({R.STANDING_REVIEWER}),
+    "upward_outcome": frozenset({R.STANDING_REVIEWER}),
 }
 HISTORY_ACTIONS: dict[str, str | Promise] = {
     **{a: r.label for a, r in POLICY.items()},

@@ -103,6 +103,10 @@ class CommendationSerializer(serializers.Serializer):
     revoked = serializers.BooleanField(help_text="The award was revoked (thu hồi).")
     revocation_number = serializers.CharField()
     revocation_date = serializers.DateField(allow_null=True)
+    outcome = serializers.CharField(
+        help_text="An award a higher authority decides: pending, conferred or not_conferred "
+                  "(the decision number and date are then that authority's); else empty.")
+    held = serializers.BooleanField(help_text="Whether the nominee holds the award.")
 
 
 class PersonDetailSerializer(PersonSerializer):

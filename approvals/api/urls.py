@@ -6,7 +6,7 @@ from monitoring import api as monitoring_api
 from workflow.policy import LIFECYCLE_ACTIONS
 from workflow.schemas import slug
 
-from . import eligibility, exemplars, ranking, register, views
+from . import decisions, eligibility, exemplars, ranking, register, views
 from .auth import TokenView
 from .errors import not_found_view
 
@@ -111,6 +111,21 @@ urlpatterns += [
          name="api-exemplar-decline"),
     path("exemplars/compilation/", exemplars.Compilation.as_view(),
          name="api-exemplar-compilation"),
+]
+# The issued documents: decisions, reports, proposals upward (each with its DOCX and XLSX).
+for _prefix, (_collection, _detail, _docx, _xlsx) in (
+    ("decisions", decisions.decisions), ("reports", decisions.reports),
+    ("upward-proposals", decisions.upward),
+):
+    urlpatterns += [
+        path(f"{_prefix}/", _collection, name=f"api-{_prefix}"),
+        path(f"{_prefix}/<int:pk>/", _detail, name=f"api-{_prefix}-detail"),
+        path(f"{_prefix}/<int:pk>/docx/", _docx, name=f"api-{_prefix}-docx"),
+        path(f"{_prefix}/<int:pk>/xlsx/", _xlsx, name=f"api-{_prefix}-xlsx"),
+    ]
+urlpatterns += [
+    path("nominations/<int:pk>/upward-outcome/", decisions.UpwardOutcome.as_view(),
+         name="api-upward-outcome"),
 ]
 
 # Anything else under /api/v1/ is the same JSON 404 as a hidden object.
