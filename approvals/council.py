@@ -121,7 +121,7 @@ def council_attendance_record(*, user: User, session_id: int,
                               statuses: Mapping[int, str]) -> VoteSession:
     """Record who is present, absent, or absent with a written vote (member id -> status)."""
     with transaction.atomic(durable=True):
-        _, session = _open_session(user, session_id)
+        session = _open_session(user, session_id)[1]
         rows = {a.member_id: a for a in Attendance.objects.filter(session=session)}
         errors = [str(m) for m, s in statuses.items()
                   if m not in rows or s not in Attendance.Status.values]
@@ -203,7 +203,7 @@ def council_paper_tally(
                                   f"{ALLOWED[mime]}", ContentFile(minutes))
     try:
         with transaction.atomic(durable=True):
-            _, session = _open_session(user, session_id)
+            session = _open_session(user, session_id)[1]
             items = {i.pk: i for i in SessionItem.objects.select_for_update()
                      .filter(session=session, pk__in=list(tallies))}
             if set(items) != set(tallies):
@@ -237,7 +237,7 @@ def council_quota_set(*, user: User, session_id: int, award_code: str,
     if quota is not None and quota < 0:
         raise InvalidInput(fields={"quota": [_("Chỉ tiêu không được âm.")]})
     with transaction.atomic(durable=True):
-        _, session = _open_session(user, session_id)
+        session = _open_session(user, session_id)[1]
         if not Award.objects.filter(code=award_code).exists():
             raise InvalidInput(fields={"award": [_("Không có danh hiệu này.")]})
         quotas = dict(session.quotas)
@@ -297,7 +297,7 @@ def council_session_close(*, user: User, session_id: int) -> Outcome:
     outcome (passed: to the Director; failed: rejected, the tally as reason), each with its
     history record. Refused while the quorum is not met or a tie waits for the chair."""
     with transaction.atomic(durable=True):
-        _, session = _open_session(user, session_id)
+        session = _open_session(user, session_id)[1]
         outcome = session_outcome(session)
         if not outcome.may_close:
             raise RuleViolation(reasons=outcome.refusals())

@@ -1164,6 +1164,9 @@ class Attendance(models.Model):
         constraints = [models.UniqueConstraint(fields=["session", "member"],
                                                name="attendance_once_per_member")]
 
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.status}"
+
 
 class SessionItem(models.Model):
     """One nomination put to a session. The ballots are only these counters: each ballot cast
@@ -1188,6 +1191,9 @@ class SessionItem(models.Model):
         constraints = [models.UniqueConstraint(fields=["session", "nomination"],
                                                name="session_item_once")]
 
+    def __str__(self) -> str:
+        return f"{self.session_id}/{self.nomination_id}"
+
     @property
     def votes_for(self) -> int:
         return self.yes + (self.paper_yes or 0)
@@ -1209,3 +1215,6 @@ class BallotParticipation(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item", "member"],
                                                name="one_ballot_per_member")]
+
+    def __str__(self) -> str:
+        return str(self.id)
