@@ -21,7 +21,7 @@ from approvals.labels import (
 from approvals.models import RoleGrant
 from approvals.names import acted_by as _acted_by
 from approvals.names import full_name as _full_name
-from approvals.roles import UNIT_ROLES
+from approvals.roles import UNIT_ROLES, Role
 
 register = template.Library()
 
@@ -124,6 +124,8 @@ def header_info(context):
             "can_create": bool(actor.units_for(*UNIT_ROLES)),
             "is_auditor": may_read_global_history(actor),
             "reads_register": may_read_register(actor),
+            # The council's sessions (the chair without the member's role opens them by URL).
+            "in_council": bool(actor.roles & {Role.COUNCIL_SECRETARY, Role.COUNCIL_MEMBER}),
         }
     return request._vd_header
 
