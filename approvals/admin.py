@@ -20,6 +20,7 @@ from .models import (
     BulkJob,
     CalendarDay,
     Campaign,
+    CouncilTerm,
     Delegation,
     Discipline,
     DossierDocument,
@@ -35,6 +36,7 @@ from .models import (
     RuleSet,
     TimeLimit,
     Unit,
+    VoteSession,
     YearRating,
 )
 from .register import (
@@ -112,6 +114,34 @@ class AwardAdmin(admin.ModelAdmin):
                     "requires_council_vote")
     list_filter = ("subject", "eligibility", "decided_by", "requires_council_vote")
     search_fields = ("code", "name_vi", "name_en")
+
+
+class CouncilTermForm(forms.ModelForm):
+    class Meta:
+        model = CouncilTerm
+        fields = ["body", "name", "starts_on", "ends_on", "chair", "members"]
+
+    def clean(self):
+        data = super().clean()
+        chair, members = data.get("chair"), data.get("members")
+        if chair is not None and members is not None and chair not in members:
+            self.add_error("chair", _("Chủ tịch Hội đồng phải là thành viên của nhiệm kỳ."))
+        return data
+
+
+@admin.register(CouncilTerm)
+class CouncilTermAdmin(admin.ModelAdmin):
+    """The council as data: its members are the denominator of every threshold. A session
+    keeps the membership count it opened with, so a later edit does not change its votes."""
+
+    form = CouncilTermForm
+    list_display = ("name", "body", "starts_on", "ends_on", "chair")
+    filter_horizontal = ("members",)
+
+
+@admin.register(VoteSession)
+class VoteSessionAdmin(ReadOnlyAdmin):
+    list_display = ("term", "meets_on", "status", "members_total")
 
 
 @admin.register(Nomination)

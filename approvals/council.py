@@ -10,7 +10,7 @@ item, in one transaction. No row, column, key order or history record ties the t
 import datetime
 import hashlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
@@ -49,6 +49,8 @@ from .models import (
 from .states import State
 
 MAX_MINUTES_BYTES = 20 * 1024 * 1024
+# Runs inside a change's transaction with its result (the API's Idempotency-Key answer).
+Within = Callable[[VoteSession], None] | None
 
 
 def _secretary(actor: Actor) -> None:
@@ -72,7 +74,7 @@ def _still_open(session: VoteSession) -> None:
 
 def council_session_open(
     *, user: User, term_id: int, campaign_id: int, meets_on: datetime.date,
-    nomination_ids: list[int] | None = None,
+    nomination_ids: list[int] | None = None, within: Within = None,
 ) -> VoteSession:
     """Open a session of the term over the campaign's nominations awaiting the council (all of
     them, or those named), each member recorded absent until the secretary says otherwise."""
@@ -114,11 +116,13 @@ def council_session_open(
                      data={"session": session.pk, "term": term.pk,
                            "nominations": [n.pk for n in nominations],
                            "members": len(member_ids)})
+        if within is not None:
+            within(session)
     return session
 
 
 def council_attendance_record(*, user: User, session_id: int,
-                              statuses: Mapping[int, str]) -> VoteSession:
+                              statuses: Mapping[int, str], within: Within = None) -> VoteSession:
     """Record who is present, absent, or absent with a written vote (member id -> status)."""
     with transaction.atomic(durable=True):
         session = _open_session(user, session_id)[1]
@@ -142,10 +146,13 @@ def council_attendance_record(*, user: User, session_id: int,
         audit_append(actor=user, role=SECRETARY, action="council_attendance",
                      data={"session": session.pk,
                            "attendance": {str(m): s for m, s in sorted(statuses.items())}})
+        if within is not None:
+            within(session)
     return session
 
 
-def council_ballot_cast(*, user: User, session_id: int, choices: Mapping[int, bool]) -> int:
+def council_ballot_cast(*, user: User, session_id: int, choices: Mapping[int, bool],
+                        within: Within = None) -> int:
     """A member's secret ballot on some of the session's items (item id -> yes). Each adds
     one to the item's counter and writes who took part, in this one transaction; a second
     ballot on an item is refused. Returns how many ballots were cast."""
@@ -177,6 +184,8 @@ def council_ballot_cast(*, user: User, session_id: int, choices: Mapping[int, bo
             # The record says who took part, on which items: never how.
             audit_append(actor=user, role="council_member", action="council_ballot_cast",
                          data={"session": session.pk, "items": sorted(choices)})
+            if within is not None:
+                within(session)
     except IntegrityError as exc:
         raise Conflict(_("Bạn đã bỏ phiếu cho đề nghị này.")) from exc
     return len(choices)
@@ -184,7 +193,7 @@ def council_ballot_cast(*, user: User, session_id: int, choices: Mapping[int, bo
 
 def council_paper_tally(
     *, user: User, session_id: int, tallies: Mapping[int, tuple[int, int]],
-    minutes_name: str, minutes: bytes,
+    minutes_name: str, minutes: bytes, within: Within = None,
 ) -> VoteSession:
     """The secretary enters the count of the paper ballots (and written votes) per item:
     item id -> (yes, ballots), with the signed minutes attached (stored as dossier files)."""
@@ -225,6 +234,8 @@ def council_paper_tally(
             audit_append(actor=user, role=SECRETARY, action="council_paper_tally",
                          data={"session": session.pk, "sha256": session.minutes_sha256,
                                "tallies": {str(i): list(t) for i, t in sorted(tallies.items())}})
+            if within is not None:
+                within(session)
     except Exception:
         default_storage.delete(stored)
         raise
@@ -232,7 +243,7 @@ def council_paper_tally(
 
 
 def council_quota_set(*, user: User, session_id: int, award_code: str,
-                      quota: int | None) -> VoteSession:
+                      quota: int | None, within: Within = None) -> VoteSession:
     """At most `quota` of the award may pass in this session (None: no quota)."""
     if quota is not None and quota < 0:
         raise InvalidInput(fields={"quota": [_("Chỉ tiêu không được âm.")]})
@@ -252,11 +263,13 @@ def council_quota_set(*, user: User, session_id: int, award_code: str,
             chair_chosen=None)
         audit_append(actor=user, role=SECRETARY, action="council_quota_set",
                      data={"session": session.pk, "award": award_code, "quota": quota})
+        if within is not None:
+            within(session)
     return session
 
 
 def council_tie_break(*, user: User, session_id: int, award_code: str,
-                      chosen: list[int]) -> VoteSession:
+                      chosen: list[int], within: Within = None) -> VoteSession:
     """The chair chooses which of the candidates tied at the award's quota pass; the choice
     is recorded on the items and in the history."""
     with transaction.atomic(durable=True):
@@ -280,6 +293,8 @@ def council_tie_break(*, user: User, session_id: int, award_code: str,
         audit_append(actor=user, role="chair", action="council_tie_break",
                      data={"session": session.pk, "award": award_code,
                            "chosen": sorted(chosen), "tied": sorted(tied_ids)})
+        if within is not None:
+            within(session)
     return session
 
 
@@ -292,7 +307,8 @@ def _fail_reason(o: Outcome, item_outcome: ItemOutcome) -> str:
     return _("Hội đồng Thi đua - Khen thưởng không thông qua: %(tally)s.") % {"tally": tally}
 
 
-def council_session_close(*, user: User, session_id: int) -> Outcome:
+def council_session_close(*, user: User, session_id: int,
+                          within: Within = None) -> Outcome:
     """Close the session: in one durable transaction, each nomination moves on by its computed
     outcome (passed: to the Director; failed: rejected, the tally as reason), each with its
     history record. Refused while the quorum is not met or a tie waits for the chair."""
@@ -320,4 +336,6 @@ def council_session_close(*, user: User, session_id: int) -> Outcome:
                          "written": outcome.written, "quorum": outcome.quorum},
                          "passed": [o.nomination.pk for o in outcome.items if o.passed],
                          "failed": [o.nomination.pk for o in outcome.items if not o.passed]})
+        if within is not None:
+            within(session)
     return outcome

@@ -7,7 +7,6 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -245,18 +244,3 @@ def ballot_page(actor: Actor, session: VoteSession) -> BallotPage:
 def attendance_rows(session: VoteSession) -> list[Attendance]:
     return list(Attendance.objects.filter(session=session).select_related("member")
                 .order_by("member__last_name", "member__first_name", "member_id"))
-
-
-def participation_counts(session: VoteSession) -> dict[int, int]:
-    """item id -> how many members have cast on it in the app."""
-    rows = (BallotParticipation.objects.filter(item__session=session).values("item_id")
-            .annotate(n=Count("id")).order_by())
-    return {r["item_id"]: r["n"] for r in rows}
-
-
-def as_json(outcome: Outcome) -> dict[str, Any]:
-    """The outcome as the history and the API record it."""
-    return {
-        "members": outcome.members, "present": outcome.present, "written": outcome.written,
-        "quorum": outcome.quorum, "quorum_met": outcome.quorum_met,
-    }
