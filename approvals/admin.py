@@ -122,7 +122,7 @@ class CouncilTermForm(forms.ModelForm):
         fields = ["body", "name", "starts_on", "ends_on", "chair", "members"]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         chair, members = data.get("chair"), data.get("members")
         if chair is not None and members is not None and chair not in members:
             self.add_error("chair", _("Chủ tịch Hội đồng phải là thành viên của nhiệm kỳ."))

@@ -152,7 +152,7 @@ def council_attendance_record(*, user: User, session_id: int,
 
 
 def council_ballot_cast(*, user: User, session_id: int, choices: Mapping[int, bool],
-                        within: Within = None) -> int:
+                        within: Callable[[int], None] | None = None) -> int:
     """A member's secret ballot on some of the session's items (item id -> yes). Each adds
     one to the item's counter and writes who took part, in this one transaction; a second
     ballot on an item is refused. Returns how many ballots were cast."""
@@ -185,7 +185,7 @@ def council_ballot_cast(*, user: User, session_id: int, choices: Mapping[int, bo
             audit_append(actor=user, role="council_member", action="council_ballot_cast",
                          data={"session": session.pk, "items": sorted(choices)})
             if within is not None:
-                within(session)
+                within(len(choices))
     except IntegrityError as exc:
         raise Conflict(_("Bạn đã bỏ phiếu cho đề nghị này.")) from exc
     return len(choices)

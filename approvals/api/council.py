@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -32,7 +31,7 @@ from .views import validated
 class TermSerializer(serializers.ModelSerializer):
     body = serializers.CharField(source="body.code")
     chair = serializers.CharField(source="chair.username")
-    members = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+    members = serializers.SerializerMethodField()
     members_total = serializers.SerializerMethodField(
         help_text=_("Tổng số thành viên: mẫu số của mọi ngưỡng."))
 
@@ -40,6 +39,9 @@ class TermSerializer(serializers.ModelSerializer):
         model = CouncilTerm
         fields = ["id", "name", "body", "starts_on", "ends_on", "chair", "members",
                   "members_total"]
+
+    def get_members(self, term: CouncilTerm) -> list[str]:
+        return [m.username for m in term.members.all()]
 
     def get_members_total(self, term: CouncilTerm) -> int:
         return len(term.members.all())
@@ -103,7 +105,7 @@ class SessionDetailSerializer(serializers.Serializer):
     attendance = AttendanceSerializer(many=True)
 
 
-def _detail(request: Request, pk: int) -> Response:
+def _detail(request, pk: int) -> Response:
     session = get_session_for_actor(request_actor(request), pk)
     return Response(SessionDetailSerializer({
         "session": session, "outcome": session_outcome(session),
@@ -112,7 +114,7 @@ def _detail(request: Request, pk: int) -> Response:
 
 class Terms(APIView):
     @extend_schema(responses=TermSerializer(many=True), summary="The council's terms")
-    def get(self, request: Request) -> Response:
+    def get(self, request) -> Response:
         terms = CouncilTerm.objects.select_related("body", "chair").prefetch_related(
             Prefetch("members", queryset=get_user_model().objects.order_by("username")))
         return Response(TermSerializer(terms, many=True).data)
@@ -128,13 +130,13 @@ class SessionOpenInput(serializers.Serializer):
 
 class Sessions(IdempotentPost):
     @extend_schema(responses=SessionSerializer(many=True), summary="The sessions the caller sees")
-    def get(self, request: Request) -> Response:
+    def get(self, request) -> Response:
         return Response(SessionSerializer(sessions_for_actor(request_actor(request))[:200],
                                           many=True).data)
 
     @extend_schema(request=SessionOpenInput, responses={201: SessionSerializer},
                    summary="Open a session (the council's secretary)")
-    def post(self, request: Request) -> Response:
+    def post(self, request) -> Response:
         data = validated(SessionOpenInput, request.data)
         return self.respond(
             lambda within: council.council_session_open(
@@ -149,14 +151,14 @@ class Sessions(IdempotentPost):
 class SessionDetail(APIView):
     @extend_schema(responses=SessionDetailSerializer,
                    summary="A session with its computed outcome and attendance")
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request, pk: int) -> Response:
         return _detail(request, pk)
 
 
 class _Step(IdempotentPost):
     """A change of a session whose answer is the session as it then stands."""
 
-    def answer(self, request: Request, pk: int, work: Any) -> Response:
+    def answer(self, request, pk: int, work: Any) -> Response:
         return self.respond(work, lambda _result: _detail(request, pk))
 
 
@@ -172,7 +174,7 @@ class AttendanceInput(serializers.Serializer):
 class SessionAttendance(_Step):
     @extend_schema(request=AttendanceInput, responses=SessionDetailSerializer,
                    summary="Record who is present, absent, or absent with a written vote")
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request, pk: int) -> Response:
         data = validated(AttendanceInput, request.data)
         statuses = {e["member"]: e["status"] for e in data["attendance"]}
         return self.answer(request, pk, lambda within: council.council_attendance_record(
@@ -195,7 +197,7 @@ class BallotAnswer(serializers.Serializer):
 class SessionBallot(IdempotentPost):
     @extend_schema(request=BallotInput, responses={201: BallotAnswer},
                    summary="Cast the caller's secret ballots (a member of the term)")
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request, pk: int) -> Response:
         data = validated(BallotInput, request.data)
         choices = {e["item"]: e["yes"] for e in data["ballots"]}
         if len(choices) != len(data["ballots"]):
@@ -221,7 +223,7 @@ class SessionPaperTally(_Step):
     @extend_schema(request={"multipart/form-data": PaperTallyInput},
                    responses=SessionDetailSerializer,
                    summary="Enter the paper ballots' tally with the minutes attached")
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request, pk: int) -> Response:
         data = validated(PaperTallyInput, request.data)
         tallies = {}
         for line in data["tallies"]:
@@ -242,7 +244,7 @@ class QuotaInput(serializers.Serializer):
 class SessionQuota(_Step):
     @extend_schema(request=QuotaInput, responses=SessionDetailSerializer,
                    summary="Set (or clear, with null) an award's quota for the session")
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request, pk: int) -> Response:
         data = validated(QuotaInput, request.data)
         return self.answer(request, pk, lambda within: council.council_quota_set(
             user=request.user, session_id=pk, award_code=data["award"], quota=data["quota"],
@@ -258,7 +260,7 @@ class TieBreakInput(serializers.Serializer):
 class SessionTieBreak(_Step):
     @extend_schema(request=TieBreakInput, responses=SessionDetailSerializer,
                    summary="The chair chooses among candidates tied at a quota")
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request, pk: int) -> Response:
         data = validated(TieBreakInput, request.data)
         return self.answer(request, pk, lambda within: council.council_tie_break(
             user=request.user, session_id=pk, award_code=data["award"], chosen=data["chosen"],
@@ -268,7 +270,7 @@ class SessionTieBreak(_Step):
 class SessionClose(_Step):
     @extend_schema(request=None, responses=SessionDetailSerializer,
                    summary="Close the session: each nomination moves on by its computed outcome")
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request, pk: int) -> Response:
         return self.answer(request, pk, lambda within: council.council_session_close(
             user=request.user, session_id=pk, within=within))
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from workflow.errors import InvalidInput, NotFound, WorkflowError
 from .common import render_error
 
 
-def _session_or_404(request: HttpRequest, pk: int) -> VoteSession:
+def _session_or_404(request, pk: int) -> VoteSession:
     try:
         return get_session_for_actor(request_actor(request), pk)
     except NotFound:
@@ -44,7 +44,7 @@ def _int(value: str | None, field: str) -> int:
 
 
 @login_required
-def council_home(request: HttpRequest) -> HttpResponse:
+def council_home(request) -> HttpResponse:
     actor = request_actor(request)
     context = {
         "sessions": sessions_for_actor(actor)[:50],
@@ -70,7 +70,7 @@ def council_home(request: HttpRequest) -> HttpResponse:
     return render(request, "approvals/council_home.html", context)
 
 
-def _session_context(request: HttpRequest, session: VoteSession) -> dict[str, Any]:
+def _session_context(request, session: VoteSession) -> dict[str, Any]:
     actor = request_actor(request)
     return {
         "session": session,
@@ -83,19 +83,19 @@ def _session_context(request: HttpRequest, session: VoteSession) -> dict[str, An
 
 
 @login_required
-def session_page(request: HttpRequest, pk: int) -> HttpResponse:
+def session_page(request, pk: int) -> HttpResponse:
     session = _session_or_404(request, pk)
     return render(request, "approvals/council_session.html", _session_context(request, session))
 
 
-def _attendance(request: HttpRequest, session: VoteSession) -> None:
+def _attendance(request, session: VoteSession) -> None:
     statuses = {m: request.POST.get(f"member-{m}", "") for m in
                 session.attendance.values_list("member_id", flat=True)}
     council.council_attendance_record(user=request.user, session_id=session.pk,
                                       statuses={m: s for m, s in statuses.items() if s})
 
 
-def _tally(request: HttpRequest, session: VoteSession) -> None:
+def _tally(request, session: VoteSession) -> None:
     tallies = {}
     for item in session.items.all():
         yes, ballots = (request.POST.get(f"{k}-{item.pk}", "") for k in ("yes", "ballots"))
@@ -103,28 +103,28 @@ def _tally(request: HttpRequest, session: VoteSession) -> None:
             tallies[item.pk] = (_int(yes, f"yes-{item.pk}"), _int(ballots, f"ballots-{item.pk}"))
     upload = request.FILES.get("minutes")
     council.council_paper_tally(user=request.user, session_id=session.pk, tallies=tallies,
-                                minutes_name=upload.name if upload else "",
+                                minutes_name=(upload.name or "") if upload else "",
                                 minutes=upload.read() if upload else b"")
 
 
-def _quota(request: HttpRequest, session: VoteSession) -> None:
+def _quota(request, session: VoteSession) -> None:
     raw = request.POST.get("quota", "").strip()
     council.council_quota_set(user=request.user, session_id=session.pk,
                               award_code=request.POST.get("award", ""),
                               quota=_int(raw, "quota") if raw else None)
 
 
-def _tie_break(request: HttpRequest, session: VoteSession) -> None:
+def _tie_break(request, session: VoteSession) -> None:
     council.council_tie_break(user=request.user, session_id=session.pk,
                               award_code=request.POST.get("award", ""),
                               chosen=[_int(v, "chosen") for v in request.POST.getlist("chosen")])
 
 
-def _close(request: HttpRequest, session: VoteSession) -> None:
+def _close(request, session: VoteSession) -> None:
     council.council_session_close(user=request.user, session_id=session.pk)
 
 
-STEPS: dict[str, Callable[[HttpRequest, VoteSession], None]] = {
+STEPS: dict[str, Callable[[Any, VoteSession], None]] = {
     "attendance": _attendance, "tally": _tally, "quota": _quota, "tie-break": _tie_break,
     "close": _close,
 }
@@ -132,7 +132,7 @@ STEPS: dict[str, Callable[[HttpRequest, VoteSession], None]] = {
 
 @login_required
 @require_POST
-def session_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def session_step(request, pk: int, step: str) -> HttpResponse:
     session = _session_or_404(request, pk)
     if step not in STEPS:
         raise Http404
@@ -146,7 +146,7 @@ def session_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 
 @login_required
-def ballot(request: HttpRequest, pk: int) -> HttpResponse:
+def ballot(request, pk: int) -> HttpResponse:
     session = _session_or_404(request, pk)
     actor = request_actor(request)
     if request.method == "POST":
