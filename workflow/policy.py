@@ -185,14 +185,14 @@ POLICY: dict[str, Rule] = {
         # on by its computed outcome; nobody takes these by hand (Rule.session).
         Rule(
             "council_pass",
-            _("Hội đồng Thi đua - Khen thưởng thông qua"),
+            _("Thông qua"),
             {R.COUNCIL_SECRETARY: _states(S.COUNCIL_VOTE)},
             inputs=_COUNCIL_INPUTS,
             session=True,
         ),
         Rule(
             "council_fail",
-            _("Hội đồng Thi đua - Khen thưởng không thông qua"),
+            _("Không thông qua"),
             {R.COUNCIL_SECRETARY: _states(S.COUNCIL_VOTE)},
             inputs=_COUNCIL_INPUTS,
             session=True,
