@@ -364,3 +364,26 @@ def test_the_factory_passes_and_fails_through_a_real_session(people, nomination_
     n = nomination_in(State.COUNCIL_VOTE)
     (failed,) = factories.council_decide(people, [n], yes=0)
     assert failed.state == State.REJECTED and failed.votes_total == 7
+
+
+def test_the_outcome_and_the_ballot_page_read_in_a_fixed_number_of_queries(
+    people, nomination_in, term, django_assert_max_num_queries
+):
+    from approvals.access import load_actor
+    from approvals.council_selectors import ballot_page
+
+    few = [nomination_in(State.COUNCIL_VOTE, name=f"Người {i}") for i in range(1)]
+    many = [nomination_in(State.COUNCIL_VOTE, name=f"Người thứ {i}") for i in range(4)]
+    small = open_session(people, term, few)
+    large = council.council_session_open(
+        user=people["secretary"], term_id=term.pk, campaign_id=many[0].campaign_id,
+        meets_on=timezone.localdate(), nomination_ids=[n.pk for n in many])
+    actor = load_actor(people["member"])
+    for session in (small, large):
+        session = VoteSession.objects.select_related("term", "campaign").get(pk=session.pk)
+        with django_assert_max_num_queries(4):
+            outcome = session_outcome(session)
+        assert len(outcome.items) == session.items.count()
+        with django_assert_max_num_queries(4):
+            page = ballot_page(actor, session)
+        assert len(page.items) == len(outcome.items)
