@@ -222,6 +222,11 @@ class BallotPage:
     # (item, whether this member has already cast on it)
     items: list[tuple[SessionItem, bool]]
 
+    @property
+    def left(self) -> bool:
+        """Some item still waits for this member's ballot."""
+        return self.may_vote and not all(done for _, done in self.items)
+
 
 def ballot_page(actor: Actor, session: VoteSession) -> BallotPage:
     """The nominations of the session for the member, and on which they already voted (never

@@ -124,8 +124,10 @@ def header_info(context):
             "can_create": bool(actor.units_for(*UNIT_ROLES)),
             "is_auditor": may_read_global_history(actor),
             "reads_register": may_read_register(actor),
-            # The council's sessions (the chair without the member's role opens them by URL).
-            "in_council": bool(actor.roles & {Role.COUNCIL_SECRETARY, Role.COUNCIL_MEMBER}),
+            # The council's sessions: its secretary, its members, and the head of the body,
+            # who chairs it by custom (the page lists the terms they belong to).
+            "in_council": bool(actor.roles & {Role.COUNCIL_SECRETARY, Role.COUNCIL_MEMBER,
+                                              Role.DIRECTOR}),
         }
     return request._vd_header
 
