@@ -317,10 +317,12 @@ def council_session_close(*, user: User, session_id: int,
         outcome = session_outcome(session)
         if not outcome.may_close:
             raise RuleViolation(reasons=outcome.refusals())
-        for o in outcome.items:
+        # A nomination withdrawn while the session sat is no longer the council's to decide.
+        deciding = [o for o in outcome.items if o.nomination.state == State.COUNCIL_VOTE]
+        for o in deciding:
             o.item.passed = o.passed
-        SessionItem.objects.bulk_update([o.item for o in outcome.items], ["passed"])
-        for o in outcome.items:
+        SessionItem.objects.bulk_update([o.item for o in deciding], ["passed"])
+        for o in deciding:
             inputs = {"session": session.pk, "votes_for": o.votes_for,
                       "votes_total": outcome.members,
                       "comment": "" if o.passed else _fail_reason(outcome, o)}
@@ -334,8 +336,9 @@ def council_session_close(*, user: User, session_id: int,
                      data={"session": session.pk, **{
                          "members": outcome.members, "present": outcome.present,
                          "written": outcome.written, "quorum": outcome.quorum},
-                         "passed": [o.nomination.pk for o in outcome.items if o.passed],
-                         "failed": [o.nomination.pk for o in outcome.items if not o.passed]})
+                         "passed": [o.nomination.pk for o in deciding if o.passed],
+                         "failed": [o.nomination.pk for o in deciding if not o.passed],
+                         "left": [o.nomination.pk for o in outcome.items if o not in deciding]})
         if within is not None:
             within(session)
     return outcome

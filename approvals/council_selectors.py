@@ -27,6 +27,7 @@ from .models import (
 from .ranking import _headcounts
 from .roles import Role
 from .rulesets import Parameters
+from .states import State
 from .verdicts import members_day, rule_set_for
 
 SECRETARY = Role.COUNCIL_SECRETARY
@@ -166,9 +167,12 @@ def _apply_quotas(session: VoteSession, found: list[ItemOutcome],
     equal votes women first (Law Art. 5, eligibility.ranked), then the chair's choice.
     Returns the awards whose tie at the cut still waits for the chair."""
     by_award: dict[str, list[ItemOutcome]] = defaultdict(list)
+    closed = session.status == VoteSession.Status.CLOSED
     for o in found:
         o.reason = "" if o.over_threshold else "threshold"
-        if o.over_threshold:
+        # A nomination withdrawn while the session sits takes no place in a quota.
+        live = o.item.passed is not None if closed else o.nomination.state == State.COUNCIL_VOTE
+        if o.over_threshold and live:
             by_award[o.nomination.award.code].append(o)
     day = members_day(session.campaign)
     heads = _headcounts({o.nomination.nominee_unit_id for o in found

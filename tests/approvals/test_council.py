@@ -387,3 +387,19 @@ def test_the_outcome_and_the_ballot_page_read_in_a_fixed_number_of_queries(
         with django_assert_max_num_queries(4):
             page = ballot_page(actor, session)
         assert len(page.items) == len(outcome.items)
+
+
+def test_a_nomination_withdrawn_during_the_session_is_left_out_of_the_close(
+    people, nomination_in, term
+):
+    from workflow import services
+
+    a = nomination_in(State.COUNCIL_VOTE)
+    b = nomination_in(State.COUNCIL_VOTE, name="Trần Văn Bình")
+    session = open_session(people, term, [a, b])
+    vote(session, members(term), a, yes=7)
+    services.nomination_withdraw(user=people["head"], nomination_id=b.pk, comment="Rút")
+    close(people, session)
+    assert fresh(a).state == State.AWAITING_DIRECTOR and fresh(b).state == State.WITHDRAWN
+    assert AuditRecord.objects.get(action="council_session_close").data["left"] == [b.pk]
+    assert item_of(session, b).passed is None
