@@ -21,6 +21,7 @@ from .models import (
     BulkJob,
     CalendarDay,
     Campaign,
+    CouncilTerm,
     Decision,
     Delegation,
     Discipline,
@@ -39,6 +40,7 @@ from .models import (
     TimeLimit,
     Unit,
     UpwardProposal,
+    VoteSession,
     YearRating,
 )
 from .register import (
@@ -116,6 +118,34 @@ class AwardAdmin(admin.ModelAdmin):
                     "requires_council_vote", "bonus_multiple")
     list_filter = ("subject", "eligibility", "decided_by", "requires_council_vote")
     search_fields = ("code", "name_vi", "name_en")
+
+
+class CouncilTermForm(forms.ModelForm):
+    class Meta:
+        model = CouncilTerm
+        fields = ["body", "name", "starts_on", "ends_on", "chair", "members"]
+
+    def clean(self):
+        data = super().clean() or {}
+        chair, members = data.get("chair"), data.get("members")
+        if chair is not None and members is not None and chair not in members:
+            self.add_error("chair", _("Chủ tịch Hội đồng phải là thành viên của nhiệm kỳ."))
+        return data
+
+
+@admin.register(CouncilTerm)
+class CouncilTermAdmin(admin.ModelAdmin):
+    """The council as data: its members are the denominator of every threshold. A session
+    keeps the membership count it opened with, so a later edit does not change its votes."""
+
+    form = CouncilTermForm
+    list_display = ("name", "body", "starts_on", "ends_on", "chair")
+    filter_horizontal = ("members",)
+
+
+@admin.register(VoteSession)
+class VoteSessionAdmin(ReadOnlyAdmin):
+    list_display = ("term", "meets_on", "status", "members_total")
 
 
 @admin.register(Nomination)

@@ -14,10 +14,12 @@ from django.utils import timezone
 from monitoring.alerts import alerts_scan
 from workflow import services as flow
 
+from . import council
 from .dossier import document_upload
 from .models import (
     Award,
     Campaign,
+    CouncilTerm,
     Discipline,
     Initiative,
     Nomination,
@@ -350,11 +352,34 @@ def _advance_some(units: dict[str, Unit]) -> None:
     )
     flow.nomination_recommend(user=reviewer, nomination_id=names[("Lý Thị Ngọc", cstdcs)],
                               to="council")
-    flow.nomination_record_vote(user=who["tp.tccb"],
-                                nomination_id=names[("Lý Thị Ngọc", cstdcs)],
-                                votes_for=7, votes_total=8, passed=True)
+    _council_session(who["tp.tccb"], names[("Lý Thị Ngọc", cstdcs)])
     flow.nomination_return(user=reviewer, nomination_id=names[("Hà Văn Sơn", ldtt)],
                            comment="Bổ sung biên bản họp bình xét của đơn vị.")
+
+
+def _council_session(secretary, nomination_id: int) -> None:
+    """The council's term (every council member, the head of the body as chair) meets: all
+    but one present, a paper tally of all but one in favour, the minutes attached."""
+    User = get_user_model()
+    members = list(User.objects.filter(role_grants__role=Role.COUNCIL_MEMBER).distinct())
+    today = timezone.localdate()
+    term = CouncilTerm.objects.create(
+        body=Unit.objects.get(code="thads-minh-son"), name=f"Hội đồng Thi đua - Khen thưởng "
+        f"nhiệm kỳ {today.year - 1}-{today.year + 3}", chair=User.objects.get(
+            username="truong.thads"), starts_on=today.replace(month=1, day=1, year=today.year - 1),
+    )
+    term.members.set(members)
+    n = Nomination.objects.get(pk=nomination_id)
+    session = council.council_session_open(user=secretary, term_id=term.pk,
+                                           campaign_id=n.campaign_id, meets_on=today)
+    council.council_attendance_record(user=secretary, session_id=session.pk, statuses={
+        m.pk: "present" if i else "written" for i, m in enumerate(members)})
+    council.council_paper_tally(
+        user=secretary, session_id=session.pk, minutes_name="bien-ban-hop-hoi-dong.pdf",
+        minutes=b"%PDF-1.4\n% Bien ban hop Hoi dong Thi dua - Khen thuong\n%%EOF\n",
+        tallies={i.pk: (len(members) - 1, len(members)) for i in session.items.all()},
+    )
+    council.council_session_close(user=secretary, session_id=session.pk)
 
 
 # --- the nominee register: about sixty people with four years of records ----------------

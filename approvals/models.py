@@ -1,4 +1,5 @@
 import datetime
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -1284,3 +1285,143 @@ class UpwardLine(IssuedLine):
     outcome_date = models.DateField(_("ngày quyết định của cấp trên"), null=True, blank=True)
     outcome_note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     outcome_at = models.DateTimeField(null=True, blank=True)
+
+
+# --- The council (Hội đồng Thi đua - Khen thưởng) and its secret-ballot sessions ---------
+# docs/council.md explains the design, above all why no row says how a member voted.
+
+
+class CouncilTerm(models.Model):
+    """Nhiệm kỳ Hội đồng: the council of a body over a period, its members and its chair.
+    The number of members is the denominator of every threshold (98/2023/NĐ-CP)."""
+
+    body = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="council_terms",
+                             verbose_name=_("cơ quan"))
+    name = models.CharField(_("tên"), max_length=200)
+    starts_on = models.DateField(_("từ ngày"))
+    ends_on = models.DateField(_("đến ngày"), null=True, blank=True)
+    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="+", verbose_name=_("chủ tịch Hội đồng"))
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="council_terms",
+                                     verbose_name=_("thành viên"))
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("nhiệm kỳ Hội đồng Thi đua - Khen thưởng")
+        verbose_name_plural = _("nhiệm kỳ Hội đồng Thi đua - Khen thưởng")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("Ngày kết thúc phải sau ngày bắt đầu.")})
+
+    def covers(self, day: datetime.date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+class VoteSession(models.Model):
+    """Phiên họp bỏ phiếu: one meeting of a council term over nominations awaiting its vote."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Đang họp")
+        CLOSED = "closed", _("Đã kết thúc")
+
+    term = models.ForeignKey(CouncilTerm, on_delete=models.PROTECT, related_name="sessions")
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="+")
+    meets_on = models.DateField(_("ngày họp"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    # The term's membership when the session opened: the denominator of its thresholds.
+    members_total = models.PositiveIntegerField()
+    # award code -> how many of it the session may pass at most (optional).
+    quotas = models.JSONField(default=dict, blank=True)
+    # The minutes (biên bản) of a paper ballot, stored as dossier documents are.
+    minutes = models.FileField(upload_to="council/%Y/", blank=True)
+    minutes_name = models.CharField(max_length=255, blank=True)
+    minutes_sha256 = models.CharField(max_length=64, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-meets_on", "-id"]
+        verbose_name = _("phiên bỏ phiếu")
+        verbose_name_plural = _("phiên bỏ phiếu")
+
+    def __str__(self) -> str:
+        return f"{self.term} — {self.meets_on:%d/%m/%Y}"
+
+
+class Attendance(models.Model):
+    """Whether a member of the term was at the session, absent, or absent with a written vote."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Có mặt")
+        ABSENT = "absent", _("Vắng mặt")
+        WRITTEN = "written", _("Vắng mặt, có phiếu bằng văn bản")
+
+    session = models.ForeignKey(VoteSession, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ABSENT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "member"],
+                                               name="attendance_once_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.status}"
+
+
+class SessionItem(models.Model):
+    """One nomination put to a session. The ballots are only these counters: each ballot cast
+    in the app adds one to `yes` or `no` in the transaction that writes its participation row,
+    so no row ties a choice to a voter (docs/council.md)."""
+
+    session = models.ForeignKey(VoteSession, on_delete=models.CASCADE, related_name="items")
+    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT,
+                                   related_name="council_items")
+    yes = models.PositiveIntegerField(default=0)
+    no = models.PositiveIntegerField(default=0)
+    # The paper ballots (and written votes) the secretary counted, if any.
+    paper_yes = models.PositiveIntegerField(null=True, blank=True)
+    paper_ballots = models.PositiveIntegerField(null=True, blank=True)
+    # A tie at the quota broken by the chair: True chosen, False not (None: no choice made).
+    chair_chosen = models.BooleanField(null=True, blank=True)
+    # Set when the session closes: the computed outcome.
+    passed = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["session", "nomination"],
+                                               name="session_item_once")]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}/{self.nomination_id}"
+
+    @property
+    def votes_for(self) -> int:
+        return self.yes + (self.paper_yes or 0)
+
+    @property
+    def ballots(self) -> int:
+        return self.yes + self.no + (self.paper_ballots or 0)
+
+
+class BallotParticipation(models.Model):
+    """That a member took part in the vote on an item: a random key, no time, no choice."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    item = models.ForeignKey(SessionItem, on_delete=models.CASCADE,
+                             related_name="participations")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "member"],
+                                               name="one_ballot_per_member")]
+
+    def __str__(self) -> str:
+        return str(self.id)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import (
     audit,
+    council,
     delegations,
     documents,
     exemplars,
@@ -43,6 +44,11 @@ urlpatterns = [
         nominations.document_remove,
         name="document-remove",
     ),
+    # The council's vote sessions (approvals.council).
+    path("council/", council.council_home, name="council-home"),
+    path("council/sessions/<int:pk>/", council.session_page, name="council-session"),
+    path("council/sessions/<int:pk>/ballot/", council.ballot, name="council-ballot"),
+    path("council/sessions/<int:pk>/<slug:step>/", council.session_step, name="council-step"),
     path("delegations/", delegations.delegation_page, name="delegations"),
     path("delegations/<int:pk>/cancel/", delegations.delegation_cancel_view,
          name="delegation-cancel"),

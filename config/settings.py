@@ -258,6 +258,8 @@ SPECTACULAR_SETTINGS = {
         "RecognitionLevelEnum": "approvals.models.RecognitionLevel",
         "DisciplineLevelEnum": "approvals.models.Discipline.Level",
         "RegisterKindEnum": "approvals.record_kinds.KIND_CHOICES",
+        "AttendanceStatusEnum": "approvals.models.Attendance.Status",
+        "VoteSessionStatusEnum": "approvals.models.VoteSession.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -7,6 +7,12 @@ from django.utils import timezone
 
 from approvals.bonus import load_base_salaries
 from approvals.catalogue import load_catalogue
+from approvals.council import (
+    council_attendance_record,
+    council_paper_tally,
+    council_session_close,
+    council_session_open,
+)
 from approvals.deadline_data import load_deadline_data
 from approvals.delegations import delegation_create
 from approvals.models import (
@@ -14,9 +20,11 @@ from approvals.models import (
     BaseSalary,
     CalendarDay,
     Campaign,
+    CouncilTerm,
     DeadlineRulesVersion,
     DossierDocument,
     Membership,
+    Nomination,
     PastAward,
     PendingCase,
     Person,
@@ -162,9 +170,7 @@ def _step(people, n, state):
         to = "council" if n.award.requires_council_vote else "director"
         return services.nomination_recommend(user=p["reviewer"], nomination_id=n.pk, to=to)
     if state == State.COUNCIL_VOTE:
-        return services.nomination_record_vote(
-            user=p["secretary"], nomination_id=n.pk, votes_for=7, votes_total=7, passed=True
-        )
+        return council_decide(p, [n])[0]
     if state == State.AWAITING_DIRECTOR:
         return services.nomination_approve(
             user=p["director"],
@@ -274,3 +280,57 @@ def delegate(delegator, substitute, role, *, unit=None, days=(0, 0), note=""):
         starts_on=today + datetime.timedelta(days=days[0]),
         ends_on=today + datetime.timedelta(days=days[1]), note=note,
     )
+
+
+# A signed minutes' first bytes: enough for the content check (a PDF).
+MINUTES = b"%PDF-1.4\n% Bien ban kiem phieu\n%%EOF\n"
+
+
+def council_term(people, *, size=7, new=False, name="Hội đồng Thi đua - Khen thưởng"):
+    """The body's council term in force (made once unless `new`): the Director as its chair,
+    the council member, and as many more members (no role) as make `size`."""
+    body = Unit.objects.filter(parent__isnull=True).order_by("id").first()
+    found = None if new else CouncilTerm.objects.filter(body=body).first()
+    if found is not None:
+        return found
+    today = timezone.localdate()
+    term = CouncilTerm.objects.create(
+        body=body, name=name, chair=people["director"],
+        starts_on=today - datetime.timedelta(days=365),
+    )
+    User = get_user_model()
+    others = [
+        User.objects.get_or_create(username=f"hd-thanh-vien-{i}",
+                                   defaults={"first_name": f"Thành viên {i}"})[0]
+        for i in range(3, size + 1)
+    ]
+    term.members.set([people["director"], people["member"], *others][:size])
+    return term
+
+
+def council_decide(people, nominations, *, yes=None, term=None):
+    """Decide `nominations` (all awaiting the council) by a real session of `term` (default:
+    council_term): every member present, the secretary enters a paper tally of `yes` votes
+    (a number for all, or nomination id -> number; default: every member) with minutes, and
+    closes it. Returns the nominations as they are after the close."""
+    term = term or council_term(people)
+    secretary = people["secretary"]
+    size = term.members.count()
+    session = council_session_open(
+        user=secretary, term_id=term.pk, campaign_id=nominations[0].campaign_id,
+        meets_on=timezone.localdate(), nomination_ids=[n.pk for n in nominations],
+    )
+    council_attendance_record(user=secretary, session_id=session.pk, statuses={
+        m: "present" for m in term.members.values_list("pk", flat=True)})
+    items = dict(session.items.values_list("nomination_id", "pk"))
+
+    def yes_for(n):
+        if yes is None:
+            return size
+        return yes.get(n.pk, size) if isinstance(yes, dict) else yes
+
+    council_paper_tally(user=secretary, session_id=session.pk, minutes_name="bien-ban.pdf",
+                        minutes=MINUTES,
+                        tallies={items[n.pk]: (yes_for(n), size) for n in nominations})
+    council_session_close(user=secretary, session_id=session.pk)
+    return [Nomination.objects.get(pk=n.pk) for n in nominations]

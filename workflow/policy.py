@@ -84,6 +84,9 @@ class Rule:
     # Roles that may take it only on an item overdue in its stage (escalation: the
     # nomination's stored due date is past, workflow.sla; approvals.selectors.escalation_q).
     overdue_only: frozenset[str] = frozenset()
+    # Taken only by closing a council session (approvals.council), never offered by itself:
+    # no form, no API endpoint, no bulk.
+    session: bool = False
 
     @property
     def roles(self) -> frozenset[str]:
@@ -128,6 +131,14 @@ def _recommend_offered(nomination: Any) -> tuple[tuple[str, str | Promise], ...]
     return RECOMMEND_TO
 
 
+# What a council session's close records with each nomination's outcome.
+_COUNCIL_INPUTS = (
+    Input("session", Kind.INT, _("Phiên bỏ phiếu"), min_value=1),
+    Input("votes_for", Kind.INT, _("Số phiếu đồng ý"), min_value=0, max_value=1000),
+    Input("votes_total", Kind.INT, _("Tổng số thành viên"), min_value=1, max_value=1000),
+)
+
+
 # The declaration order is the order in which actions are offered: the lifecycle first,
 # then handing work around, then the content.
 POLICY: dict[str, Rule] = {
@@ -170,21 +181,21 @@ POLICY: dict[str, Rule] = {
             bulk=True,
             tone="primary",
         ),
+        # The council's vote (approvals/council.py): closing a session moves each nomination
+        # on by its computed outcome; nobody takes these by hand (Rule.session).
         Rule(
-            "record_vote",
-            _("Ghi kết quả bỏ phiếu"),
+            "council_pass",
+            _("Thông qua"),
             {R.COUNCIL_SECRETARY: _states(S.COUNCIL_VOTE)},
-            inputs=(
-                Input("votes_for", Kind.INT, _("Số phiếu đồng ý"), min_value=0, max_value=1000),
-                Input(
-                    "votes_total", Kind.INT, _("Tổng số thành viên"), min_value=1, max_value=1000
-                ),
-                Input("passed", Kind.BOOL, _("Thông qua"), required=False),
-            ),
-            holder=Holder.HOLDER,
-            claim_from=_states(S.COUNCIL_VOTE),
-            bulk=True,
-            tone="primary",
+            inputs=_COUNCIL_INPUTS,
+            session=True,
+        ),
+        Rule(
+            "council_fail",
+            _("Không thông qua"),
+            {R.COUNCIL_SECRETARY: _states(S.COUNCIL_VOTE)},
+            inputs=_COUNCIL_INPUTS,
+            session=True,
         ),
         # A soft fail of the eligibility rules (approvals/eligibility.py) is for a person to
         # confirm: the standing reviewer overrides it with a written justification (the
@@ -360,6 +371,14 @@ OTHER_HISTORY_ACTIONS = {
     # A proposal upward and the higher authority's outcome (approvals/decisions.py).
     "upward_propose": _("Trình cấp trên khen thưởng"),
     "upward_outcome": _("Ghi kết quả khen thưởng của cấp trên"),
+    # The council's sessions (approvals.council); a ballot's record never says its choice.
+    "council_session_open": _("Mở phiên bỏ phiếu của Hội đồng"),
+    "council_attendance": _("Ghi danh sách thành viên dự họp"),
+    "council_ballot_cast": _("Bỏ phiếu (kín)"),
+    "council_paper_tally": _("Ghi kết quả kiểm phiếu giấy"),
+    "council_quota_set": _("Đặt chỉ tiêu của phiên bỏ phiếu"),
+    "council_tie_break": _("Chủ tịch Hội đồng quyết định trường hợp bằng phiếu"),
+    "council_session_close": _("Kết thúc phiên bỏ phiếu"),
 }
 
 # The documents issued over many nominations (approvals/decisions.py) and who issues them:
@@ -377,7 +396,9 @@ HISTORY_ACTIONS: dict[str, str | Promise] = {
 }
 
 # The lifecycle actions: each has a service, a web form and an API endpoint.
-LIFECYCLE_ACTIONS: tuple[str, ...] = tuple(a for a, r in POLICY.items() if not r.content)
+LIFECYCLE_ACTIONS: tuple[str, ...] = tuple(
+    a for a, r in POLICY.items() if not r.content and not r.session
+)
 BULK_ACTIONS: tuple[str, ...] = tuple(a for a, r in POLICY.items() if r.bulk)
 
 # The statuses of an open viewflow task.
@@ -452,7 +473,8 @@ def offered_actions(roles_here: set[str], state: str, *, task_id: int | None,
     return [
         action
         for action in POLICY
-        if allowed(action, roles_here, state, overdue=overdue)
+        if not POLICY[action].session
+        and allowed(action, roles_here, state, overdue=overdue)
         and task_allows(
             POLICY[action], state=state, task_id=task_id, owner_id=owner_id, user_id=user_id,
             lent=lent,

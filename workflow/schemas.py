@@ -185,7 +185,7 @@ def bulk_schema() -> type[serializers.Serializer]:
 
 
 def slug(action: str) -> str:
-    """Service name -> URL name: record_vote -> record-vote."""
+    """Service name -> URL name: escalate_release -> escalate-release."""
     return action.replace("_", "-")
 
 

@@ -34,7 +34,7 @@ from approvals.access import (
 )
 from approvals.eligibility import Check, Outcome, Verdict
 from approvals.exemplars import exemplars_withdraw_for
-from approvals.models import Nomination
+from approvals.models import Nomination, SessionItem, VoteSession
 from approvals.names import full_name
 from approvals.states import State
 from approvals.tallies import open_cell, tally_follow, task_follow
@@ -499,22 +499,40 @@ def _override_soft_fail(step: Step) -> dict[str, Any]:
     return {"overridden": [c.code for c in pending], "eligibility": verdict.as_json()}
 
 
-@applies("record_vote")
-def _record_vote(step: Step) -> None:
-    """The council secretary records the ballot outcome; a failed vote ends the proposal."""
-    votes_for, votes_total = step.inputs["votes_for"], step.inputs["votes_total"]
-    if not 0 <= votes_for <= votes_total:
-        raise InvalidInput(
-            fields={"votes_for": [_("Số phiếu đồng ý phải từ 0 đến tổng số thành viên.")]}
-        )
-    if step.inputs.get("passed"):
-        step.nomination.vote_passed(votes_for=votes_for, votes_total=votes_total)
-    else:
-        step.nomination.vote_failed(
-            votes_for=votes_for,
-            votes_total=votes_total,
-            reason=step.comment or _("Hội đồng Thi đua - Khen thưởng không thông qua."),
-        )
+def _session_outcome(step: Step, *, passed: bool) -> None:
+    """Only a council session being closed takes these (approvals.council sets its items'
+    computed outcome first): the inputs must be that session's tally of this nomination."""
+    inputs = step.inputs
+    item = SessionItem.objects.filter(
+        session_id=inputs["session"], nomination=step.nomination,
+        session__status=VoteSession.Status.OPEN, passed=passed,
+    ).first()
+    if item is None or item.votes_for != inputs["votes_for"] or (
+        item.session.members_total != inputs["votes_total"]
+    ):
+        raise Conflict(_("Chỉ phiên bỏ phiếu của Hội đồng mới quyết định kết quả này."))
+    if step.task is None:
+        raise Conflict()
+
+
+@applies("council_pass")
+def _council_pass(step: Step) -> None:
+    """The council's session passed it (computed on the term's whole membership): on to
+    the Director."""
+    _session_outcome(step, passed=True)
+    step.nomination.vote_passed(votes_for=step.inputs["votes_for"],
+                                votes_total=step.inputs["votes_total"])
+    _route_on(step)
+
+
+@applies("council_fail")
+def _council_fail(step: Step) -> None:
+    """The council's session did not pass it: the proposal ends, the tally as its reason."""
+    _session_outcome(step, passed=False)
+    step.nomination.vote_failed(
+        votes_for=step.inputs["votes_for"], votes_total=step.inputs["votes_total"],
+        reason=step.comment or _("Hội đồng Thi đua - Khen thưởng không thông qua."),
+    )
     _route_on(step)
 
 
@@ -645,7 +663,6 @@ nomination_reassign = _named("reassign")
 nomination_escalate_release = _named("escalate_release")
 nomination_return = _named("return")
 nomination_recommend = _named("recommend")
-nomination_record_vote = _named("record_vote")
 nomination_approve = _named("approve")
 nomination_reject = _named("reject")
 nomination_report = _named("report")

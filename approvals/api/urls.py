@@ -6,7 +6,7 @@ from monitoring import api as monitoring_api
 from workflow.policy import LIFECYCLE_ACTIONS
 from workflow.schemas import slug
 
-from . import decisions, eligibility, exemplars, ranking, register, views
+from . import council, decisions, eligibility, exemplars, ranking, register, views
 from .auth import TokenView
 from .errors import not_found_view
 
@@ -37,6 +37,23 @@ urlpatterns = [
     path("eligibility/preview/", eligibility.EligibilityPreview.as_view(),
          name="api-eligibility-preview"),
     path("ranking/", ranking.Ranking.as_view(), name="api-ranking"),
+    # The council: its terms and its vote sessions (approvals.council).
+    path("council/terms/", council.Terms.as_view(), name="api-council-terms"),
+    path("council/sessions/", council.Sessions.as_view(), name="api-council-sessions"),
+    path("council/sessions/<int:pk>/", council.SessionDetail.as_view(),
+         name="api-council-session"),
+    path("council/sessions/<int:pk>/attendance/", council.SessionAttendance.as_view(),
+         name="api-council-attendance"),
+    path("council/sessions/<int:pk>/ballots/", council.SessionBallot.as_view(),
+         name="api-council-ballots"),
+    path("council/sessions/<int:pk>/paper-tally/", council.SessionPaperTally.as_view(),
+         name="api-council-paper-tally"),
+    path("council/sessions/<int:pk>/quota/", council.SessionQuota.as_view(),
+         name="api-council-quota"),
+    path("council/sessions/<int:pk>/tie-break/", council.SessionTieBreak.as_view(),
+         name="api-council-tie-break"),
+    path("council/sessions/<int:pk>/close/", council.SessionClose.as_view(),
+         name="api-council-close"),
     path("nominations/<int:pk>/documents/", views.Documents.as_view(), name="api-documents"),
     path(
         "nominations/<int:pk>/documents/<int:doc_id>/",
@@ -50,7 +67,7 @@ urlpatterns = [
     ),
 ]
 
-# One URL per lifecycle action (record_vote -> actions/record-vote/), each with its own body.
+# One URL per lifecycle action (submit -> actions/submit/), each with its own body.
 urlpatterns += [
     path(
         f"nominations/<int:pk>/actions/{slug(action)}/",

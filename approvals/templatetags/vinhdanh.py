@@ -21,7 +21,7 @@ from approvals.labels import (
 from approvals.models import RoleGrant
 from approvals.names import acted_by as _acted_by
 from approvals.names import full_name as _full_name
-from approvals.roles import UNIT_ROLES
+from approvals.roles import UNIT_ROLES, Role
 
 register = template.Library()
 
@@ -124,6 +124,10 @@ def header_info(context):
             "can_create": bool(actor.units_for(*UNIT_ROLES)),
             "is_auditor": may_read_global_history(actor),
             "reads_register": may_read_register(actor),
+            # The council's sessions: its secretary, its members, and the head of the body,
+            # who chairs it by custom (the page lists the terms they belong to).
+            "in_council": bool(actor.roles & {Role.COUNCIL_SECRETARY, Role.COUNCIL_MEMBER,
+                                              Role.DIRECTOR}),
         }
     return request._vd_header
 

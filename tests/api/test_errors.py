@@ -70,26 +70,25 @@ def test_a_rule_violation_is_english_too(nomination_in, as_user):
 @pytest.mark.parametrize(
     "body",
     [
-        {"votes_for": "many", "votes_total": 7, "passed": True},
-        {"votes_total": 7, "passed": True},
-        {"votes_for": 1, "votes_total": 7, "passed": "perhaps"},
+        {"decision_number": "1/QĐ", "decision_date": "someday"},
+        {"decision_date": "2026-01-05"},
+        {"decision_number": ["1"], "decision_date": "2026-01-05"},
     ],
 )
 def test_malformed_action_input_is_400_with_the_fields_named(nomination_in, as_user, body):
-    n = nomination_in("council_vote")
-    response = action(as_user("secretary"), n.pk, "record-vote", **body)
+    n = nomination_in("awaiting_director")
+    response = action(as_user("director"), n.pk, "approve", **body)
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_input"
-    assert set(response.json()["fields"]) <= {"votes_for", "votes_total", "passed"}
+    assert set(response.json()["fields"]) <= {"decision_number", "decision_date"}
 
 
 def test_the_service_checks_what_the_types_cannot(nomination_in, as_user):
-    n = nomination_in("council_vote")
-    response = action(
-        as_user("secretary"), n.pk, "record-vote", votes_for=9, votes_total=7, passed=True
-    )
+    n = nomination_in("awaiting_director")
+    response = action(as_user("director"), n.pk, "approve", decision_number="1/QĐ",
+                      decision_date="2000-01-01")
     assert response.status_code == 400
-    assert "votes_for" in response.json()["fields"]
+    assert "decision_date" in response.json()["fields"]
 
 
 def test_malformed_json_is_400_in_the_same_shape(draft, as_user):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from approvals.models import Campaign, Nomination, Unit
 from tests.api.conftest import API
 from tests.api.test_documents import PDF
-from tests.factories import complete_dossier, member, qualify
+from tests.factories import complete_dossier, council_term, member, qualify
 
 pytestmark = pytest.mark.usefixtures("consistent")
 
@@ -87,8 +87,25 @@ def test_the_council_path_runs_from_draft_to_reported_over_http(people, login):
     assert act(reviewer, pk, "recommend", to="council").json()["state"] == "council_vote"
 
     assert pk in inbox_ids(secretary, "queue")
-    voted = act(secretary, pk, "record-vote", votes_for=6, votes_total=7, passed=True)
-    assert voted.json()["state"] == "awaiting_director", voted.json()
+    # The council votes in a session: two members, both present, both for (secret ballots).
+    term = council_term(people, size=2)
+    opened = secretary.post(f"{API}/council/sessions/", {
+        "term": term.pk, "campaign": Nomination.objects.get(pk=pk).campaign_id,
+        "meets_on": timezone.localdate().isoformat()}, format="json")
+    assert opened.status_code == 201, opened.json()
+    sid = opened.json()["id"]
+    secretary.post(f"{API}/council/sessions/{sid}/attendance/", {"attendance": [
+        {"member": people[m].pk, "status": "present"} for m in ("member", "director")]},
+        format="json")
+    item = secretary.get(f"{API}/council/sessions/{sid}/").json()["outcome"]["items"][0]
+    for voter in (login("member"), director):
+        cast = voter.post(f"{API}/council/sessions/{sid}/ballots/",
+                          {"ballots": [{"item": item["item"], "yes": True}]}, format="json")
+        assert cast.status_code == 201 and cast.json() == {"cast": 1}
+    closed = secretary.post(f"{API}/council/sessions/{sid}/close/")
+    assert closed.status_code == 200, closed.json()
+    assert closed.json()["outcome"]["items"][0]["passed"] is True
+    assert head.get(f"{API}/nominations/{pk}/").json()["state"] == "awaiting_director"
 
     assert pk in inbox_ids(director, "queue")
     approved = act(
@@ -115,7 +132,7 @@ def test_the_council_path_runs_from_draft_to_reported_over_http(people, login):
         "submit",
         "claim",
         "recommend",
-        "record_vote",
+        "council_pass",
         "approve",
         "report",
     ]

@@ -69,10 +69,7 @@ def test_the_counts_equal_a_recount_after_every_kind_of_change(org, people):
         lambda: services.nomination_reject(user=reviewer, nomination_id=b.pk, comment="Không đạt"),
         lambda: services.nomination_claim(user=reviewer, nomination_id=d.pk),
         lambda: services.nomination_recommend(user=reviewer, nomination_id=d.pk, to="council"),
-        lambda: services.nomination_record_vote(
-            user=people["secretary"], nomination_id=d.pk, votes_for=7, votes_total=7,
-            passed=True,
-        ),
+        lambda: factories.council_decide(people, [d]),
         lambda: services.nomination_approve(
             user=people["director"], nomination_id=d.pk, decision_number="15/QĐ",
             decision_date=timezone.localdate(),

@@ -11,8 +11,8 @@ from approvals.models import Person, RuleSet, Unit
 from approvals.ranking import candidate_ranking
 from approvals.states import State
 from approvals.verdicts import rule_set_for
+from tests import factories
 from tests.factories import award, member, nomination_in, qualify
-from workflow import services
 from workflow.errors import NotFound
 
 F, M = Person.Gender.FEMALE, Person.Gender.MALE
@@ -34,8 +34,8 @@ def order(result):
 
 
 def voted(people, n, votes_for):
-    return services.nomination_record_vote(user=people["secretary"], nomination_id=n.pk,
-                                           votes_for=votes_for, votes_total=9, passed=True)
+    return factories.council_decide(people, [n], yes=votes_for,
+                                    term=factories.council_term(people, size=9))[0]
 
 
 def team(org, code, women, men):
@@ -67,12 +67,12 @@ def test_more_votes_come_before_the_women_first_priority(org, people):
                    state=State.COUNCIL_VOTE)
     woman = proposed(org, people, "Phạm Thị Dung", F, code=CSTDCS, unit="b",
                      state=State.COUNCIL_VOTE)
-    voted(people, man, 8)
-    voted(people, woman, 7)
+    voted(people, man, 9)
+    voted(people, woman, 8)
     result = ranking(people["secretary"], org, CSTDCS)
     assert order(result) == ["Lê Văn Cường", "Phạm Thị Dung"]
     assert [(c.votes_for, c.votes_total, c.raised) for c in result.candidates] == [
-        (8, 9, False), (7, 9, False)]
+        (9, 9, False), (8, 9, False)]
 
 
 def test_with_as_many_votes_the_woman_is_placed_first_and_the_page_says_why(

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from approvals.models import Award, Nomination
 from approvals.states import State
 from tests.browser.conftest import accept_dialog
-from tests.factories import member, qualify
+from tests.factories import council_term, member, qualify
 from workflow.models import AuditRecord
 
 pytestmark = pytest.mark.browser
@@ -92,10 +92,31 @@ def test_the_whole_pipeline_across_six_people(org, people, login, screenshot):
         "Chờ Hội đồng Thi đua - Khen thưởng bỏ phiếu"
     )
 
+    # The council meets: the secretary opens a session, both members are present and vote
+    # on their ballot pages (secret), and closing it computes the outcome.
+    term = council_term(people, size=2)
     secretary = login(None, "secretary")
-    open_detail(secretary, pk)
-    do(secretary, "record_vote", votes_for="6", votes_total="7")
-    expect(secretary.locator("[data-testid=state]")).to_have_text("Chờ Thủ trưởng phê duyệt")
+    secretary.goto("/council/")
+    secretary.locator("[data-testid=session-open] button[type=submit]").click()
+    secretary.wait_for_url("**/council/sessions/*/")
+    session_url = secretary.url
+    for m in term.members.all():
+        secretary.select_option(f"select[name=member-{m.pk}]", "present")
+    secretary.locator("[data-testid=attendance] button[type=submit]").click()
+    expect(secretary.locator("[data-testid=quorum]")).to_contain_text("Đủ số thành viên có mặt.")
+    for name in ("member", "director"):
+        voter = login(None, name)
+        voter.goto(session_url + "ballot/")
+        voter.locator("[data-testid=ballot] input[value=yes]").check()
+        voter.locator("[data-testid=ballot] button[type=submit]").click()
+        expect(voter.locator("[data-testid=voted]")).to_have_count(1)
+    screenshot(voter, "05a-council-ballot-member")
+    secretary.goto(session_url)
+    expect(secretary.locator("[data-testid=votes]")).to_have_text("2/2")
+    screenshot(secretary, "05b-council-session-secretary")
+    secretary.locator("[data-testid=close] button[type=submit]").click()
+    expect(secretary.locator("[data-testid=session-status]")).to_have_text("Đã kết thúc")
+    assert state_of(pk) == State.AWAITING_DIRECTOR
 
     director = login(None, "director")
     open_detail(director, pk)
@@ -120,7 +141,7 @@ def test_the_whole_pipeline_across_six_people(org, people, login, screenshot):
 
     actions = list(AuditRecord.objects.filter(nomination_id=pk).values_list("action", flat=True))
     assert actions == ["create", *["upload_document"] * len(kinds), "submit", "claim",
-                       "recommend", "record_vote", "approve", "report"]
+                       "recommend", "council_pass", "approve", "report"]
     assert state_of(pk) == State.REPORTED
     report = AuditRecord.objects.get(nomination_id=pk, action="report")
     assert report.data["report_number"] == "25/BC-THADS"

@@ -17,6 +17,7 @@ from notifications import events
 from notifications.hub import WORKERS_GROUP, push_message
 from notifications.models import Notification
 from notifications.services import notifications_mark_read, notify_transition, push
+from tests import factories
 from tests.factories import PASSWORD, backdate_clock
 from workflow import services
 from workflow.models import AuditRecord
@@ -86,9 +87,7 @@ def test_an_opened_council_vote_reaches_the_members_and_the_secretary(nomination
 def test_a_passed_vote_goes_to_the_director(nomination_in, people):
     n = nomination_in(State.COUNCIL_VOTE)
     Notification.objects.all().delete()
-    services.nomination_record_vote(
-        user=people["secretary"], nomination_id=n.pk, votes_for=5, votes_total=7, passed=True
-    )
+    factories.council_decide(people, [n], yes=6)
     assert received(n) == {"director": Kind.TASK}
 
 

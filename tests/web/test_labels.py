@@ -28,7 +28,7 @@ def test_the_waiting_time_reads_in_english_after_the_switch():
 def test_state_and_action_labels_follow_the_language():
     with translation.override("en"):
         assert str(state_label("awaiting_director")) == "Awaiting the Director"
-        assert str(action_label("record_vote")) == "Record the vote"
+        assert str(action_label("approve")) == "Approve"
     with translation.override("vi"):
         assert str(state_label("awaiting_director")) == "Chờ Thủ trưởng phê duyệt"
         assert str(action_label("create")) == "Lập dự thảo"

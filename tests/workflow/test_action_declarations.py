@@ -53,7 +53,8 @@ def test_an_unknown_or_untyped_input_never_reaches_the_service(people, nominatio
                                       votes=3)
     with pytest.raises(TypeError, match="votes_for"):
         services.nomination_act(user=people["secretary"], nomination_id=n.pk,
-                                action="record_vote", inputs={"votes_for": "6", "votes_total": 7})
+                                action="council_pass",
+                                inputs={"session": 1, "votes_for": "6", "votes_total": 7})
 
 
 @pytest.fixture

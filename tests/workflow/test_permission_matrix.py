@@ -35,8 +35,6 @@ CASES = [
     ("return", State.IN_REVIEW, {"comment": "Bổ sung"}, {"reviewer"}, {"director"}),
     ("return", State.AWAITING_DIRECTOR, {"comment": "Bổ sung"}, {"director"}, {"reviewer"}),
     ("recommend", State.IN_REVIEW, {"to": "director"}, {"reviewer"}, set()),
-    ("record_vote", State.COUNCIL_VOTE,
-     {"votes_for": 6, "votes_total": 7, "passed": True}, {"secretary"}, set()),
     ("approve", State.AWAITING_DIRECTOR,
      {"decision_number": "9/QĐ", "decision_date": "2026-01-05"}, {"director"}, set()),
     ("reject", State.IN_REVIEW, {"comment": "Không đạt"}, {"reviewer"}, {"director"}),

@@ -2,6 +2,7 @@ import pytest
 from django.utils import timezone
 
 from approvals.states import State
+from tests import factories
 from workflow import services
 from workflow.models import AuditRecord
 
@@ -18,9 +19,7 @@ def test_the_happy_path_with_a_council_vote_ends_reported(org, people, draft):
     n = services.nomination_submit(user=people["head"], nomination_id=n.pk)
     n = services.nomination_claim(user=people["reviewer"], nomination_id=n.pk)
     n = services.nomination_recommend(user=people["reviewer"], nomination_id=n.pk, to="council")
-    n = services.nomination_record_vote(
-        user=people["secretary"], nomination_id=n.pk, votes_for=6, votes_total=7, passed=True
-    )
+    (n,) = factories.council_decide(people, [n], yes=6)
     n = services.nomination_approve(
         user=people["director"], nomination_id=n.pk, decision_number="01/QĐ",
         decision_date=timezone.localdate(),
@@ -35,5 +34,5 @@ def test_the_happy_path_with_a_council_vote_ends_reported(org, people, draft):
     assert report.data["report_date"] == timezone.localdate().isoformat()
     actions = list(AuditRecord.objects.filter(nomination=n).values_list("action", flat=True))
     assert actions == [
-        "create", "submit", "claim", "recommend", "record_vote", "approve", "report"
+        "create", "submit", "claim", "recommend", "council_pass", "approve", "report"
     ]

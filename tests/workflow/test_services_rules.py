@@ -10,6 +10,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 from approvals.access import open_task
 from approvals.models import Nomination
 from approvals.states import State
+from tests import factories
 from workflow import services
 from workflow.errors import Conflict, InvalidInput, RuleViolation
 from workflow.models import AuditRecord, SecurityEvent
@@ -57,9 +58,7 @@ def test_withdrawing_after_the_decision_is_refused_as_a_conflict(people, nominat
 
 def test_a_failed_council_vote_ends_the_proposal_as_rejected(people, nomination_in):
     n = nomination_in(State.COUNCIL_VOTE)
-    n = services.nomination_record_vote(
-        user=people["secretary"], nomination_id=n.pk, votes_for=3, votes_total=7, passed=False
-    )
+    (n,) = factories.council_decide(people, [n], yes=3)
     assert n.state == State.REJECTED and (n.votes_for, n.votes_total) == (3, 7)
     assert n.process.status == PROCESS.DONE
 
