@@ -15,7 +15,9 @@ from monitoring.alerts import alerts_scan
 from workflow import services as flow
 
 from . import council
+from .decisions import decision_create, report_batch_create
 from .dossier import document_upload
+from .exemplars import exemplar_propose, exemplar_publish
 from .models import (
     Award,
     Campaign,
@@ -355,6 +357,30 @@ def _advance_some(units: dict[str, Unit]) -> None:
     _council_session(who["tp.tccb"], names[("Lý Thị Ngọc", cstdcs)])
     flow.nomination_return(user=reviewer, nomination_id=names[("Hà Văn Sơn", ldtt)],
                            comment="Bổ sung biên bản họp bình xét của đơn vị.")
+    _decided(reviewer, [names[("Mai Anh Thư", ldtt)], names[("Kiều Văn Phúc", ldtt)]])
+
+
+def _decided(reviewer, nomination_ids: list[int]) -> None:
+    """The rest of the year-end cycle for two LĐTT proposals of Regional Office 2: the
+    Director's one decision (with its bonuses), the report of one of them to the provincial
+    board, and the other published as an exemplar (điển hình tiên tiến) on the public page."""
+    User = get_user_model()
+    director, liaison = (User.objects.get(username=u) for u in ("truong.thads", "cv.tccb2"))
+    for pk in nomination_ids:
+        flow.nomination_claim(user=reviewer, nomination_id=pk)
+        flow.nomination_recommend(user=reviewer, nomination_id=pk, to="director")
+    today = timezone.localdate()
+    decision_create(user=director, number=f"12/QĐ-THADS-{today.year}", date=today,
+                    place="Minh Sơn", nomination_ids=nomination_ids)
+    first, second = nomination_ids
+    campaign_id = Nomination.objects.values_list("campaign_id", flat=True).get(pk=second)
+    report_batch_create(user=liaison, campaign_id=campaign_id,
+                        number=f"25/BC-THADS-{today.year}", date=today, place="Minh Sơn",
+                        nomination_ids=[second])
+    exemplar = exemplar_propose(user=reviewer, nomination_id=first, story=(
+        "Chấp hành viên trẻ, tổ chức thi hành dứt điểm nhiều vụ việc khó kéo dài nhiều năm; "
+        "chủ động phối hợp với chính quyền cơ sở vận động đương sự tự nguyện thi hành."))
+    exemplar_publish(user=director, exemplar_id=exemplar.pk)
 
 
 def _council_session(secretary, nomination_id: int) -> None:

@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from django.test import Client
 
 from approvals.demo import DEMO_PASSWORD, seed_demo
+from approvals.models import Decision, ReportBatch
+from approvals.states import State
 from monitoring.demo_timer import is_demo_server
 from monitoring.models import Alert, AlertRule
 
@@ -47,3 +49,19 @@ def test_the_demo_manager_sees_charts_and_an_open_alert(default_rules):
 ])
 def test_the_timer_runs_only_in_the_demo_server(debug, eager, argv, environ, expected):
     assert is_demo_server(debug=debug, eager=eager, argv=argv, environ=environ) is expected
+
+
+def test_the_demo_year_has_a_decision_a_report_and_an_exemplar_on_the_public_page(
+    default_rules,
+):
+    seed_demo()
+    decision = Decision.objects.get()
+    lines = list(decision.lines.order_by("position"))
+    assert [line.nominee_name for line in lines] == ["Mai Anh Thư", "Kiều Văn Phúc"]
+    assert all(line.amount > 0 and line.amount % 10_000 == 0 for line in lines)
+    reported = ReportBatch.objects.get().lines.get().nomination
+    assert (reported.nominee_name, reported.state) == ("Kiều Văn Phúc", State.REPORTED)
+    public = Client().get("/dien-hinh/")  # nobody signed in
+    assert public.status_code == 200
+    assert "Mai Anh Thư" in public.content.decode()
+    assert "Kiều Văn Phúc" not in public.content.decode()
