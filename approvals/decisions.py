@@ -178,10 +178,17 @@ def _line_names(position: int, n: Nomination) -> dict[str, Any]:
     }
 
 
-def _issue(model: type[D], build: Callable[[], D]) -> D:
-    """A lost race for the same number is a conflict, not a server error."""
+def _issue(model: type[D], *, user: User, number: str, date: datetime.date, place: str,
+           nominations: Sequence[Nomination], **fields: Any) -> D:
+    """The document's row: the issuing body of its nominations, the signer as they are
+    today; a lost race for the same number is a conflict, not a server error."""
+    body = _issuing_body(nominations)
+    name, title = _signer(user)
     try:
-        return build()
+        return model._default_manager.create(
+            number=number, date=date, place=place, issuing_body=body, signer=user,
+            signer_name=name, signer_title=title, **fields,
+        )
     except IntegrityError as exc:
         raise Conflict(_("Số, ký hiệu văn bản vừa được dùng cho văn bản khác.")) from exc
 
@@ -241,19 +248,15 @@ def decision_create(
                 % {"date": date.strftime("%d/%m/%Y")}
             ])
         approved = _each(actor, ids, approve)
-        body = _issuing_body(approved)
         rule_set = RuleSet.objects.in_force_on(date).order_by("-effective_from").first()
-        name, title = _signer(user)
-        decision = _issue(Decision, lambda: Decision.objects.create(
-            number=number, date=date, place=place, issuing_body=body, signer=user,
-            signer_name=name, signer_title=title, base_salary=base.amount,
-            legal_basis=rule_set.legal_basis if rule_set else "", subject=_subject(approved),
-        ))
+        decision = _issue(
+            Decision, user=user, number=number, date=date, place=place, nominations=approved,
+            base_salary=base.amount, legal_basis=rule_set.legal_basis if rule_set else "",
+            subject=_subject(approved),
+        )
         DecisionLine.objects.bulk_create([
-            DecisionLine(
-                decision=decision, multiple=_multiple(n),
-                amount=bonus_amount(_multiple(n), base.amount), **_line_names(i, n),
-            )
+            DecisionLine(decision=decision, multiple=(multiple := _multiple(n)),
+                         amount=bonus_amount(multiple, base.amount), **_line_names(i, n))
             for i, n in enumerate(approved, start=1)
         ])
         if within is not None:
@@ -291,13 +294,8 @@ def report_batch_create(
     with transaction.atomic(durable=True):
         _check_number_free(ReportBatch, number)
         reported = _each(actor, ids, report)
-        body = _issuing_body(reported)
-        name, title = _signer(user)
-        batch = _issue(ReportBatch, lambda: ReportBatch.objects.create(
-            number=number, date=date, place=place, issuing_body=body, signer=user,
-            signer_name=name, signer_title=title, campaign=campaign,
-            recipient=PROVINCIAL_BOARD,
-        ))
+        batch = _issue(ReportBatch, user=user, number=number, date=date, place=place,
+                       nominations=reported, campaign=campaign, recipient=PROVINCIAL_BOARD)
         ReportLine.objects.bulk_create([
             ReportLine(batch=batch, decision_number=n.decision_number,
                        decision_date=n.decision_date, **_line_names(i, n))
@@ -363,12 +361,8 @@ def upward_proposal_create(
     with transaction.atomic(durable=True):
         _check_number_free(UpwardProposal, number)
         proposed = _each(actor, ids, propose)
-        body = _issuing_body(proposed)
-        name, title = _signer(user)
-        proposal = _issue(UpwardProposal, lambda: UpwardProposal.objects.create(
-            number=number, date=date, place=place, issuing_body=body, signer=user,
-            signer_name=name, signer_title=title, authority=authority,
-        ))
+        proposal = _issue(UpwardProposal, user=user, number=number, date=date, place=place,
+                          nominations=proposed, authority=authority)
         UpwardLine.objects.bulk_create([
             UpwardLine(proposal=proposal, **_line_names(i, n))
             for i, n in enumerate(proposed, start=1)

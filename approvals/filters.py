@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from workflow.policy import HISTORY_ACTIONS
-from workflow.schemas import Text, date_field, messages, parse
+from workflow.schemas import MAX_ID, Text, date_field, messages, parse
 from workflow.sla import STATUS_CHOICES
 
 from .record_kinds import KIND_CHOICES
@@ -148,13 +148,13 @@ class RankingQuery(serializers.Serializer):
     """The candidates' ranking for one award in one campaign (page and API)."""
 
     campaign = serializers.IntegerField(
-        min_value=1, max_value=2**63 - 1,
+        min_value=1, max_value=MAX_ID,
         error_messages=messages(None, _("Chọn đợt thi đua."),
                                 invalid=_("Chọn đợt thi đua trong danh sách.")),
         help_text="Campaign id.",
     )
     award = serializers.IntegerField(
-        min_value=1, max_value=2**63 - 1,
+        min_value=1, max_value=MAX_ID,
         error_messages=messages(None, _("Chọn danh hiệu hoặc hình thức khen thưởng."),
                                 invalid=_("Chọn danh hiệu hoặc hình thức trong danh sách.")),
         help_text="Award id.",

@@ -29,8 +29,6 @@ NOT_CANDIDATES = (*NOT_LIVE_STATES, State.DRAFT)
 class Candidate:
     nomination: Nomination
     position: int
-    votes_for: int | None
-    votes_total: int | None
     # A woman, or a collective with at least the rule set's share of women.
     women_first: bool
     # Placed by the priority alone above a candidate with as many votes who lacks it.
@@ -40,10 +38,12 @@ class Candidate:
     members: int | None = None
 
     @property
-    def women_percent(self) -> Decimal | None:
-        if not self.members:
-            return None
-        return Headcount(self.women or 0, self.members).women_percent()
+    def votes_for(self) -> int | None:
+        return self.nomination.votes_for
+
+    @property
+    def votes_total(self) -> int | None:
+        return self.nomination.votes_total
 
 
 @dataclass(frozen=True)
@@ -110,8 +110,8 @@ def candidate_ranking(actor: Actor, *, campaign_id: int, award_id: int) -> Ranki
     for position, n in enumerate(order, start=1):
         count = counts.get(n.nominee_unit_id) if n.nominee_unit_id is not None else None
         candidates.append(Candidate(
-            nomination=n, position=position, votes_for=n.votes_for, votes_total=n.votes_total,
-            women_first=first[n.pk], raised=first[n.pk] and merit(n) in shared,
+            nomination=n, position=position, women_first=first[n.pk],
+            raised=first[n.pk] and merit(n) in shared,
             women=count.women if count else None, members=count.members if count else None,
         ))
     return Ranking(

@@ -42,33 +42,28 @@ HEAD_FIELDS = ["id", "number", "date", "place", "issuing_body", "signer_name", "
                "created_at"]
 
 
-class DecisionLineSerializer(serializers.Serializer):
+class _LineSerializer(serializers.Serializer):
+    """What every issued document's line says (approvals.models.IssuedLine)."""
+
     position = serializers.IntegerField()
     nomination = serializers.IntegerField(source="nomination_id")
     nominee_name = serializers.CharField()
-    nominee_title = serializers.CharField()
     unit_name = serializers.CharField()
     award_name = serializers.CharField()
+
+
+class DecisionLineSerializer(_LineSerializer):
+    nominee_title = serializers.CharField()
     multiple = serializers.DecimalField(max_digits=5, decimal_places=2)
     amount = serializers.IntegerField(help_text="VND, rounded up to 10,000.")
 
 
-class ReportLineSerializer(serializers.Serializer):
-    position = serializers.IntegerField()
-    nomination = serializers.IntegerField(source="nomination_id")
-    nominee_name = serializers.CharField()
-    unit_name = serializers.CharField()
-    award_name = serializers.CharField()
+class ReportLineSerializer(_LineSerializer):
     decision_number = serializers.CharField()
     decision_date = serializers.DateField(allow_null=True)
 
 
-class UpwardLineSerializer(serializers.Serializer):
-    position = serializers.IntegerField()
-    nomination = serializers.IntegerField(source="nomination_id")
-    nominee_name = serializers.CharField()
-    unit_name = serializers.CharField()
-    award_name = serializers.CharField()
+class UpwardLineSerializer(_LineSerializer):
     outcome = serializers.CharField(
         help_text="pending, conferred or not_conferred (the higher authority's outcome).")
     outcome_number = serializers.CharField()

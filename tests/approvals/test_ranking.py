@@ -38,6 +38,14 @@ def voted(people, n, votes_for):
                                     term=factories.council_term(people, size=9))[0]
 
 
+def man_and_woman_voted(org, people, *, man, woman):
+    """A man of unit A and a woman of unit B, both proposed for CSTĐCS, voted on by the council."""
+    pair = (("Lê Văn Cường", M, "a", man), ("Phạm Thị Dung", F, "b", woman))
+    for name, gender, unit, yes in pair:
+        voted(people, proposed(org, people, name, gender, code=CSTDCS, unit=unit,
+                               state=State.COUNCIL_VOTE), yes)
+
+
 def team(org, code, women, men):
     """A sub-unit of unit A whose members all hold LĐTT of the year (TTLĐTT's 70 %)."""
     unit = Unit.objects.create(code=code, name=f"Tổ {code}", kind="office", parent=org["a"])
@@ -63,12 +71,7 @@ def test_among_candidates_without_votes_a_woman_comes_before_a_man_who_was_propo
 
 
 def test_more_votes_come_before_the_women_first_priority(org, people):
-    man = proposed(org, people, "Lê Văn Cường", M, code=CSTDCS, unit="a",
-                   state=State.COUNCIL_VOTE)
-    woman = proposed(org, people, "Phạm Thị Dung", F, code=CSTDCS, unit="b",
-                     state=State.COUNCIL_VOTE)
-    voted(people, man, 9)
-    voted(people, woman, 8)
+    man_and_woman_voted(org, people, man=9, woman=8)
     result = ranking(people["secretary"], org, CSTDCS)
     assert order(result) == ["Lê Văn Cường", "Phạm Thị Dung"]
     assert [(c.votes_for, c.votes_total, c.raised) for c in result.candidates] == [
@@ -78,12 +81,7 @@ def test_more_votes_come_before_the_women_first_priority(org, people):
 def test_with_as_many_votes_the_woman_is_placed_first_and_the_page_says_why(
     org, people, client
 ):
-    man = proposed(org, people, "Lê Văn Cường", M, code=CSTDCS, unit="a",
-                   state=State.COUNCIL_VOTE)
-    woman = proposed(org, people, "Phạm Thị Dung", F, code=CSTDCS, unit="b",
-                     state=State.COUNCIL_VOTE)
-    voted(people, man, 8)
-    voted(people, woman, 8)
+    man_and_woman_voted(org, people, man=8, woman=8)
     assert order(ranking(people["secretary"], org, CSTDCS)) == ["Phạm Thị Dung", "Lê Văn Cường"]
     client.force_login(people["secretary"])
     page = client.get("/ranking/", {"campaign": org["campaign"].pk, "award": award(CSTDCS).pk})
