@@ -57,7 +57,7 @@ from .services import role_grant, role_revoke
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "kind", "parent", "has_legal_personality")
+    list_display = ("code", "name", "kind", "parent", "has_legal_personality", "place")
     list_filter = ("kind", "has_legal_personality")
     search_fields = ("code", "name", "name_en")
 

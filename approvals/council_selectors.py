@@ -71,6 +71,12 @@ def sessions_for_actor(actor: Actor) -> QuerySet[VoteSession]:
     return query.filter(Q(term__members=actor.user) | Q(term__chair=actor.user)).distinct()
 
 
+def sits_on_a_council(user_id: int) -> bool:
+    """The user chairs or belongs to a council term, whatever their roles (a chair who is not
+    the head of the body): one query."""
+    return CouncilTerm.objects.filter(Q(chair_id=user_id) | Q(members__id=user_id)).exists()
+
+
 def term_in_force(day: datetime.date) -> CouncilTerm | None:
     return (CouncilTerm.objects.filter(starts_on__lte=day)
             .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day)).order_by("-starts_on").first())

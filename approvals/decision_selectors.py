@@ -68,7 +68,7 @@ def documents(actor: Actor, model: type[D]) -> QuerySet[Any]:
     """The actor's documents of a kind, newest first, with their line counts (one query)."""
     return (
         model._default_manager.filter(issuing_body_id__in=_readable(actor))
-        .select_related("issuing_body").annotate(line_count=Count("lines"))
+        .select_related("issuing_body").annotate(line_total=Count("lines"))
         .order_by("-date", "-id")
     )
 

@@ -17,11 +17,10 @@ the refusal naming it. The documents (DOCX, XLSX) are generated from these rows 
 
 import datetime
 from collections.abc import Callable, Iterable, Sequence
-from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,36 +37,25 @@ from workflow.policy import DOCUMENT_ROLES
 from workflow.services import nomination_act
 
 from .access import Actor, get_nomination_for_actor, load_actor
-from .bonus import bonus_amount
+from .decision_lines import bonus_multiple, issue, issuing_body, line_names
 from .decision_selectors import DECIDED_STATES
 from .models import (
     Award,
-    BaseSalary,
     Campaign,
     Decision,
-    DecisionLine,
     IssuedDocument,
     Nomination,
-    Profile,
     ReportBatch,
     ReportLine,
-    RuleSet,
-    Unit,
     UpwardLine,
     UpwardProposal,
 )
-from .names import full_name
 from .tallies import open_cell, tally_follow
 
 MAX_ITEMS = 500
 PROVINCIAL_BOARD = "Ban Thi đua - Khen thưởng tỉnh"
 
 D = TypeVar("D", bound=IssuedDocument)
-
-
-def base_salary_on(day: datetime.date) -> BaseSalary | None:
-    """The base salary in force on `day`: the latest that starts on or before it."""
-    return BaseSalary.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
 
 
 def _ids(nomination_ids: Iterable[Any]) -> list[int]:
@@ -141,82 +129,12 @@ def _each(actor: Actor, ids: Sequence[int],
     return done
 
 
-def _issuing_body(nominations: Sequence[Nomination]) -> Unit:
-    """The unit with legal personality (Law 06/2022 Art. 80(1)) that the nominations' units
-    belong to: one for them all (one query)."""
-    units = {u.pk: u for u in Unit.objects.only("id", "name", "parent_id",
-                                                 "has_legal_personality")}
-    found: dict[int, Unit] = {}
-    for n in nominations:
-        unit: Unit | None = units.get(n.unit_id)
-        while unit is not None and not unit.has_legal_personality:
-            unit = units.get(unit.parent_id) if unit.parent_id else None
-        if unit is None:
-            raise RuleViolation(reasons=[
-                _("Đơn vị của đề nghị #%(id)s không thuộc cơ quan có tư cách pháp nhân.")
-                % {"id": n.pk}
-            ])
-        found[unit.pk] = unit
-    if len(found) > 1:
-        raise RuleViolation(reasons=[
-            _("Các đề nghị thuộc nhiều cơ quan ban hành (%(bodies)s): mỗi văn bản của một "
-              "cơ quan.") % {"bodies": ", ".join(sorted(u.name for u in found.values()))}
-        ])
-    return next(iter(found.values()))
-
-
-def _signer(user: User) -> tuple[str, str]:
-    title = Profile.objects.filter(user=user).values_list("title", flat=True).first()
-    return full_name(user), title or _("Thủ trưởng cơ quan")
-
-
-def _line_names(position: int, n: Nomination) -> dict[str, Any]:
-    return {
-        "position": position, "nomination": n, "nominee_name": n.nominee_name,
-        "nominee_title": n.nominee_title, "unit_name": n.unit.name,
-        "award_name": n.award.name_vi,
-    }
-
-
-def _issue(model: type[D], *, user: User, number: str, date: datetime.date, place: str,
-           nominations: Sequence[Nomination], **fields: Any) -> D:
-    """The document's row: the issuing body of its nominations, the signer as they are
-    today; a lost race for the same number is a conflict, not a server error."""
-    body = _issuing_body(nominations)
-    name, title = _signer(user)
-    try:
-        return model._default_manager.create(
-            number=number, date=date, place=place, issuing_body=body, signer=user,
-            signer_name=name, signer_title=title, **fields,
-        )
-    except IntegrityError as exc:
-        raise Conflict(_("Số, ký hiệu văn bản vừa được dùng cho văn bản khác.")) from exc
-
-
-def _subject(nominations: Sequence[Nomination]) -> str:
-    awards = ", ".join(dict.fromkeys(n.award.name_vi for n in nominations))
-    years = ", ".join(str(y) for y in sorted({n.year for n in nominations}))
-    subject = _("khen thưởng %(awards)s năm %(years)s") % {"awards": awards, "years": years}
-    return subject[:300]
+def _issue(model: type[D], *, nominations: Sequence[Nomination], **fields: Any) -> D:
+    """The document's row, from the issuing body of its nominations."""
+    return issue(model, body=issuing_body(nominations), **fields)
 
 
 # --- the Director's decision ------------------------------------------------
-
-
-def _multiple(n: Nomination) -> Decimal:
-    """The award's multiple, refusing an award the body does not decide or without one."""
-    award = n.award
-    if award.decided_by != Award.Decider.BODY:
-        raise RuleViolation(reasons=[
-            _("“%(award)s” do %(decider)s quyết định: trình cấp trên, không ghi vào quyết "
-              "định của cơ quan.") % {"award": award.name_vi, "decider": award.decider_note}
-        ])
-    if award.bonus_multiple is None:
-        raise RuleViolation(reasons=[
-            _("Chưa có hệ số tiền thưởng của “%(award)s”: quản trị viên cần nhập trong danh "
-              "mục danh hiệu.") % {"award": award.name_vi}
-        ])
-    return award.bonus_multiple
 
 
 def decision_create(
@@ -226,39 +144,24 @@ def decision_create(
     """Quyết định khen thưởng: the Director approves the nominations together. One decision
     row, one line per nomination with its bonus (the award's multiple × the base salary in
     force on `date`, rounded up to 10,000 VND), and each nomination's "approve" transition
-    with its history record, in one durable transaction: one refusal refuses it all."""
+    with its history record, in one durable transaction: one refusal refuses it all. Each
+    "approve" writes its own line (approvals.decision_lines); the first issues the row."""
     number, place = _check_header(number, date, place)
     ids = _ids(nomination_ids)
     actor = load_actor(user)
     _check_role(actor, "decision")
-    inputs = {"decision_number": number, "decision_date": date}
+    inputs = {"decision_number": number, "decision_date": date, "place": place}
 
     def approve(pk: int) -> Nomination:
         n = nomination_act(user=user, nomination_id=pk, action="approve", inputs=inputs,
                            batched=True)
-        _multiple(n)
+        bonus_multiple(n)  # an award decided upward has no line: not in this decision
         return n
 
     with transaction.atomic(durable=True):
         _check_number_free(Decision, number)
-        base = base_salary_on(date)
-        if base is None:
-            raise RuleViolation(reasons=[
-                _("Chưa có mức lương cơ sở áp dụng vào ngày %(date)s.")
-                % {"date": date.strftime("%d/%m/%Y")}
-            ])
-        approved = _each(actor, ids, approve)
-        rule_set = RuleSet.objects.in_force_on(date).order_by("-effective_from").first()
-        decision = _issue(
-            Decision, user=user, number=number, date=date, place=place, nominations=approved,
-            base_salary=base.amount, legal_basis=rule_set.legal_basis if rule_set else "",
-            subject=_subject(approved),
-        )
-        DecisionLine.objects.bulk_create([
-            DecisionLine(decision=decision, multiple=(multiple := _multiple(n)),
-                         amount=bonus_amount(multiple, base.amount), **_line_names(i, n))
-            for i, n in enumerate(approved, start=1)
-        ])
+        _each(actor, ids, approve)
+        decision = Decision.objects.get(number=number)
         if within is not None:
             within(decision)
     return decision
@@ -298,7 +201,7 @@ def report_batch_create(
                        nominations=reported, campaign=campaign, recipient=PROVINCIAL_BOARD)
         ReportLine.objects.bulk_create([
             ReportLine(batch=batch, decision_number=n.decision_number,
-                       decision_date=n.decision_date, **_line_names(i, n))
+                       decision_date=n.decision_date, **line_names(i, n))
             for i, n in enumerate(reported, start=1)
         ])
         if within is not None:
@@ -364,7 +267,7 @@ def upward_proposal_create(
         proposal = _issue(UpwardProposal, user=user, number=number, date=date, place=place,
                           nominations=proposed, authority=authority)
         UpwardLine.objects.bulk_create([
-            UpwardLine(proposal=proposal, **_line_names(i, n))
+            UpwardLine(proposal=proposal, **line_names(i, n))
             for i, n in enumerate(proposed, start=1)
         ])
         if within is not None:

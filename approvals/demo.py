@@ -37,6 +37,8 @@ from .roles import Role
 from .services import nomination_create, role_grant
 
 DEMO_PASSWORD = "vinhdanh2026"
+# Where the body issues its documents (địa danh, Decree 30/2020): the fictional province.
+PLACE = "Minh Sơn"
 
 UNITS = [
     # code, name, english, kind, parent, legal personality
@@ -201,6 +203,7 @@ def _seed_data():
                 kind=kind,
                 parent=units.get(parent) if parent else None,
                 has_legal_personality=legal,
+                place=PLACE if legal else "",
             ),
         )
     today = timezone.localdate()
@@ -371,11 +374,11 @@ def _decided(reviewer, nomination_ids: list[int]) -> None:
         flow.nomination_recommend(user=reviewer, nomination_id=pk, to="director")
     today = timezone.localdate()
     decision_create(user=director, number=f"12/QĐ-THADS-{today.year}", date=today,
-                    place="Minh Sơn", nomination_ids=nomination_ids)
+                    place=PLACE, nomination_ids=nomination_ids)
     first, second = nomination_ids
     campaign_id = Nomination.objects.values_list("campaign_id", flat=True).get(pk=second)
     report_batch_create(user=liaison, campaign_id=campaign_id,
-                        number=f"25/BC-THADS-{today.year}", date=today, place="Minh Sơn",
+                        number=f"25/BC-THADS-{today.year}", date=today, place=PLACE,
                         nomination_ids=[second])
     exemplar = exemplar_propose(user=reviewer, nomination_id=first, story=(
         "Chấp hành viên trẻ, tổ chức thi hành dứt điểm nhiều vụ việc khó kéo dài nhiều năm; "

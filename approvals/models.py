@@ -58,6 +58,9 @@ class Unit(models.Model):
     )
     # Law 06/2022/QH15 Art. 80(1): only a unit with legal personality decides.
     has_legal_personality = models.BooleanField(_("có tư cách pháp nhân"), default=False)
+    # Địa danh (Decree 30/2020 Annex I): where its documents are issued, e.g. "Minh Sơn";
+    # the default place of its decisions.
+    place = models.CharField(_("địa danh"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -1206,6 +1209,8 @@ class Decision(IssuedDocument):
     # "Căn cứ ...": the legal basis of the rule set in force on the decision date, as it was.
     legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
     subject = models.CharField(_("trích yếu"), max_length=300)
+    # How many lines it has (the next line's position), kept under the decision's row lock.
+    line_count = models.PositiveIntegerField(default=0)
 
     class Meta(IssuedDocument.Meta):
         verbose_name = _("quyết định khen thưởng")

@@ -19,6 +19,7 @@ class Notification(models.Model):
         APPROVED = "approved", _("Được phê duyệt")
         REJECTED = "rejected", _("Không được đề nghị / từ chối")
         REPORTED = "reported", _("Đã báo cáo Ban Thi đua - Khen thưởng tỉnh")
+        REVOKED = "revoked", _("Khen thưởng bị thu hồi")
         ALERT = "alert", _("Cảnh báo")
 
     recipient = models.ForeignKey(

@@ -50,6 +50,7 @@ UNIT_OUTCOMES: dict[str, Kind] = {
     State.APPROVED: Kind.APPROVED,
     State.REJECTED: Kind.REJECTED,
     State.REPORTED: Kind.REPORTED,
+    State.REVOKED: Kind.REVOKED,
 }
 # Actions that change the dossier, not where the nomination stands: no one to tell.
 SILENT_ACTIONS = frozenset({"edit", "upload_document", "remove_document"})
@@ -74,8 +75,13 @@ def audience_for(record: AuditRecord) -> Audience:
     if action == "claim":
         # Nobody gains work; the others in the queue see it leave.
         return Audience(nudge_roles=TASK_ROLES[STATE_TASK[after]])
-    if action in ("withdraw", "revoke"):
+    if action == "withdraw":
         return Audience(nudge_roles=TASK_ROLES.get(STATE_TASK.get(before, ""), frozenset()))
+    if action == "revoke":
+        # The unit hears of it (the bonus is to be recovered); the liaison's queue of an
+        # approved award not yet reported sees it leave.
+        return Audience(notify=((Kind.REVOKED, UNIT_ROLES),),
+                        nudge_roles=TASK_ROLES.get(STATE_TASK.get(before, ""), frozenset()))
     if action == "reassign":
         return Audience(
             assigned_username=record.data.get("to"), taken_from_username=record.data.get("from")
@@ -359,6 +365,12 @@ _KIND_TEXTS: dict[str, tuple[str, str]] = {
         "Đề nghị {ref} đã được báo cáo Ban Thi đua - Khen thưởng tỉnh.",
         "Nomination {ref} was reported to the Provincial Emulation and Commendation Board.",
     ),
+    Kind.REVOKED: (
+        "Khen thưởng của đề nghị {ref} đã bị thu hồi (quyết định số {revocation}): {reason}. "
+        "Tiền thưởng đã nhận phải được nộp lại.",
+        "The award of nomination {ref} was revoked (decision no. {revocation}): {reason}. "
+        "The bonus received is to be repaid.",
+    ),
 }
 
 
@@ -386,6 +398,7 @@ def _texts(kind: str, nomination: Nomination, record: AuditRecord) -> dict:
     values = {
         "reason": record.comment or nomination.last_reason or "-",
         "decision": nomination.decision_number or "-",
+        "revocation": nomination.revocation_number or "-",
     }
     ref_vi = f"#{nomination.pk} ({nomination.nominee_name} – {award.name_vi})"
     ref_en = f"#{nomination.pk} ({nomination.nominee_name} – {award.name_en or award.name_vi})"

@@ -67,7 +67,8 @@ def make_org():
     load_rule_sets(RuleSet)
     load_base_salaries(BaseSalary)
     body = Unit.objects.create(
-        code="co-quan", name="Cơ quan thử nghiệm", kind="body", has_legal_personality=True
+        code="co-quan", name="Cơ quan thử nghiệm", kind="body", has_legal_personality=True,
+        place="Hà Nội",
     )
     unit_a = Unit.objects.create(code="don-vi-a", name="Đơn vị A", kind="regional", parent=body)
     unit_b = Unit.objects.create(code="don-vi-b", name="Đơn vị B", kind="regional", parent=body)

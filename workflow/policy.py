@@ -222,11 +222,16 @@ POLICY: dict[str, Rule] = {
                     initial="today",
                     not_future=True,
                 ),
+                # The decision's place when this approval issues it (approvals.decision_lines);
+                # empty: the issuing body's own.
+                Input("place", Kind.TEXT, _("Địa danh"), required=False, max_length=100,
+                      help_text=_("Để trống: địa danh của cơ quan.")),
             ),
             holder=Holder.HOLDER,
             claim_from=_states(S.AWAITING_DIRECTOR),
             bulk=True,
-            confirm=_("Phê duyệt đề nghị này? Quyết định sẽ được ghi vào lịch sử."),
+            confirm=_("Phê duyệt đề nghị này? Đề nghị được ghi vào quyết định khen thưởng có số "
+                      "đã nhập, với tiền thưởng, và vào lịch sử."),
             tone="primary",
         ),
         Rule(

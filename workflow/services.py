@@ -32,6 +32,7 @@ from approvals.access import (
     load_actor,
     open_task,
 )
+from approvals.decision_lines import decision_line_add
 from approvals.eligibility import Check, Outcome, Verdict
 from approvals.exemplars import exemplars_withdraw_for
 from approvals.models import Nomination, SessionItem, VoteSession
@@ -538,14 +539,18 @@ def _council_fail(step: Step) -> None:
 
 @applies("approve")
 def _approve(step: Step) -> dict[str, Any]:
-    """The Director approves, recording the decision number and date."""
+    """The Director approves, recording the decision number and date: the nomination becomes
+    a line of that decision, with its bonus (approvals.decision_lines)."""
     nomination, day = step.nomination, step.inputs["decision_date"]
     number = step.inputs["decision_number"].strip()
     _check_document_date("decision_date", day, nomination)
     verdict = _eligible_for(step, soft=False)
     nomination.approve(decision_number=number, decision_date=day)
+    line = decision_line_add(nomination=nomination, user=step.user, number=number, date=day,
+                             place=step.inputs.get("place") or "")
     _route_on(step)
-    return {"eligibility": verdict.as_json()}
+    bonus = {"decision_line": line.position, "bonus": line.amount} if line else {}
+    return {"eligibility": verdict.as_json(), **bonus}
 
 
 @applies("report")

@@ -105,7 +105,7 @@ class UpwardSerializer(IssuedSerializer):
 
 
 class IssuedBrief(IssuedSerializer):
-    line_count = serializers.IntegerField()
+    line_count = serializers.IntegerField(source="line_total")
 
 
 def _issued_views(kind: str, model: Any, full: type[serializers.Serializer],

@@ -9,6 +9,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from approvals.access import may_read_global_history, may_read_register, request_actor
+from approvals.council_selectors import sits_on_a_council
 from approvals.idempotency import FORM_TOKEN_FIELD
 from approvals.labels import (
     action_label,
@@ -124,10 +125,12 @@ def header_info(context):
             "can_create": bool(actor.units_for(*UNIT_ROLES)),
             "is_auditor": may_read_global_history(actor),
             "reads_register": may_read_register(actor),
-            # The council's sessions: its secretary, its members, and the head of the body,
-            # who chairs it by custom (the page lists the terms they belong to).
+            # The council's sessions: its secretary, its members, the head of the body, who
+            # chairs it by custom, and whoever a term names its chair or a member (the page
+            # lists the terms they belong to).
             "in_council": bool(actor.roles & {Role.COUNCIL_SECRETARY, Role.COUNCIL_MEMBER,
-                                              Role.DIRECTOR}),
+                                              Role.DIRECTOR})
+            or sits_on_a_council(request.user.pk),
         }
     return request._vd_header
 

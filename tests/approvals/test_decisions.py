@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
@@ -25,8 +26,8 @@ from approvals.decision_documents import (
     upward_docx,
     upward_xlsx,
 )
+from approvals.decision_lines import base_salary_on
 from approvals.decisions import (
-    base_salary_on,
     decision_create,
     report_batch_create,
     upward_outcome_record,
@@ -39,11 +40,15 @@ from approvals.models import (
     DecisionLine,
     Nomination,
     ReportBatch,
+    Unit,
     UpwardLine,
 )
+from approvals.roles import Role
+from approvals.services import role_grant
 from approvals.states import State
 from approvals.verdicts import Nominee, case_for
 from workflow.errors import Conflict, InvalidInput, NotFound, PermissionRefused, RuleViolation
+from workflow import services
 from workflow.models import AuditRecord
 
 TODAY = timezone.localdate
@@ -142,6 +147,78 @@ def test_a_decision_over_three_nominations_approves_all_three_with_one_row(
         record = AuditRecord.objects.filter(nomination=n).latest("id")
         assert record.action == "approve"
         assert record.data["decision_number"] == "15/QĐ-THADS"
+
+
+def _approve(people, n, *, number="30/QĐ-THADS", day=None, user="director", place=""):
+    return services.nomination_approve(
+        user=people[user], nomination_id=n.pk, decision_number=number,
+        decision_date=day or TODAY(), place=place,
+    )
+
+
+def test_approving_one_nomination_issues_its_decision_with_the_bonus_and_the_bodys_place(
+        org, people, nomination_in):
+    n = _approve(people, nomination_in(State.AWAITING_DIRECTOR))
+    decision = Decision.objects.get(number="30/QĐ-THADS")
+    line = decision.lines.get()
+    assert (line.nomination_id, line.position, line.amount) == (n.pk, 1, 710_000)
+    assert (decision.place, decision.issuing_body, decision.line_count) == (
+        "Hà Nội", org["body"], 1)
+    assert "Lao động tiên tiến" in decision.subject
+    assert AuditRecord.objects.filter(nomination=n).latest("id").data["bonus"] == 710_000
+
+
+def test_approvals_under_one_number_by_one_signer_on_one_day_are_lines_of_one_decision(
+        org, people, nomination_in):
+    first = _approve(people, nomination_in(State.AWAITING_DIRECTOR, name="Người một"))
+    second = _approve(people, nomination_in(State.AWAITING_DIRECTOR, name="Người hai",
+                                            award_code="chien-si-thi-dua-co-so"))
+    decision = Decision.objects.get()
+    assert [(line.nomination_id, line.position) for line in decision.lines.all()] == [
+        (first.pk, 1), (second.pk, 2)]
+    assert decision.line_count == 2
+    assert "Chiến sĩ thi đua cơ sở" in decision.subject and "Lao động tiên tiến" in \
+        decision.subject
+
+
+def test_a_decision_number_another_signer_used_refuses_the_approval_and_changes_nothing(
+        org, people, nomination_in):
+    _approve(people, nomination_in(State.AWAITING_DIRECTOR))
+    deputy = get_user_model().objects.create_user(username="pho.thu.truong")
+    role_grant(user=deputy, role=Role.DIRECTOR, unit=None)
+    n = nomination_in(State.AWAITING_DIRECTOR)
+    with pytest.raises(InvalidInput) as refused:
+        _approve({"director": deputy}, n)
+    assert "decision_number" in refused.value.fields
+    assert Nomination.objects.get(pk=n.pk).state == State.AWAITING_DIRECTOR
+    assert Decision.objects.get().line_count == 1
+
+
+def test_an_approval_names_its_place_when_the_body_has_none(org, people, nomination_in):
+    Unit.objects.filter(pk=org["body"].pk).update(place="")
+    n = nomination_in(State.AWAITING_DIRECTOR)
+    with pytest.raises(InvalidInput) as refused:
+        _approve(people, n)
+    assert "place" in refused.value.fields
+    _approve(people, n, place="Minh Sơn")
+    assert Decision.objects.get().place == "Minh Sơn"
+
+
+def test_an_approval_of_an_award_without_a_multiple_is_refused_until_one_is_set(
+        org, people, nomination_in):
+    n = nomination_in(State.AWAITING_DIRECTOR, award_code="giay-khen")
+    with pytest.raises(RuleViolation):
+        _approve(people, n)
+    assert Nomination.objects.get(pk=n.pk).state == State.AWAITING_DIRECTOR
+    assert not Decision.objects.exists()
+
+
+def test_the_approval_of_an_award_decided_upward_issues_no_decision_line(
+        org, people, nomination_in):
+    n = _approve(people, nomination_in(State.AWAITING_DIRECTOR,
+                                       award_code="bang-khen-chu-tich-tinh"))
+    assert n.state == State.APPROVED
+    assert not Decision.objects.exists() and not DecisionLine.objects.exists()
 
 
 def test_one_refused_nomination_refuses_the_whole_decision_naming_it(

@@ -109,6 +109,30 @@ def test_an_approval_tells_the_unit_and_queues_the_report(nomination_in, people)
     assert "7/QĐ-TĐKT" in Notification.objects.filter(kind=Kind.APPROVED).first().text_en
 
 
+def test_a_revocation_tells_the_unit_with_its_decision_number_and_reason(nomination_in, people):
+    n = nomination_in(State.REPORTED)
+    Notification.objects.all().delete()
+    services.nomination_revoke(
+        user=people["director"], nomination_id=n.pk, revocation_number="9/QĐ-THKT",
+        revocation_date=timezone.localdate(), comment="Khai man thành tích",
+    )
+    assert received(n) == {"staff": Kind.REVOKED, "head": Kind.REVOKED}
+    notice = Notification.objects.filter(kind=Kind.REVOKED).first()
+    assert "9/QĐ-THKT" in notice.text_vi and "Khai man thành tích" in notice.text_vi
+    assert "nộp lại" in notice.text_vi
+
+
+def test_a_revocation_of_another_units_award_tells_nobody_of_this_unit(
+        org, nomination_in, people):
+    n = nomination_in(State.REPORTED, unit="b")
+    Notification.objects.all().delete()
+    services.nomination_revoke(
+        user=people["director"], nomination_id=n.pk, revocation_number="10/QĐ-THKT",
+        revocation_date=timezone.localdate(), comment="Hồ sơ không trung thực",
+    )
+    assert set(received(n)) == {"outsider_staff", "outsider_head"}
+
+
 def test_a_rejection_tells_the_unit_with_the_reason(nomination_in, people):
     n = nomination_in(State.IN_REVIEW)
     Notification.objects.all().delete()

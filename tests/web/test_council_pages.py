@@ -83,3 +83,12 @@ def test_a_session_is_hidden_from_people_outside_the_council(people, nomination_
     session = factories.council_decide(people, [n]) and VoteSession.objects.get()
     assert login("reviewer").get(reverse("council-session", args=[session.pk])).status_code == 404
     assert "Hội đồng bỏ phiếu" not in login("reviewer").get(reverse("inbox")).content.decode()
+
+
+def test_a_chair_who_is_not_the_director_finds_the_council_in_the_menu(people, login):
+    term = factories.council_term(people, size=3)
+    term.chair = people["manager"]
+    term.save()
+    link = f'href="{reverse("council-home")}"'
+    assert link in login("manager").get(reverse("inbox")).content.decode()
+    assert link not in login("staff").get(reverse("inbox")).content.decode()
