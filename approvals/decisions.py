@@ -39,7 +39,7 @@ from workflow.services import nomination_act
 
 from .access import Actor, get_nomination_for_actor, load_actor
 from .bonus import bonus_amount
-from .decision_selectors import DECIDED_STATES
+from .decision_selectors import DECIDED_STATES, signer_of
 from .models import (
     Award,
     BaseSalary,
@@ -48,7 +48,6 @@ from .models import (
     DecisionLine,
     IssuedDocument,
     Nomination,
-    Profile,
     ReportBatch,
     ReportLine,
     RuleSet,
@@ -56,7 +55,6 @@ from .models import (
     UpwardLine,
     UpwardProposal,
 )
-from .names import full_name
 from .tallies import open_cell, tally_follow
 
 MAX_ITEMS = 500
@@ -165,11 +163,6 @@ def _issuing_body(nominations: Sequence[Nomination]) -> Unit:
     return next(iter(found.values()))
 
 
-def _signer(user: User) -> tuple[str, str]:
-    title = Profile.objects.filter(user=user).values_list("title", flat=True).first()
-    return full_name(user), title or _("Thủ trưởng cơ quan")
-
-
 def _line_names(position: int, n: Nomination) -> dict[str, Any]:
     return {
         "position": position, "nomination": n, "nominee_name": n.nominee_name,
@@ -183,7 +176,7 @@ def _issue(model: type[D], *, user: User, number: str, date: datetime.date, plac
     """The document's row: the issuing body of its nominations, the signer as they are
     today; a lost race for the same number is a conflict, not a server error."""
     body = _issuing_body(nominations)
-    name, title = _signer(user)
+    name, title = signer_of(user)
     try:
         return model._default_manager.create(
             number=number, date=date, place=place, issuing_body=body, signer=user,
