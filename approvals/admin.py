@@ -26,6 +26,7 @@ from .models import (
     Delegation,
     Discipline,
     DossierDocument,
+    Exemplar,
     Initiative,
     Membership,
     Nomination,
@@ -438,3 +439,14 @@ class ReportBatchAdmin(ReadOnlyAdmin):
 class UpwardProposalAdmin(ReadOnlyAdmin):
     list_display = ("number", "date", "authority", "issuing_body", "signer_name")
     search_fields = ("number",)
+
+
+@admin.register(Exemplar)
+class ExemplarAdmin(ReadOnlyAdmin):
+    """Read only: proposing, publishing and declining go through approvals.exemplars."""
+
+    list_display = ("nomination__nominee_name", "nomination__unit", "nomination__award",
+                    "nomination__year", "status", "proposed_at", "published_at")
+    list_filter = ("status", "nomination__year")
+    search_fields = ("nomination__nominee_name",)
+    list_select_related = ("nomination__unit", "nomination__award")

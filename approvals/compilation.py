@@ -1,50 +1,59 @@
 """The year's compilation of outstanding results and exemplars (tổng hợp thành tích xuất sắc
-và điển hình tiên tiến) as a DOCX file: its title and year, per unit the published exemplars
-with their stories, and how many of each award were conferred that year (revoked ones not
-counted). The data come from approvals.exemplar_selectors.year_compilation."""
+và điển hình tiên tiến) as a DOCX file in the administrative layout of the issued documents
+(Decree 30/2020/NĐ-CP, approvals.decision_documents): the issuing body and the national name
+and motto, the place and date (no number), the title and year, per unit the published
+exemplars with their stories, how many of each award were conferred that year (revoked ones
+not counted), the signature block and "Nơi nhận". The data come from
+approvals.exemplar_selectors.year_compilation."""
 
-import io
+from typing import Any
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-
+from .decision_documents import (
+    DOCX_TYPE,
+    Letterhead,
+    header,
+    list_table,
+    new_document,
+    para,
+    saved,
+    signature,
+)
 from .exemplar_selectors import Compilation
 
 TITLE = "TỔNG HỢP THÀNH TÍCH XUẤT SẮC VÀ ĐIỂN HÌNH TIÊN TIẾN NĂM {year}"
-MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MIME = DOCX_TYPE
+RECIPIENTS = ("Hội đồng Thi đua - Khen thưởng", "Các đơn vị trực thuộc")
+
+
+def _exemplars(doc: Any, data: Compilation) -> None:
+    para(doc, "I. ĐIỂN HÌNH TIÊN TIẾN", bold=True)
+    if not data.exemplars:
+        para(doc, f"Năm {data.year} chưa có điển hình tiên tiến được công bố.")
+    for number, (unit, rows) in enumerate(data.exemplars.items(), start=1):
+        para(doc, f"{number}. {unit}", bold=True)
+        for row in rows:
+            para(doc, f"- {row['name']} — {row['award']} năm {row['year']}", bold=True)
+            para(doc, row["story"])
+
+
+def _counts(doc: Any, data: Compilation) -> None:
+    para(doc, f"II. KẾT QUẢ KHEN THƯỞNG NĂM {data.year}", bold=True)
+    rows = [[str(number), award, str(count)]
+            for number, (award, count) in enumerate(data.counts, start=1)]
+    total = ["", "Tổng cộng", str(sum(n for _, n in data.counts))]
+    list_table(doc, ["STT", "Danh hiệu / hình thức", "Số lượng"], [*rows, total])
 
 
 def compilation_docx(data: Compilation) -> bytes:
     """The compilation as the bytes of a DOCX file (Vietnamese, whatever the page language:
     it is a document of the body)."""
-    doc = Document()
-    title = doc.add_heading(TITLE.format(year=data.year), level=0)
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    made = doc.add_paragraph(f"Lập ngày {data.made_on.strftime('%d/%m/%Y')}")
-    made.alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-    doc.add_heading("I. Điển hình tiên tiến", level=1)
-    if not data.exemplars:
-        doc.add_paragraph(f"Năm {data.year} chưa có điển hình tiên tiến được công bố.")
-    for number, (unit, rows) in enumerate(data.exemplars.items(), start=1):
-        doc.add_heading(f"{number}. {unit}", level=2)
-        for row in rows:
-            doc.add_paragraph(f"{row['name']} — {row['award']} năm {row['year']}",
-                              style="List Bullet")
-            doc.add_paragraph(row["story"])
-
-    doc.add_heading(f"II. Kết quả khen thưởng năm {data.year}", level=1)
-    table = doc.add_table(rows=1, cols=3)
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("STT", "Danh hiệu / hình thức", "Số lượng"),
-                          strict=True):
-        cell.text = text
-    for number, (award, count) in enumerate(data.counts, start=1):
-        cells = table.add_row().cells
-        cells[0].text, cells[1].text, cells[2].text = str(number), award, str(count)
-    total = table.add_row().cells
-    total[1].text, total[2].text = "Tổng cộng", str(sum(n for _, n in data.counts))
-
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    head = Letterhead(body=data.body, place=data.place, date=data.made_on,
+                      signer_name=data.signer_name, signer_title=data.signer_title)
+    title = TITLE.format(year=data.year)
+    doc = new_document(head, title=title)
+    header(doc, head)
+    para(doc, title, bold=True, center=True)
+    _exemplars(doc, data)
+    _counts(doc, data)
+    signature(doc, head, RECIPIENTS)
+    return saved(doc)

@@ -4,7 +4,8 @@ rows always give the same text: nothing is read from the live nominations or the
 - DOCX in the Vietnamese administrative layout (Decree 30/2020/NĐ-CP, Appendix I): the
   issuing body and the national name and motto side by side, the number and symbol and the
   place and date under them, the kind of document and its subject, the "Căn cứ ..." bases,
-  the articles (a decision) or the body, the signature block and "Nơi nhận".
+  the articles (a decision) or the body, the signature block and "Nơi nhận". The year's
+  compilation (approvals.compilation) is printed with the same letterhead and signature.
 - XLSX appendix: the awardees (names, unit, award, and for a decision the multiple, the base
   salary, the amount and the total).
 """
@@ -12,6 +13,7 @@ rows always give the same text: nothing is read from the live nominations or the
 import datetime
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -23,7 +25,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .bonus import vnd
-from .models import Decision, IssuedDocument, ReportBatch, UpwardProposal
+from .models import Decision, IssuedDocument, ReportBatch, Unit, UpwardProposal
 
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -33,9 +35,10 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def place_and_date(place: str, day: datetime.date) -> str:
     """"Hà Nội, ngày 05 tháng 01 năm 2026": days below 10 and months 1 and 2 take a leading
-    zero (Decree 30/2020, Appendix I)."""
+    zero (Decree 30/2020, Appendix I); with no place known, the date alone ("Ngày 05 ...")."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    date = f"ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"{place}, {date}" if place else date.capitalize()
 
 
 def symbol_line(number: str) -> str:
@@ -51,8 +54,29 @@ def bases(legal_basis: str) -> list[str]:
 # --- DOCX -------------------------------------------------------------------
 
 
-def _para(doc: Any, text: str = "", *, bold: bool = False, italic: bool = False,
-          center: bool = False, size: int = 14, cell: Any = None) -> Any:
+@dataclass(frozen=True)
+class Letterhead:
+    """What the layout prints of a document's issue: the issuing body, its number and symbol
+    (none for a document without one, the year's compilation), the place and date, and the
+    signer's name and title."""
+
+    body: Unit
+    place: str
+    date: datetime.date
+    signer_name: str
+    signer_title: str
+    number: str = ""
+
+
+def letterhead(issued: IssuedDocument) -> Letterhead:
+    """An issued document's letterhead, as stored on issue."""
+    return Letterhead(body=issued.issuing_body, place=issued.place, date=issued.date,
+                      signer_name=issued.signer_name, signer_title=issued.signer_title,
+                      number=issued.number)
+
+
+def para(doc: Any, text: str = "", *, bold: bool = False, italic: bool = False,
+         center: bool = False, size: int = 14, cell: Any = None) -> Any:
     target = cell if cell is not None else doc
     # A new cell holds one empty paragraph: the first text goes there.
     first: Any = cell.paragraphs[0] if cell is not None and len(cell.paragraphs) == 1 else None
@@ -65,86 +89,94 @@ def _para(doc: Any, text: str = "", *, bold: bool = False, italic: bool = False,
     return paragraph
 
 
-def _new_document(issued: IssuedDocument) -> Any:
+def new_document(head: Letterhead, *, title: str) -> Any:
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name, style.font.size = "Times New Roman", Pt(14)
     # Fixed properties: the same rows give the same file's text and metadata.
-    moment = datetime.datetime.combine(issued.date, datetime.time())
+    moment = datetime.datetime.combine(head.date, datetime.time())
     props = doc.core_properties
-    props.author = props.last_modified_by = issued.signer_name
+    props.author = props.last_modified_by = head.signer_name
     props.created = props.modified = props.last_printed = moment
-    props.title = issued.number
+    props.title = title
     return doc
 
 
-def _header(doc: Any, issued: IssuedDocument) -> None:
+def header(doc: Any, head: Letterhead) -> None:
     """The issuing body and the national name and motto, the number and the place and date."""
     table = doc.add_table(rows=2, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    body = issued.issuing_body
+    body = head.body
     left, right = table.cell(0, 0), table.cell(0, 1)
     if body.parent is not None:
-        _para(doc, body.parent.name.upper(), center=True, size=13, cell=left)
-    _para(doc, body.name.upper(), bold=True, center=True, size=13, cell=left)
-    _para(doc, NATIONAL_NAME, bold=True, center=True, size=13, cell=right)
-    _para(doc, MOTTO, bold=True, center=True, size=14, cell=right)
-    _para(doc, symbol_line(issued.number), center=True, size=13, cell=table.cell(1, 0))
-    _para(doc, place_and_date(issued.place, issued.date), italic=True, center=True,
-          cell=table.cell(1, 1))
+        para(doc, body.parent.name.upper(), center=True, size=13, cell=left)
+    para(doc, body.name.upper(), bold=True, center=True, size=13, cell=left)
+    para(doc, NATIONAL_NAME, bold=True, center=True, size=13, cell=right)
+    para(doc, MOTTO, bold=True, center=True, size=14, cell=right)
+    if head.number:
+        para(doc, symbol_line(head.number), center=True, size=13, cell=table.cell(1, 0))
+    para(doc, place_and_date(head.place, head.date), italic=True, center=True,
+        cell=table.cell(1, 1))
 
 
-def _signature(doc: Any, issued: IssuedDocument, recipients: Sequence[str]) -> None:
+def signature(doc: Any, head: Letterhead, recipients: Sequence[str]) -> None:
     """"Nơi nhận" on the left, the signer's title and name on the right."""
     table = doc.add_table(rows=1, cols=2)
     left, right = table.cell(0, 0), table.cell(0, 1)
-    _para(doc, "Nơi nhận:", bold=True, italic=True, size=12, cell=left)
+    para(doc, "Nơi nhận:", bold=True, italic=True, size=12, cell=left)
     for recipient in recipients:
-        _para(doc, f"- {recipient};", size=11, cell=left)
-    _para(doc, "- Lưu: VT.", size=11, cell=left)
-    _para(doc, issued.signer_title.upper(), bold=True, center=True, cell=right)
+        para(doc, f"- {recipient};", size=11, cell=left)
+    para(doc, "- Lưu: VT.", size=11, cell=left)
+    para(doc, head.signer_title.upper(), bold=True, center=True, cell=right)
     for _blank in range(3):  # room for the signature and the seal
-        _para(doc, "", cell=right)
-    _para(doc, issued.signer_name, bold=True, center=True, cell=right)
+        para(doc, "", cell=right)
+    para(doc, head.signer_name, bold=True, center=True, cell=right)
 
 
-def _saved(doc: Any) -> bytes:
+def saved(doc: Any) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
 
 
+def _issued_document(issued: IssuedDocument) -> tuple[Any, Letterhead]:
+    """A new file with the document's letterhead printed: its header in place."""
+    head = letterhead(issued)
+    doc = new_document(head, title=issued.number)
+    header(doc, head)
+    return doc, head
+
+
 def decision_docx(decision: Decision) -> bytes:
     """Quyết định khen thưởng, with its articles: Điều 1 the awardees with each award and
     bonus, Điều 2 the money, Điều 3 who carries it out."""
-    doc = _new_document(decision)
-    _header(doc, decision)
+    doc, head = _issued_document(decision)
     lines = list(decision.lines.all())
     total = sum(line.amount for line in lines)
-    _para(doc, "QUYẾT ĐỊNH", bold=True, center=True)
-    _para(doc, f"Về việc {decision.subject}", bold=True, center=True)
+    para(doc, "QUYẾT ĐỊNH", bold=True, center=True)
+    para(doc, f"Về việc {decision.subject}", bold=True, center=True)
     # The authority that issues it (thẩm quyền ban hành).
-    _para(doc, f"THỦ TRƯỞNG {decision.issuing_body.name.upper()}", bold=True, center=True)
+    para(doc, f"THỦ TRƯỞNG {decision.issuing_body.name.upper()}", bold=True, center=True)
     for basis in bases(decision.legal_basis):
-        _para(doc, basis, italic=True)
-    _para(doc, "Xét đề nghị của Hội đồng Thi đua - Khen thưởng,", italic=True)
-    _para(doc, "QUYẾT ĐỊNH:", bold=True, center=True)
-    _para(doc, f"Điều 1. Khen thưởng {len(lines)} cá nhân, tập thể có thành tích xuất sắc "
-               "(danh sách kèm theo), gồm:")
+        para(doc, basis, italic=True)
+    para(doc, "Xét đề nghị của Hội đồng Thi đua - Khen thưởng,", italic=True)
+    para(doc, "QUYẾT ĐỊNH:", bold=True, center=True)
+    para(doc, f"Điều 1. Khen thưởng {len(lines)} cá nhân, tập thể có thành tích xuất sắc "
+              "(danh sách kèm theo), gồm:")
     for line in lines:
-        _para(doc, f"{line.position}. {line.nominee_name} ({line.unit_name}): "
-                   f"{line.award_name}; tiền thưởng {vnd(line.amount)} đồng.")
-    _para(doc, f"Điều 2. Tiền thưởng kèm theo, tổng cộng {vnd(total)} đồng (mức lương cơ "
-               f"sở {vnd(decision.base_salary)} đồng), được chi từ Quỹ thi đua, khen thưởng "
-               f"của {decision.issuing_body.name} theo quy định.")
-    _para(doc, "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng, Thủ "
-               "trưởng các đơn vị có liên quan và các cá nhân, tập thể có tên tại Điều 1 chịu "
-               "trách nhiệm thi hành Quyết định này.")
-    _signature(doc, decision, ["Như Điều 3", "Ban Thi đua - Khen thưởng tỉnh"])
-    return _saved(doc)
+        para(doc, f"{line.position}. {line.nominee_name} ({line.unit_name}): "
+                  f"{line.award_name}; tiền thưởng {vnd(line.amount)} đồng.")
+    para(doc, f"Điều 2. Tiền thưởng kèm theo, tổng cộng {vnd(total)} đồng (mức lương cơ "
+              f"sở {vnd(decision.base_salary)} đồng), được chi từ Quỹ thi đua, khen thưởng "
+              f"của {decision.issuing_body.name} theo quy định.")
+    para(doc, "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng, Thủ "
+              "trưởng các đơn vị có liên quan và các cá nhân, tập thể có tên tại Điều 1 chịu "
+              "trách nhiệm thi hành Quyết định này.")
+    signature(doc, head, ["Như Điều 3", "Ban Thi đua - Khen thưởng tỉnh"])
+    return saved(doc)
 
 
-def _list_table(doc: Any, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+def list_table(doc: Any, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
@@ -160,37 +192,35 @@ def _date(day: datetime.date | None) -> str:
 
 def report_docx(batch: ReportBatch) -> bytes:
     """Báo cáo kết quả khen thưởng to the provincial board."""
-    doc = _new_document(batch)
-    _header(doc, batch)
-    _para(doc, "BÁO CÁO", bold=True, center=True)
-    _para(doc, f"Kết quả khen thưởng {batch.campaign.name} năm {batch.campaign.year}",
-          bold=True, center=True)
-    _para(doc, f"Kính gửi: {batch.recipient}", center=True)
+    doc, head = _issued_document(batch)
+    para(doc, "BÁO CÁO", bold=True, center=True)
+    para(doc, f"Kết quả khen thưởng {batch.campaign.name} năm {batch.campaign.year}",
+         bold=True, center=True)
+    para(doc, f"Kính gửi: {batch.recipient}", center=True)
     lines = list(batch.lines.all())
-    _para(doc, f"{batch.issuing_body.name} báo cáo kết quả khen thưởng của {len(lines)} cá "
-               "nhân, tập thể như sau:")
-    _list_table(doc, ["STT", "Họ và tên / Tập thể", "Đơn vị", "Danh hiệu / hình thức",
-                      "Số quyết định", "Ngày quyết định"],
-                [[str(x.position), x.nominee_name, x.unit_name, x.award_name,
-                  x.decision_number, _date(x.decision_date)] for x in lines])
-    _signature(doc, batch, [batch.recipient])
-    return _saved(doc)
+    para(doc, f"{batch.issuing_body.name} báo cáo kết quả khen thưởng của {len(lines)} cá "
+              "nhân, tập thể như sau:")
+    list_table(doc, ["STT", "Họ và tên / Tập thể", "Đơn vị", "Danh hiệu / hình thức",
+                     "Số quyết định", "Ngày quyết định"],
+               [[str(x.position), x.nominee_name, x.unit_name, x.award_name,
+                 x.decision_number, _date(x.decision_date)] for x in lines])
+    signature(doc, head, [batch.recipient])
+    return saved(doc)
 
 
 def upward_docx(proposal: UpwardProposal) -> bytes:
     """Tờ trình đề nghị cấp trên khen thưởng."""
-    doc = _new_document(proposal)
-    _header(doc, proposal)
+    doc, head = _issued_document(proposal)
     lines = list(proposal.lines.all())
-    _para(doc, "TỜ TRÌNH", bold=True, center=True)
-    _para(doc, "Về việc đề nghị khen thưởng", bold=True, center=True)
-    _para(doc, f"Kính gửi: {proposal.authority}", center=True)
-    _para(doc, f"{proposal.issuing_body.name} kính trình {proposal.authority} xem xét, khen "
-               f"thưởng {len(lines)} cá nhân, tập thể có thành tích xuất sắc:")
-    _list_table(doc, ["STT", "Họ và tên / Tập thể", "Đơn vị", "Đề nghị khen thưởng"],
-                [[str(x.position), x.nominee_name, x.unit_name, x.award_name] for x in lines])
-    _signature(doc, proposal, [proposal.authority])
-    return _saved(doc)
+    para(doc, "TỜ TRÌNH", bold=True, center=True)
+    para(doc, "Về việc đề nghị khen thưởng", bold=True, center=True)
+    para(doc, f"Kính gửi: {proposal.authority}", center=True)
+    para(doc, f"{proposal.issuing_body.name} kính trình {proposal.authority} xem xét, khen "
+              f"thưởng {len(lines)} cá nhân, tập thể có thành tích xuất sắc:")
+    list_table(doc, ["STT", "Họ và tên / Tập thể", "Đơn vị", "Đề nghị khen thưởng"],
+               [[str(x.position), x.nominee_name, x.unit_name, x.award_name] for x in lines])
+    signature(doc, head, [proposal.authority])
+    return saved(doc)
 
 
 # --- XLSX -------------------------------------------------------------------

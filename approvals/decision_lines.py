@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from workflow.errors import Conflict, InvalidInput, RuleViolation
 
 from .bonus import bonus_amount
+from .decision_selectors import signer_of
 from .models import (
     Award,
     BaseSalary,
@@ -33,11 +34,9 @@ from .models import (
     DecisionLine,
     IssuedDocument,
     Nomination,
-    Profile,
     RuleSet,
     Unit,
 )
-from .names import full_name
 
 D = TypeVar("D", bound=IssuedDocument)
 
@@ -74,12 +73,6 @@ def issuing_body(nominations: Sequence[Nomination],
               "cơ quan.") % {"bodies": ", ".join(sorted(u.name for u in found.values()))}
         ])
     return next(iter(found.values()))
-
-
-def signer_of(user: User) -> tuple[str, str]:
-    """The signer's name and title as they are today."""
-    title = Profile.objects.filter(user=user).values_list("title", flat=True).first()
-    return full_name(user), title or _("Thủ trưởng cơ quan")
 
 
 def line_names(position: int, n: Nomination, unit_name: str | None = None) -> dict[str, Any]:

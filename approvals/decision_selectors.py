@@ -1,9 +1,11 @@
 """Reads of the issued documents (approvals/decisions.py): what each role may put into a
-new one, the lists, and one document with its lines. Each runs a fixed number of queries,
+new one, the lists, one document with its lines, and the name and title its signer signs
+with. Each runs a fixed number of queries,
 whatever the data; a document the actor may not see and a missing one are the same 404."""
 
 from typing import Any, TypeVar
 
+from django.contrib.auth.models import User
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
@@ -11,7 +13,8 @@ from workflow.errors import NotFound
 from workflow.policy import DOCUMENT_ROLES
 
 from .access import Actor
-from .models import Award, IssuedDocument, Nomination
+from .models import Award, IssuedDocument, Nomination, Profile
+from .names import full_name
 from .states import State
 
 D = TypeVar("D", bound=IssuedDocument)
@@ -57,6 +60,12 @@ def upward_pending(actor: Actor) -> QuerySet[Nomination]:
     return _nominations(actor, "upward_outcome").filter(
         upward_line__outcome="pending"
     ).select_related("upward_line__proposal")
+
+
+def signer_of(user: User) -> tuple[str, str]:
+    """The name and title a document is signed with, as they are today (one query)."""
+    title = Profile.objects.filter(user=user).values_list("title", flat=True).first()
+    return full_name(user), title or _("Thủ trưởng cơ quan")
 
 
 def _readable(actor: Actor) -> frozenset[int]:

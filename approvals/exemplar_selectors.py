@@ -10,8 +10,9 @@ from typing import Any
 from django.db.models import CharField, Count, F, Func, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
-from .access import Actor
-from .models import Award, Exemplar
+from .access import COMPILATION_ROLES, Actor
+from .decision_selectors import signer_of
+from .models import Award, Exemplar, Unit
 from .states import State
 
 # Exactly what the public may read of an exemplar; the page and the API show these alone.
@@ -104,7 +105,8 @@ def exemplar_list(actor: Actor, *, status: str = "") -> QuerySet[Exemplar]:
 
 @dataclass(frozen=True)
 class Compilation:
-    """The year's outstanding results and exemplars (tổng hợp thành tích, điển hình)."""
+    """The year's outstanding results and exemplars (tổng hợp thành tích, điển hình), and who
+    issues it: the body, where, and who signs it."""
 
     year: int
     # unit name -> its published exemplars of the year (PUBLIC_FIELDS), by name
@@ -112,10 +114,35 @@ class Compilation:
     # (award name, how many were conferred that year, not revoked), in catalogue order
     counts: list[tuple[str, int]]
     made_on: datetime.date
+    body: Unit
+    # Địa danh: where the body issues its documents (Unit.place; "" until an admin sets it).
+    place: str
+    signer_name: str
+    signer_title: str
 
 
-def year_compilation(year: int, *, today: datetime.date) -> Compilation:
-    """Two queries: the year's published exemplars, and the awards conferred that year."""
+def _depth(unit: Unit, units: dict[int, Unit]) -> int:
+    depth = 0
+    while unit.parent_id is not None:
+        depth, unit = depth + 1, units[unit.parent_id]
+    return depth
+
+
+def compilation_body(actor: Actor) -> Unit:
+    """The unit with legal personality (Law 06/2022 Art. 80(1)) that issues the actor's
+    compilation: the top one of the units they cover with a compilation role, else the first
+    top unit (one query). The actor may read the compilation, so there is a top unit."""
+    units = {u.pk: u for u in Unit.objects.select_related("parent")}
+    covered = actor.units_for(*COMPILATION_ROLES)
+    bodies = [u for u in units.values() if u.pk in covered and u.has_legal_personality]
+    if not bodies:
+        bodies = [u for u in units.values() if u.parent_id is None]
+    return min(bodies, key=lambda u: (_depth(u, units), u.code))
+
+
+def year_compilation(year: int, *, actor: Actor, today: datetime.date) -> Compilation:
+    """Four queries: the year's published exemplars, the awards conferred that year, the
+    issuing body (with its place) and the signer (the actor)."""
     by_unit: dict[str, list[dict[str, Any]]] = {}
     for row in _public_rows(_published().filter(nomination__year=year)):
         by_unit.setdefault(row["unit"], []).append(row)
@@ -124,5 +151,7 @@ def year_compilation(year: int, *, today: datetime.date) -> Compilation:
             nomination__year=year, nomination__state__in=CONFERRED_STATES)))
         .filter(n__gt=0).order_by("code").values_list("name_vi", "n")
     )
-    return Compilation(year=year, exemplars=by_unit, counts=list(counted), made_on=today)
-
+    body = compilation_body(actor)
+    name, title = signer_of(actor.user)
+    return Compilation(year=year, exemplars=by_unit, counts=list(counted), made_on=today,
+                       body=body, place=body.place, signer_name=name, signer_title=title)

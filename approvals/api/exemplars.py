@@ -136,9 +136,11 @@ class Compilation(APIView):
     @extend_schema(parameters=[CompilationInput],
                    responses={(200, MIME): OpenApiResponse(OpenApiTypes.BINARY)})
     def get(self, request):
-        if not may_read_compilation(request_actor(request)):
+        actor = request_actor(request)
+        if not may_read_compilation(actor):
             raise PermissionRefused()
         year = parse(CompilationInput, request.query_params)["year"]
-        data = compilation_docx(year_compilation(year, today=timezone.localdate()))
+        data = compilation_docx(year_compilation(year, actor=actor,
+                                                 today=timezone.localdate()))
         return FileResponse(io.BytesIO(data), as_attachment=True, content_type=MIME,
                             filename=f"dien-hinh-tien-tien-{year}.docx")

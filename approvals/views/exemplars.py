@@ -82,13 +82,14 @@ def exemplar_decide(request, pk, decision):
 
 @login_required_back_to(_page)
 def compilation_download(request):
-    if not may_read_compilation(request_actor(request)):
+    actor = request_actor(request)
+    if not may_read_compilation(actor):
         raise PermissionDenied
     try:
         year = parse(CompilationInput, request.GET)["year"]
     except WorkflowError as exc:
         return render_error(request, TEMPLATE, _context(request), exc)
-    data = compilation_docx(year_compilation(year, today=timezone.localdate()))
+    data = compilation_docx(year_compilation(year, actor=actor, today=timezone.localdate()))
     response = HttpResponse(data, content_type=MIME)
     response["Content-Disposition"] = f'attachment; filename="dien-hinh-tien-tien-{year}.docx"'
     return response

@@ -8,16 +8,20 @@ import pytest
 from django.utils import timezone
 from docx import Document
 
+from approvals.access import load_actor
 from approvals.compilation import TITLE, compilation_docx
+from approvals.decision_documents import MOTTO, NATIONAL_NAME, place_and_date
+from approvals.decisions import decision_create
 from approvals.exemplar_selectors import (
     PUBLIC_FIELDS,
+    compilation_body,
     public_choices,
     public_exemplar,
     public_exemplars,
     year_compilation,
 )
 from approvals.exemplars import exemplar_decline, exemplar_propose, exemplar_publish
-from approvals.models import EXEMPLAR_STORY_MAX, Exemplar
+from approvals.models import EXEMPLAR_STORY_MAX, Exemplar, Profile, Unit
 from approvals.states import State
 from tests import factories
 from workflow import services
@@ -180,10 +184,24 @@ def test_the_public_list_runs_a_fixed_number_of_queries(
         public_choices()
 
 
-def test_the_years_compilation_docx_holds_its_title_exemplars_and_counts(
-    org, people, nomination_in
+def _compile(actor, year):
+    return year_compilation(year, actor=actor, today=timezone.localdate())
+
+
+def _texts(doc) -> list[str]:
+    """Every paragraph of the DOCX, the body's and then the tables' cells'."""
+    cells = [p.text for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs]
+    return [p.text for p in doc.paragraphs] + cells
+
+
+def test_the_years_compilation_docx_has_the_administrative_layout_exemplars_and_counts(
+    org, people, nomination_in, django_assert_num_queries
 ):
     year = org["campaign"].year
+    Profile.objects.create(user=people["director"], title="Cục trưởng")
+    decision_create(user=people["director"], number="01/QĐ-THADS", date=timezone.localdate(),
+                    place="Hà Nội",
+                    nomination_ids=[nomination_in(State.AWAITING_DIRECTOR, name="Đã quyết").pk])
     published(people, nomination_in(State.APPROVED, name="Vũ Thị Lan"), story="Câu chuyện Lan.")
     published(people, nomination_in(State.REPORTED, unit="b", name="Đỗ Văn Hải"),
               story="Câu chuyện Hải.")
@@ -193,24 +211,46 @@ def test_the_years_compilation_docx_holds_its_title_exemplars_and_counts(
                                revocation_number="2/QĐ", revocation_date=timezone.localdate(),
                                comment="Gian lận")
     nomination_in(State.AWAITING_DIRECTOR, name="Chưa quyết định")
-    data = year_compilation(year, today=timezone.localdate())
-    doc = Document(io.BytesIO(compilation_docx(data)))
-    text = [p.text for p in doc.paragraphs]
-    assert TITLE.format(year=year) in text
-    assert text.index("1. Đơn vị A") < text.index("Vũ Thị Lan — Lao động tiên tiến năm "
+    actor = load_actor(people["director"])
+    with django_assert_num_queries(4):
+        data = _compile(actor, year)
+    with django_assert_num_queries(0):
+        doc = Document(io.BytesIO(compilation_docx(data)))
+    text = _texts(doc)
+    for expected in (NATIONAL_NAME, MOTTO, "CƠ QUAN THỬ NGHIỆM", TITLE.format(year=year),
+                     place_and_date("Hà Nội", timezone.localdate()), "Nơi nhận:",
+                     "CỤC TRƯỞNG", "director", "Câu chuyện Lan.", "Câu chuyện Hải."):
+        assert expected in text, expected
+    assert not any(t.startswith("Số:") for t in text)  # a compilation has no number
+    assert text.index("1. Đơn vị A") < text.index("- Vũ Thị Lan — Lao động tiên tiến năm "
                                                    f"{year}") < text.index("2. Đơn vị B")
-    assert "Câu chuyện Lan." in text and "Câu chuyện Hải." in text
     assert not any("Không điển hình" in t or "Bị thu hồi" in t for t in text)
-    [table] = doc.tables
-    rows = [[c.text for c in r.cells] for r in table.rows]
-    # Three conferred LĐTT that year: the revoked and the undecided ones are not counted.
+    header, counts, signature = doc.tables
+    rows = [[c.text for c in r.cells] for r in counts.rows]
+    # Four conferred LĐTT that year: the revoked and the undecided ones are not counted.
     assert rows == [["STT", "Danh hiệu / hình thức", "Số lượng"],
-                    ["1", "Lao động tiên tiến", "3"], ["", "Tổng cộng", "3"]]
+                    ["1", "Lao động tiên tiến", "4"], ["", "Tổng cộng", "4"]]
 
 
-def test_an_empty_year_still_makes_a_compilation(db):
-    doc = Document(io.BytesIO(compilation_docx(year_compilation(1999,
-                                                                today=timezone.localdate()))))
-    text = "\n".join(p.text for p in doc.paragraphs)
-    assert "NĂM 1999" in text and "chưa có điển hình tiên tiến" in text
-    assert [[c.text for c in r.cells] for r in doc.tables[0].rows][-1] == ["", "Tổng cộng", "0"]
+def test_an_empty_year_still_makes_a_compilation_dated_without_a_place(org, people):
+    Unit.objects.filter(pk=org["body"].pk).update(place="")
+    doc = Document(io.BytesIO(compilation_docx(_compile(load_actor(people["manager"]), 1999))))
+    text = _texts(doc)
+    assert "TỔNG HỢP THÀNH TÍCH XUẤT SẮC VÀ ĐIỂN HÌNH TIÊN TIẾN NĂM 1999" in text
+    assert "Năm 1999 chưa có điển hình tiên tiến được công bố." in text
+    # The body has no place (địa danh) set: the date alone.
+    assert place_and_date("", timezone.localdate()) in text
+    assert "THỦ TRƯỞNG CƠ QUAN" in text and "manager" in text
+    assert [[c.text for c in r.cells] for r in doc.tables[1].rows][-1] == ["", "Tổng cộng", "0"]
+
+
+def test_the_compilation_is_issued_by_the_top_body_with_legal_personality_the_user_covers(
+    org, people
+):
+    actor = load_actor(people["director"])
+    Unit.objects.filter(pk=org["b"].pk).update(has_legal_personality=True)
+    assert compilation_body(actor) == org["body"]
+    Unit.objects.filter(pk=org["body"].pk).update(has_legal_personality=False)
+    assert compilation_body(actor) == org["b"]
+    Unit.objects.update(has_legal_personality=False)
+    assert compilation_body(actor) == org["body"]  # none has it: the first top unit

@@ -15,8 +15,9 @@ from openpyxl import load_workbook
 from pytest_django.fixtures import Settings
 
 from approvals import exports
+from approvals.exemplars import exemplar_propose
 from approvals.exports import export_start, run_export
-from approvals.models import BulkJob, ExportJob, Nomination
+from approvals.models import BulkJob, Exemplar, ExportJob, Nomination
 from approvals.states import State
 from tests.celery_worker import wait_for
 from workflow.errors import PermissionRefused
@@ -267,6 +268,25 @@ def test_the_admin_cannot_change_a_nomination_or_delete_history(client, superuse
     assert client.get(f"/admin/workflow/auditrecord/{record.pk}/delete/").status_code == 403
     client.post(f"/admin/approvals/nomination/{draft.pk}/change/", {"nominee_name": "X"})
     assert Nomination.objects.get(pk=draft.pk).nominee_name != "X"
+
+
+def test_the_admin_lists_exemplars_and_refuses_to_add_change_or_delete_one(
+        client, superuser, people, nomination_in):
+    n = nomination_in(State.APPROVED, name="Trần Văn Bình")
+    story = "Anh luôn hoàn thành xuất sắc nhiệm vụ được giao."
+    made = exemplar_propose(user=people["reviewer"], nomination_id=n.pk, story=story)
+    client.force_login(superuser)
+    page = client.get(reverse("admin:approvals_exemplar_changelist"),
+                      {"q": "Bình", "status": "proposed", "nomination__year": n.year})
+    assert page.status_code == 200 and "Trần Văn Bình" in page.content.decode()
+    assert client.get(reverse("admin:approvals_exemplar_add")).status_code == 403
+    changed = client.post(reverse("admin:approvals_exemplar_change", args=[made.pk]),
+                          {"story": "Đã sửa.", "status": Exemplar.Status.PUBLISHED})
+    assert changed.status_code == 403
+    assert client.post(reverse("admin:approvals_exemplar_delete", args=[made.pk]),
+                       {"post": "yes"}).status_code == 403
+    made.refresh_from_db()
+    assert (made.story, made.status) == (story, Exemplar.Status.PROPOSED)
 
 
 def test_a_role_granted_in_the_admin_goes_through_the_service(client, superuser, org, people):
