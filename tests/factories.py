@@ -59,13 +59,17 @@ PEOPLE = {
 }
 
 
-def make_org():
-    # A transactional test's flush empties the catalogue and the deadline rules the data
-    # migrations loaded.
+def load_reference_data():
+    """The catalogue, the deadline rules, the rule sets and the base salaries the data
+    migrations loaded: a transactional test's flush empties them."""
     load_catalogue(Award)
     load_deadline_data(TimeLimit, CalendarDay, DeadlineRulesVersion)
     load_rule_sets(RuleSet)
     load_base_salaries(BaseSalary)
+
+
+def make_org():
+    load_reference_data()
     body = Unit.objects.create(
         code="co-quan", name="Cơ quan thử nghiệm", kind="body", has_legal_personality=True,
         place="Hà Nội",

@@ -47,8 +47,8 @@ from approvals.roles import Role
 from approvals.services import role_grant
 from approvals.states import State
 from approvals.verdicts import Nominee, case_for
-from workflow.errors import Conflict, InvalidInput, NotFound, PermissionRefused, RuleViolation
 from workflow import services
+from workflow.errors import Conflict, InvalidInput, NotFound, PermissionRefused, RuleViolation
 from workflow.models import AuditRecord
 
 TODAY = timezone.localdate

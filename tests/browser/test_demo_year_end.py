@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from approvals.demo import seed_demo
 from approvals.models import Award, Campaign, CouncilTerm, Decision, Exemplar, Nomination
 from approvals.states import State
+from tests import factories
 from tests.browser.test_web_app import PDF, do, open_detail
 
 pytestmark = pytest.mark.browser
@@ -91,6 +92,7 @@ def docx_text(download):
 def test_the_demo_runs_a_year_end_cycle_from_its_drafts_to_the_public_page(
     login, new_context, screenshot
 ):
+    factories.load_reference_data()  # an earlier transactional test's flush emptied them
     seed_demo()
     campaign = Campaign.objects.filter(kind="yearly").order_by("-year").first()
     cstdcs, chau = demo_nomination(HANG, CSTDCS), demo_nomination(CHAU, LDTT)
