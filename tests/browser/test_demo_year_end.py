@@ -15,7 +15,8 @@ from approvals.demo import seed_demo
 from approvals.models import Award, Campaign, CouncilTerm, Decision, Exemplar, Nomination
 from approvals.states import State
 from tests import factories
-from tests.browser.test_web_app import PDF, do, open_detail
+from tests.browser.test_web_app import PDF, do, open_detail, vote_yes
+from tests.browser.test_year_end_cycle import issue
 
 pytestmark = pytest.mark.browser
 
@@ -68,19 +69,6 @@ def claim(page, nomination):
     row.get_by_role("button", name="Nhận xử lý").click()
     page.wait_for_url("**/inbox/?tab=queue")
     assert state_of(nomination) == State.IN_REVIEW
-
-
-def issue(page, kind, number, nominations, *, campaign=None):
-    page.goto(f"/documents/{kind}/new/")
-    form = page.locator("[data-testid=document-form]")
-    form.locator("#i-number").fill(number)
-    form.locator("#i-place").fill("Minh Sơn")
-    if campaign is not None:
-        form.locator("#i-campaign").select_option(str(campaign.pk))
-    for n in nominations:
-        form.locator(f"#n-{n.pk}").check()
-    form.locator("[data-testid=issue]").click()
-    page.wait_for_url(f"**/documents/{kind}/*/")
 
 
 def docx_text(download):
@@ -151,12 +139,7 @@ def test_the_demo_runs_a_year_end_cycle_from_its_drafts_to_the_public_page(
         secretary.select_option(f"select[name=member-{m.pk}]", "present")
     secretary.locator("[data-testid=attendance] button[type=submit]").click()
     expect(secretary.locator("[data-testid=quorum]")).to_contain_text("Đủ số thành viên có mặt.")
-    for m in members:
-        voter = login(None, m.username)
-        voter.goto(session_url + "ballot/")
-        voter.locator("[data-testid=ballot] input[value=yes]").check()
-        voter.locator("[data-testid=ballot] button[type=submit]").click()
-        expect(voter.locator("[data-testid=voted]")).to_have_count(1)
+    voter = vote_yes(login, session_url, [m.username for m in members])
     screenshot(voter, "80-demo-05-council-ballot")
     secretary.goto(session_url)
     expect(secretary.locator("[data-testid=votes]")).to_have_text(f"{len(members)}/{len(members)}")
@@ -168,7 +151,7 @@ def test_the_demo_runs_a_year_end_cycle_from_its_drafts_to_the_public_page(
     # The Director's one decision, over these and the demo's CSTĐCS already past its council.
     decided = [cstdcs, ldtt, chau, ngoc]
     director = login(None, "truong.thads")
-    issue(director, "decision", "45/QĐ-THADS", decided)
+    issue(director, "decision", "45/QĐ-THADS", [n.pk for n in decided])
     for name in (HANG, CHAU, NGOC):
         expect(director.locator("[data-testid=lines]")).to_contain_text(name)
     screenshot(director, "80-demo-07-decision-issued")
@@ -181,7 +164,7 @@ def test_the_demo_runs_a_year_end_cycle_from_its_drafts_to_the_public_page(
     assert {state_of(n) for n in decided} == {State.APPROVED}
 
     liaison = login(None, "cv.tccb2")
-    issue(liaison, "report", "46/BC-THADS", decided, campaign=campaign)
+    issue(liaison, "report", "46/BC-THADS", [n.pk for n in decided], campaign=campaign.pk)
     screenshot(liaison, "80-demo-08-report-issued")
     assert {state_of(n) for n in decided} == {State.REPORTED}
 
