@@ -1,19 +1,16 @@
 """The one access helper: who a user is in the organisation, and what they may see."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, IntegerField, Q, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from guardian.models import UserObjectPermission
 from viewflow.workflow.models import Task
 
 from workflow.errors import NotFound, PermissionRefused
@@ -33,6 +30,7 @@ from .models import (
     Unit,
 )
 from .record_kinds import KINDS
+from .role_map import RoleMap, role_map
 from .roles import UNIT_ROLES, Role
 
 _PREFIX = "role_"
@@ -67,6 +65,8 @@ class Actor:
     # Every unit of the organisation when loaded: a set of units equal to it needs no
     # filter on the unit (a body-wide reviewer's inbox names no list of hundreds of ids).
     all_units: frozenset[int] = frozenset()
+    # The role map it was read from (who else holds which role where), when it holds any.
+    role_map: RoleMap | None = field(default=None, compare=False, repr=False)
 
     def in_units(self, units: frozenset[int]) -> Q:
         """A Q on `unit_id`: in `units`, or nothing to check when they are every unit."""
@@ -145,16 +145,6 @@ def unit_tree() -> dict[int | None, list[int]]:
     return children
 
 
-def _subtree(children: dict[int | None, list[int]], root: int) -> set[int]:
-    seen, stack = set(), [root]
-    while stack:
-        pk = stack.pop()
-        if pk not in seen:
-            seen.add(pk)
-            stack.extend(children.get(pk, ()))
-    return seen
-
-
 def load_actor(user: Any, *, today: datetime.date | None = None) -> Actor:
     """The user's role grants and today's delegations to them (two queries)."""
     if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
@@ -163,59 +153,30 @@ def load_actor(user: Any, *, today: datetime.date | None = None) -> Actor:
 
 
 def load_actors(users: Iterable[Any], *, today: datetime.date | None = None) -> dict[int, Actor]:
-    """user id -> Actor for many signed-in users: two queries, whatever their number.
+    """user id -> Actor for many signed-in users, from the role map (approvals/role_map.py:
+    one query while no grant, delegation or unit has changed), whatever their number.
 
-    One query reads, together (UNION ALL), the users' role grants (guardian object
-    permissions), the grants of the people who lent them a role, and the delegations in
-    force on `today` (the local date unless given); the other reads the unit tree."""
+    Each has their own grants and the roles lent to them by the delegations in force on
+    `today` (the local date unless given), each no more than its lender holds."""
     users = {u.pk: u for u in users}
     day = today or timezone.localdate()
-    lent = Delegation.objects.in_force_on(day).filter(substitute_id__in=list(users))
-    none = Value(None, output_field=IntegerField())
-    grants = UserObjectPermission.objects.filter(
-        Q(user_id__in=list(users)) | Q(user_id__in=lent.values("delegator_id")),
-        content_type=ContentType.objects.get_for_model(Unit),
-        permission__codename__startswith=_PREFIX,
-    ).order_by().values_list("user_id", "permission__codename", "object_pk", none, none)
-    # No ORDER BY inside the UNION (the models' default orderings): SQLite refuses it.
-    lendings = lent.order_by().values_list(
-        "delegator_id",
-        Concat(Value(_PREFIX), "role", output_field=CharField()),
-        Cast("unit_id", output_field=CharField()),
-        "substitute_id",
-        "id",
-    )
-    rows = sorted(grants.union(lendings, all=True), key=lambda r: (r[4] or 0, r[0]))
-    children = unit_tree() if rows else {}
-    roots = frozenset(children.get(None, ()))
-    everything = set().union(*(_subtree(children, r) for r in roots)) if roots else set()
-    valid = {r.value for r in Role}
-    own: dict[int, dict[str, set[int]]] = {pk: {} for pk in users}
-    loans: list[tuple[int, int, str, set[int], int]] = []
-    for user_id, codename, unit_pk, substitute_id, delegation_id in rows:
-        role = codename[len(_PREFIX) :]
-        if role not in valid:
-            continue
-        units = _subtree(children, int(unit_pk)) if unit_pk is not None else everything
-        if delegation_id is None:
-            own.setdefault(user_id, {}).setdefault(role, set()).update(units)
-        else:
-            loans.append((delegation_id, user_id, role, units, substitute_id))
-    delegated: dict[int, list[Delegated]] = {pk: [] for pk in users}
-    for delegation_id, delegator_id, role, units, substitute_id in loans:
-        # A delegation lends no more than its lender holds today.
-        covered = frozenset(units & own.get(delegator_id, {}).get(role, set()))
-        if covered:
-            delegated[substitute_id].append(Delegated(delegation_id, delegator_id, role, covered))
-    tree = children if rows else None
-    every = frozenset(pk for units in children.values() for pk in units)
-    return {pk: _actor(users[pk], own[pk], delegated[pk], roots, every, tree) for pk in users}
+    roles = role_map()
+    actors = {}
+    for pk, user in users.items():
+        own = roles.own(pk)
+        delegated = [Delegated(d.id, d.delegator_id, d.role, covered)
+                     for d, covered in roles.lent_to(pk, day)]
+        has_any = bool(own or delegated)
+        actors[pk] = _actor(user, own, delegated, roles.roots, roles.everything,
+                            roles.children if has_any else None, roles if has_any else None)
+    return actors
 
 
 def _actor(
-    user: Any, own: dict[str, set[int]], delegated: list[Delegated], roots: frozenset,
+    user: Any, own: Mapping[str, Iterable[int]], delegated: list[Delegated], roots: frozenset,
     every: frozenset[int],
     tree: dict[int | None, list[int]] | None = None,
+    roles: RoleMap | None = None,
 ) -> Actor:
     scopes = {role: set(units) for role, units in own.items()}
     for d in delegated:
@@ -228,6 +189,7 @@ def _actor(
         delegations=tuple(delegated),
         tree=tree,
         all_units=every,
+        role_map=roles,
     )
 
 

@@ -1045,6 +1045,17 @@ class DeadlineRulesVersion(models.Model):
         return self.token
 
 
+class RoleMapVersion(models.Model):
+    """One row whose token database triggers change with every change of a role grant, a
+    delegation, a unit or a user's active flag (migration 0028): each process keeps its
+    role map (approvals/role_map.py) while the token is the one it read it with."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return self.token
+
+
 class InboxTally(models.Model):
     """How many nominations lie in each cell the inbox counts are sums of, kept by the
     change that moves a nomination from one cell to another, in its transaction

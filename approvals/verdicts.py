@@ -148,6 +148,7 @@ def persons_facts(ids: Iterable[int], *, excluding: int | None = None) -> list[P
     if not ids:
         return []
     vendor = connection.vendor
+    params: list[Any]
     if vendor == "postgresql":
         source, params = "unnest(%s::integer[]) AS value", [ids]
     else:

@@ -21,17 +21,16 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import CharField, F, IntegerField, Q, Value
-from django.db.models.functions import Concat, Now
+from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils import timezone
-from guardian.models import UserObjectPermission
 
-from approvals.models import Delegation, Nomination, Unit
+from approvals.models import Nomination
 from approvals.names import full_name
-from approvals.roles import UNIT_ROLES, Role, permission_codename
+from approvals.role_map import RoleMap, role_map
+from approvals.roles import UNIT_ROLES, Role
 from approvals.states import State
 from workflow.models import AuditRecord
 from workflow.policy import STATE_TASK, TASK_ROLES
@@ -103,59 +102,19 @@ def audience_for(record: AuditRecord) -> Audience:
     return Audience(notify=tuple(plan))
 
 
-def role_holders(
-    unit_id: int, roles: Iterable[str], *, tree: dict[int | None, list[int]] | None = None
-) -> dict:
+def role_holders(unit_id: int, roles: Iterable[str], *, using: RoleMap | None = None) -> dict:
     """role -> ids of active users who work it for `unit_id` today: its holders (grants cover
-    subtrees) and the substitutes a holder lent it to (a delegation in force); 2 queries, 1
-    given the unit `tree` (parent id -> child ids) read earlier in the same transaction."""
+    subtrees) and the substitutes a holder lent it to (a delegation in force); from the role
+    map `using` (read earlier in the same transaction) or read now (one query while nothing
+    in it has changed: approvals/role_map.py)."""
     roles = set(roles)
     if not roles:
         return {}
-    parents: dict[int, int | None]
-    if tree is None:
-        parents = dict(Unit.objects.values_list("id", "parent_id"))
-    else:
-        parents = {child: parent for parent, children in tree.items() for child in children}
-    ancestors: list[int] = []
-    current: int | None = unit_id
-    while current is not None and current not in ancestors:
-        ancestors.append(current)
-        current = parents.get(current)
-    codenames = {permission_codename(r): r for r in roles}
-    none = Value(None, output_field=IntegerField())
-    grants = UserObjectPermission.objects.filter(
-        content_type=ContentType.objects.get_for_model(Unit),
-        permission__codename__in=list(codenames),
-        object_pk__in=[str(pk) for pk in ancestors],
-        user__is_active=True,
-    ).order_by().values_list("permission__codename", "user_id", none)
-    # No ORDER BY inside the UNION (the models' default orderings): SQLite (the demo) refuses it.
-    lent = (
-        Delegation.objects.in_force_on(timezone.localdate()).order_by()
-        .filter(Q(unit_id__in=ancestors) | Q(unit__isnull=True), role__in=list(roles),
-                substitute__is_active=True)
-        .values_list(
-            Concat(Value(permission_codename("")), "role", output_field=CharField()),
-            "substitute_id", "delegator_id",
-        )
-    )
-    holders: dict = {}
-    loans = []
-    for codename, user_id, delegator_id in grants.union(lent, all=True):
-        if delegator_id is None:
-            holders.setdefault(codenames[codename], set()).add(user_id)
-        else:
-            loans.append((codenames[codename], delegator_id, user_id))
-    for role, delegator_id, substitute_id in loans:
-        if delegator_id in holders.get(role, ()):  # lends no more than the lender holds here
-            holders[role].add(substitute_id)
-    return holders
+    return (using or role_map()).holders(unit_id, roles, timezone.localdate())
 
 
 def notify_transition(
-    *, nomination: Nomination, record: AuditRecord,
-    tree: dict[int | None, list[int]] | None = None,
+    *, nomination: Nomination, record: AuditRecord, using: RoleMap | None = None,
 ) -> list[Notification]:
     """Write the notices a transition causes (inside its transaction) and push them after commit.
 
@@ -164,7 +123,7 @@ def notify_transition(
     """
     audience = audience_for(record)
     roles = {r for _, rs in audience.notify for r in rs} | set(audience.nudge_roles)
-    holders = role_holders(nomination.unit_id, roles, tree=tree)
+    holders = role_holders(nomination.unit_id, roles, using=using)
     recipients: dict = {}  # user id -> kind; the first kind in the plan wins
     for kind, kind_roles in audience.notify:
         for role in kind_roles:

@@ -303,7 +303,7 @@ def perform_transition(
             )
             stage_visit_follow(nomination=nomination, record=record)
             tally_follow(nomination=nomination, before=cell, record=record)
-            notify_transition(nomination=nomination, record=record, tree=actor.tree)
+            notify_transition(nomination=nomination, record=record, using=actor.role_map)
             if within is not None:
                 within(nomination)
     except (PermissionRefused, NotFound) as exc:
