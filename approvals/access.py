@@ -145,14 +145,19 @@ def unit_tree() -> dict[int | None, list[int]]:
     return children
 
 
-def load_actor(user: Any, *, today: datetime.date | None = None) -> Actor:
-    """The user's role grants and today's delegations to them (two queries)."""
+def load_actor(
+    user: Any, *, today: datetime.date | None = None, roles: RoleMap | None = None
+) -> Actor:
+    """The user's role grants and today's delegations to them (one query while the role map
+    is unchanged; none given the map `roles`)."""
     if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
         return Actor(user=user, scopes={})
-    return load_actors([user], today=today)[user.pk]
+    return load_actors([user], today=today, roles=roles)[user.pk]
 
 
-def load_actors(users: Iterable[Any], *, today: datetime.date | None = None) -> dict[int, Actor]:
+def load_actors(
+    users: Iterable[Any], *, today: datetime.date | None = None, roles: RoleMap | None = None
+) -> dict[int, Actor]:
     """user id -> Actor for many signed-in users, from the role map (approvals/role_map.py:
     one query while no grant, delegation or unit has changed), whatever their number.
 
@@ -160,7 +165,7 @@ def load_actors(users: Iterable[Any], *, today: datetime.date | None = None) -> 
     `today` (the local date unless given), each no more than its lender holds."""
     users = {u.pk: u for u in users}
     day = today or timezone.localdate()
-    roles = role_map()
+    roles = roles or role_map()
     actors = {}
     for pk, user in users.items():
         own = roles.own(pk)
@@ -212,7 +217,8 @@ def get_nomination_for_actor(
         raise NotFound() from None
     qs = Nomination.objects.select_related("award", "campaign", "unit")
     if for_update:
-        qs = qs.select_for_update(of=("self",))
+        # A change reads the open task with the row it locks (open_task uses it).
+        qs = qs.select_related("task__owner", "task__process").select_for_update(of=("self",))
     nomination = qs.filter(pk=pk).first()
     if nomination is None or not may_view(
         actor.roles_at(nomination.unit_id), submitted=nomination.submitted_at is not None
@@ -222,9 +228,16 @@ def get_nomination_for_actor(
 
 
 def open_task(nomination: Nomination) -> Task | None:
-    """The nomination's one open human task, or None once the process is over."""
+    """The nomination's one open human task, or None once the process is over: its copy
+    on the row (Nomination.task, kept by approvals.tallies.task_follow and checked by
+    workflow.consistency) when it was read with the row and is open, else read."""
     if nomination.process_id is None:
         return None
+    if Nomination.task.is_cached(nomination):
+        copy = nomination.task
+        if (copy is not None and copy.status in OPEN_TASK_STATUSES
+                and copy.flow_task_type == "HUMAN" and copy.process_id == nomination.process_id):
+            return copy
     return (
         Task.objects.filter(
             process_id=nomination.process_id,

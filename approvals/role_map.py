@@ -145,21 +145,26 @@ _cached: RoleMap | None = None
 _cache_lock = threading.Lock()
 
 
-def _token() -> str | None:
+def _token() -> str:
+    """The map's token; "" where none is kept (no triggers there, or the row is gone)."""
     if connection.vendor != "postgresql":
-        return None  # no triggers keep a token there: read the map each time
-    return RoleMapVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+        return ""  # no triggers keep a token there: read the map each time
+    return RoleMapVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
 
 
-def role_map() -> RoleMap:
-    """The map in force: one query while nothing in it has changed, four when it has."""
+def role_map(token: str | None = None) -> RoleMap:
+    """The map in force: one query while nothing in it has changed, four when it has.
+
+    `token`: the token as the caller has just read it (workflow.services reads it with the
+    deadline rules' token in one statement); "" reads the map without keeping it."""
     global _cached
-    token = _token()
+    if token is None:
+        token = _token()
     kept = _cached
-    if token is not None and kept is not None and kept.token == token:
+    if token and kept is not None and kept.token == token:
         return kept
-    fresh = _read(token or "")
-    if token is not None:
+    fresh = _read(token)
+    if token:
         with _cache_lock:
             _cached = fresh
     return fresh

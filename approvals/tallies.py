@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connection
 from viewflow.workflow.models import Task
 
+from workflow.flows import created_task
 from workflow.models import AuditRecord
 from workflow.policy import OPEN_TASK_STATUSES, STATE_TASK
 
@@ -45,7 +46,8 @@ def task_follow(nomination: Nomination, task: Task | None) -> None:
     if nomination.state not in STATE_TASK:
         task = None
     elif task is None or task.status not in OPEN_TASK_STATUSES:
-        task = open_task(nomination)
+        created = created_task(task.process) if task is not None else None
+        task = created if created is not None else open_task(nomination)
     nomination.task_id = task.pk if task is not None else None
     nomination.task_owner_id = task.owner_id if task is not None else None
 

@@ -38,6 +38,16 @@ def route_on_locked(process: Any, nomination: Nomination) -> None:
     """Let the Switches after this process's task route on `nomination` as it stands in
     memory: the service holds its row lock and has just set its state (not yet written)."""
     setattr(process, _LOCKED, nomination)
+    setattr(process, _CREATED, None)
+
+
+_CREATED = "_vinhdanh_created_task"
+
+
+def created_task(process: Any) -> Any:
+    """The human task this process's routing just created (NominationFlow.task_created),
+    or None."""
+    return getattr(process, _CREATED, None)
 
 
 def _state_is(*states: str) -> Any:
@@ -69,9 +79,9 @@ class NominationFlow(flow.Flow):
     start = flow.StartHandle(this.start_process).Next(this.prepare)
 
     # Unit staff draft the proposal; the unit head submits it (also after a return).
-    prepare = flow.View(open_nomination_page).Next(this.review)
+    prepare = flow.View(open_nomination_page).onCreate(this.task_created).Next(this.review)
     # The council's standing body appraises it (thẩm định).
-    review = flow.View(open_nomination_page).Next(this.after_review)
+    review = flow.View(open_nomination_page).onCreate(this.task_created).Next(this.after_review)
     after_review = (
         flow.Switch()
         .Case(this.prepare, _state_is(State.RETURNED))
@@ -79,21 +89,26 @@ class NominationFlow(flow.Flow):
         .Case(this.decide, _state_is(State.AWAITING_DIRECTOR))
         .Case(this.end, _state_is(State.REJECTED))
     )
-    vote = flow.View(open_nomination_page).Next(this.after_vote)
+    vote = flow.View(open_nomination_page).onCreate(this.task_created).Next(this.after_vote)
     after_vote = (
         flow.Switch()
         .Case(this.decide, _state_is(State.AWAITING_DIRECTOR))
         .Case(this.end, _state_is(State.REJECTED))
     )
-    decide = flow.View(open_nomination_page).Next(this.after_decide)
+    decide = flow.View(open_nomination_page).onCreate(this.task_created).Next(this.after_decide)
     after_decide = (
         flow.Switch()
         .Case(this.report, _state_is(State.APPROVED))
         .Case(this.prepare, _state_is(State.RETURNED))
         .Case(this.end, _state_is(State.REJECTED))
     )
-    report = flow.View(open_nomination_page).Next(this.end)
+    report = flow.View(open_nomination_page).onCreate(this.task_created).Next(this.end)
     end = flow.End()
+
+    def task_created(self, activation: Any) -> None:
+        """Keep the new human task on the process in memory: the service copies it onto
+        the nomination without reading it again (approvals.tallies.task_follow)."""
+        setattr(activation.process, _CREATED, activation.task)
 
     def start_process(self, activation: Any, nomination: Nomination) -> Any:
         activation.process.artifact = nomination

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from approvals import selectors
 from approvals.access import (
@@ -35,8 +36,15 @@ from approvals.access import (
 from approvals.decision_lines import decision_line_add
 from approvals.eligibility import Check, Outcome, Verdict
 from approvals.exemplars import exemplars_withdraw_for
-from approvals.models import Nomination, SessionItem, VoteSession
+from approvals.models import (
+    DeadlineRulesVersion,
+    Nomination,
+    RoleMapVersion,
+    SessionItem,
+    VoteSession,
+)
 from approvals.names import full_name
+from approvals.role_map import role_map
 from approvals.states import State
 from approvals.tallies import open_cell, tally_follow, task_follow
 from approvals.verdicts import missing_documents, nomination_verdict, soft_fails_open
@@ -185,12 +193,15 @@ def _activation(task: Task) -> Any:
 
 
 def _complete_task(task: Task, user: User) -> None:
-    """Finish the human task as `user`; viewflow then creates the next stage's task."""
+    """Finish the human task as `user`; viewflow then creates the next stage's task.
+
+    The task is written once, done: taking it (what viewflow's assign or reassign does
+    before its own save) is set here in memory, as viewflow's own create() sets an owner,
+    and saved with the completion (the frame has checked who may act)."""
     activation = _activation(task)
-    if activation.assign.can_proceed():
-        activation.assign(user)
-    elif task.owner_id != user.pk:
-        activation.reassign(user)
+    if task.status == STATUS.NEW:
+        task.status = STATUS.ASSIGNED
+    task.owner = user
     activation.start(None)
     activation.execute()
 
@@ -265,8 +276,9 @@ def perform_transition(
     try:
         with transaction.atomic(durable=not batched):
             # Before the row lock: an edit of the calendar takes the rules' row first too.
-            rules = deadline_rules(lock=True)
-            actor = load_actor(user)
+            rules_token, roles_token = _tokens()
+            rules = deadline_rules(lock=True, token=rules_token)
+            actor = load_actor(user, roles=role_map(token=roles_token))
             nomination = get_nomination_for_actor(actor, nomination_id, for_update=True)
             before = _columns(nomination)
             task = open_task(nomination)
@@ -323,6 +335,21 @@ def perform_transition(
             raise
         raise Conflict() from exc
     return nomination
+
+
+def _tokens() -> tuple[str | None, str | None]:
+    """The deadline rules' token, held FOR SHARE as deadline_rules(lock=True) holds it, and
+    the role map's, in one statement on PostgreSQL; None: each is read as usual."""
+    if connection.vendor != "postgresql":
+        return None, None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.token, (SELECT r.token FROM {RoleMapVersion._meta.db_table} r "
+            f"WHERE r.id = 1) FROM {DeadlineRulesVersion._meta.db_table} d WHERE d.id = 1 "
+            "FOR SHARE OF d"
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1] or "") if row else (None, None)
 
 
 def _run_clock(nomination: Nomination, from_state: str, rules: Rules) -> None:

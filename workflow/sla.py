@@ -120,10 +120,13 @@ def _token(*, lock: bool) -> str:
     return DeadlineRulesVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
 
 
-def deadline_rules(*, lock: bool = False) -> Rules:
-    """The calendar and the time limits in force: one query while nothing has changed."""
+def deadline_rules(*, lock: bool = False, token: str | None = None) -> Rules:
+    """The calendar and the time limits in force: one query while nothing has changed.
+
+    `token`: the token as the caller has just read it, locked (workflow.services)."""
     global _cached
-    token = _token(lock=lock)
+    if token is None:
+        token = _token(lock=lock)
     rules = _cached
     if rules is not None and rules.token == token:
         return rules
