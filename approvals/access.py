@@ -227,13 +227,16 @@ def get_nomination_for_actor(
     return nomination
 
 
-def open_task(nomination: Nomination) -> Task | None:
-    """The nomination's one open human task, or None once the process is over: its copy
-    on the row (Nomination.task, kept by approvals.tallies.task_follow and checked by
-    workflow.consistency) when it was read with the row and is open, else read."""
+def open_task(nomination: Nomination, *, locked: bool = False) -> Task | None:
+    """The nomination's one open human task, or None once the process is over.
+
+    `locked`: `nomination` was just read under its row lock with its task (by
+    get_nomination_for_actor(for_update=True)): its copy of the open task (Nomination.task,
+    kept by approvals.tallies.task_follow and checked by workflow.consistency) is the task
+    when it is open, without reading it again."""
     if nomination.process_id is None:
         return None
-    if Nomination.task.is_cached(nomination):
+    if locked and Nomination.task.is_cached(nomination):
         copy = nomination.task
         if (copy is not None and copy.status in OPEN_TASK_STATUSES
                 and copy.flow_task_type == "HUMAN" and copy.process_id == nomination.process_id):

@@ -143,21 +143,18 @@ def notify_transition(
             recipients.setdefault(ids[audience.taken_from_username], Kind.TAKEN_BACK)
     recipients.pop(record.actor_id, None)
     previous = _lock_cursors(sorted(recipients))
-    rows = Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient_id=user_id,
-                kind=kind,
-                nomination=nomination,
-                actor_id=record.actor_id,
-                audit_record_id=record.pk,
-                previous_id=previous[user_id],
-                **_texts(kind, nomination, record),
-            )
-            for user_id, kind in sorted(recipients.items())
-        ]
-    )
-    _advance_cursors(rows)
+    rows = _store_advancing([
+        Notification(
+            recipient_id=user_id,
+            kind=kind,
+            nomination=nomination,
+            actor_id=record.actor_id,
+            audit_record_id=record.pk,
+            previous_id=previous[user_id],
+            **_texts(kind, nomination, record),
+        )
+        for user_id, kind in sorted(recipients.items())
+    ])
     actor_name = _display_name(getattr(record, "actor", None))
     pushes = {n.recipient_id: [events.notification_event(n, actor_name=actor_name)] for n in rows}
     nudged |= {record.actor_id} if record.actor_id else set()
@@ -211,6 +208,38 @@ def _lock_cursors(user_ids: list[int]) -> dict[int, int]:
     )
     cursors = NotificationCursor.objects.select_for_update().filter(user_id__in=user_ids)
     return dict(cursors.order_by("user_id").values_list("user_id", "last_id"))
+
+
+_STORED = ("recipient_id", "kind", "nomination_id", "actor_id", "audit_record_id", "text_vi",
+           "text_en", "created_at", "previous_id")
+_STORED_TYPES = ("bigint", "text", "bigint", "bigint", "bigint", "text", "text", "timestamptz",
+                 "bigint")
+
+
+def _store_advancing(notices: list[Notification]) -> list[Notification]:
+    """Insert notices (at most one per recipient, their cursors locked) and move each
+    recipient's cursor to theirs: one statement on PostgreSQL, two elsewhere."""
+    if not notices or connection.vendor != "postgresql":
+        rows = Notification.objects.bulk_create(notices)
+        _advance_cursors(rows)
+        return rows
+    now = timezone.now()
+    for notice in notices:
+        notice.created_at = now  # what auto_now_add sets
+    table, cursors = Notification._meta.db_table, NotificationCursor._meta.db_table
+    arrays = ", ".join(f"%s::{t}[]" for t in _STORED_TYPES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH n AS (INSERT INTO {table} ({', '.join(_STORED)}) SELECT * FROM unnest("
+            f"{arrays}) RETURNING id, recipient_id), c AS (UPDATE {cursors} SET last_id = n.id "
+            f"FROM n WHERE {cursors}.user_id = n.recipient_id) SELECT recipient_id, id FROM n",
+            [[getattr(n, column) for n in notices] for column in _STORED],
+        )
+        ids = dict(cursor.fetchall())
+    for notice in notices:
+        notice.pk = ids[notice.recipient_id]
+        notice._state.adding, notice._state.db = False, connection.alias
+    return notices
 
 
 def _advance_cursors(rows: list[Notification]) -> None:

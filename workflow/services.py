@@ -281,7 +281,7 @@ def perform_transition(
             actor = load_actor(user, roles=role_map(token=roles_token))
             nomination = get_nomination_for_actor(actor, nomination_id, for_update=True)
             before = _columns(nomination)
-            task = open_task(nomination)
+            task = open_task(nomination, locked=True)
             cell = open_cell(nomination)
             # Escalation: overdue in its stage, by the one hook (a query only for such rules).
             overdue = bool(rule.overdue_only) and Nomination.objects.filter(
