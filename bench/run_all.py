@@ -17,6 +17,8 @@ PostgreSQL version, the load average before and after: a shared machine shows it
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/3 \\
         .venv/bin/python bench/run_all.py
+
+`bench/run_all.py --table` rebuilds latest.md from latest.json.
 """
 
 import datetime
@@ -171,9 +173,15 @@ def table(r: dict) -> str:
         lines.append(f"| inbox | skipped: {inbox['skipped']} | | |")
     else:
         for n, res in inbox.items():
-            summary = {k: v for k, v in res.items() if k not in ("output", "tail")}
-            lines.append(f"| inbox at {int(n):,} | `{json.dumps(summary, default=str)[:400]}` | "
-                         "see latest.json | |")
+            if "cases" not in res:
+                lines.append(f"| inbox at {int(n):,} | failed: {res.get('error')} | | |")
+                continue
+            for key, c in res["cases"].items():
+                lines.append(
+                    f"| inbox at {int(n):,}, {key} with its counts (p50 / p95; statements) | "
+                    f"{c['p50_ms']} / {c['p95_ms']} ms, {c['queries']} q | the same data "
+                    f"queries by hand: {c['floor_p50_ms']} / {c['floor_p95_ms']} ms | p95 "
+                    f"{'under' if c['meets_target'] else 'over'} {c['target_p95_ms']:.0f} ms |")
     b = r["bulk"]
     lines.append(
         f"| bulk submit of {b['items']:,} (one Celery worker) | {b.get('job_seconds')} s, "
@@ -207,4 +215,9 @@ def table(r: dict) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--table"]:  # rebuild latest.md from latest.json
+        stored = json.loads((RESULTS / "latest.json").read_text())
+        (RESULTS / "latest.md").write_text(table(stored))
+        print(table(stored))
+    else:
+        main()

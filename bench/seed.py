@@ -29,7 +29,7 @@ os.environ.setdefault("SECRET_KEY", "bench-only")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["REDIS_URL"] = ""
 BASE = urlparse(os.environ["DATABASE_URL"])
-SEED_VERSION = f"inbox-2/{os.environ.get('BENCH_HISTORY_PER', '10')}"
+SEED_VERSION = f"inbox-3/{os.environ.get('BENCH_HISTORY_PER', '10')}"
 UNITS = 355
 REVIEWERS = 40
 # History records per nomination (BENCH_HISTORY_PER: fewer makes a quicker seed; the
@@ -197,6 +197,8 @@ def _seed(n: int) -> None:
         pbase = cursor.fetchone()[0] + 1000
         cursor.execute("SELECT coalesce(max(id), 0) FROM viewflow_task")
         tbase = cursor.fetchone()[0] + 1000
+        cursor.execute("SELECT coalesce(max(id), 0) FROM approvals_person")
+        person_base = cursor.fetchone()[0] + 1000
     cases, low = [], 0
     for index, (share, _state, _held) in enumerate(PATHS):
         cases.append(f"WHEN (g %% 100) < {low + share} THEN {index}")
@@ -210,6 +212,7 @@ def _seed(n: int) -> None:
         "user": people["staff"].pk, "units": units, "n_units": len(units), "n": n,
         "base": base, "pbase": pbase, "tbase": tbase, "reviewers": reviewers,
         "n_reviewers": len(reviewers), "kv7": kv7.pk, "staff": staff.pk,
+        "person_base": person_base,
     }
     process = templates["process"]
     ct = process["artifact_content_type_id"]
@@ -225,13 +228,23 @@ def _seed(n: int) -> None:
             '{{}}'::jsonb, {ct}, %(base)s + g
         FROM generate_series(1, %(n)s) AS g
     """, {**params, "flow": process["flow_class"]})
+    # One person of the register per n_awards nominations: nomination g names person
+    # person_base + 1 + g / n_awards for award g %% n_awards, so no two live nominations
+    # name the same person, award and year (the constraint holds on the seeded rows too).
+    _timed("persons", """
+        INSERT INTO approvals_person (id, full_name, gender, position, created_at)
+        SELECT %(person_base)s + 1 + p, 'Người ' || p, CASE WHEN p %% 2 = 0 THEN 'female'
+            ELSE 'male' END, '', %(start)s::timestamptz
+        FROM generate_series(0, %(n)s / %(n_awards)s) AS p
+    """, params)
     # g -> nomination base + g, process pbase + g, its open task tbase + g.
     _timed("nominations", f"""
         INSERT INTO approvals_nomination (id, nominee_name, nominee_title, achievements, state,
             state_changed_at, decision_number, last_reason, created_at, updated_at, award_id,
             campaign_id, created_by_id, unit_id, submitted_at, clock_paused_days,
-            clock_started_on, due_on, unit_working_days, process_id, task_id, task_owner_id)
-        SELECT %(base)s + g, 'Người ' || g, '', '', ({states})[{path_of} + 1],
+            clock_started_on, due_on, unit_working_days, process_id, task_id, task_owner_id,
+            nominee_person_id, year, revocation_number, bonus_to_recover)
+        SELECT %(base)s + g, 'Người ' || (g / %(n_awards)s), '', '', ({states})[{path_of} + 1],
             -- the day apart from the path (g %% 100): every stage has old and new work
             %(start)s::timestamptz + ((g * 37) %% 250) * interval '1 day'
                 + (g %% 86400) * interval '1 second', '', '',
@@ -244,7 +257,8 @@ def _seed(n: int) -> None:
             0, %(pbase)s + g,
             CASE WHEN ({opened})[{path_of} + 1] THEN %(tbase)s + g END,
             CASE WHEN ({held})[{path_of} + 1]
-                 THEN ((%(reviewers)s)::int[])[1 + g %% %(n_reviewers)s] END
+                 THEN ((%(reviewers)s)::int[])[1 + g %% %(n_reviewers)s] END,
+            %(person_base)s + 1 + g / %(n_awards)s, 2026, '', false
         FROM generate_series(1, %(n)s) AS g
     """, params)
     _seed_tasks(templates, params)
@@ -336,6 +350,8 @@ def _seed_tasks(templates: dict[str, dict], params: dict) -> None:
                        "(SELECT max(id) FROM viewflow_process))")
         cursor.execute("SELECT setval(pg_get_serial_sequence('approvals_nomination', 'id'), "
                        "(SELECT max(id) FROM approvals_nomination))")
+        cursor.execute("SELECT setval(pg_get_serial_sequence('approvals_person', 'id'), "
+                       "(SELECT max(id) FROM approvals_person))")
 
 
 if __name__ == "__main__":
