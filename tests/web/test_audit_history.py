@@ -185,6 +185,8 @@ def test_the_csv_from_copy_has_the_rows_the_workbook_has_cell_for_cell(
         audit_append(actor=admin, role="admin", action="role_grant", comment="-x\x07, \"y\"",
                      data={"user": "khong-co", "unit": "don-vi-cu", "role": "unit_head"})
         audit_append(actor=None, action="document_download", comment="@\tz")
+        # A control character in front of a formula: dropped, and the formula still guarded.
+        audit_append(actor=None, action="document_download", comment="\x01\x1f=SUM(A1)\x7f")
     with translation.override("vi"):
         expected = [
             ["" if v is None else str(v) for v in row]
@@ -196,6 +198,7 @@ def test_the_csv_from_copy_has_the_rows_the_workbook_has_cell_for_cell(
     header, *rows = list(csv.reader(io.StringIO(text)))
     assert header == HEADER
     assert rows == expected and len(rows) == AuditRecord.objects.count()
+    assert rows[-1][HEADER.index("Ý kiến")] == "'=SUM(A1)"
     for filters in ({"actor": "reviewer"}, {"action": "role_grant"}, {"unit": "don-vi-a"}):
         text = b"".join(
             client.get(reverse("audit-export-csv"), filters).streaming_content
