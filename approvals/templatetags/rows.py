@@ -1,0 +1,157 @@
+"""Table rows written in Python: the inbox's and the nomination list's rows, and the filter
+lists' options.
+
+A page holds up to 100 rows and the unit filter some hundreds of units. Through Django's
+template engine each inbox row cost about 0.4 ms here (some fifty lookups, two includes, three
+`{% url %}` and a `{% blocktranslate %}`), most of a page's time; the same markup from
+`format_html` costs a fraction of that. The cells that other pages show too (the deadline and
+the holder's flags) are tags those templates use, so each piece of markup is written once.
+"""
+
+import datetime
+
+from django import template
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from approvals.labels import deadline_status_label, state_label
+
+from .vinhdanh import form_token, local_name, working_days
+
+register = template.Library()
+
+_DASH = "—"
+
+
+def _date(value, fmt: str) -> str:
+    """`value` in `fmt` ("Y-m-d", "d/m/Y" or "d/m/Y H:i"), in local time as `|date` shows it.
+    The formats are fixed, so this is what Django's formatter prints, at a tenth of its cost."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    if fmt == "Y-m-d":
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+    day = f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+    return day if fmt == "d/m/Y" else f"{day} {value.hour:02d}:{value.minute:02d}"
+
+
+@register.simple_tag
+def deadline_badge(d) -> SafeString:
+    """A step's due date and its status badge ("—" without a due date)."""
+    if not d or not d.due:
+        return mark_safe(_DASH)
+    return format_html(
+        '<time datetime="{}">{}</time> <span class="badge badge--{}" data-deadline-status="{}">'
+        "{}</span>",
+        _date(d.due, "Y-m-d"), _date(d.due, "d/m/Y"), d.status, d.status,
+        deadline_status_label(d.status),
+    )
+
+
+@register.simple_tag
+def holder_flags(n) -> SafeString:
+    """The holder is away today (under a delegation); the row is held by who lent me the role."""
+    flags = []
+    if getattr(n, "holder_away", False):
+        flags.append(format_html(
+            ' <span class="badge badge--away" data-testid="holder-away" title="{}">{}</span>',
+            gettext("Người đang xử lý vắng mặt hôm nay (đã ủy quyền)"), gettext("Vắng mặt"),
+        ))
+    if getattr(n, "for_lender", False):
+        flags.append(format_html(
+            ' <span class="badge badge--lent" data-testid="held-for-lender">{}</span>',
+            gettext("Bạn xử lý thay"),
+        ))
+    return mark_safe("".join(flags))
+
+
+def _nomination_cells(n) -> SafeString:
+    """Who and what (with the link), the unit, the state, the holder."""
+    return format_html(
+        '<td><a href="{}">#{} {}</a><br><small>{} · {}</small></td><td>{}</td>'
+        '<td><span class="badge badge--{}">{}</span></td><td>{}{}</td>',
+        reverse("nomination-detail", args=[n.pk]), n.pk, n.nominee_name,
+        local_name(n.award), n.campaign.name, local_name(n.unit),
+        n.state, state_label(n.state), n.task_owner_username or _DASH, holder_flags(n),
+    )
+
+
+def _waited(n) -> tuple[str, str]:
+    d = n.deadline
+    return ("", _DASH) if d is None else (str(d.waited), working_days(d.waited))
+
+
+def _row_start(n) -> SafeString:
+    return format_html('<tr data-nomination="{}"{}>', n.pk,
+                       mark_safe(' class="is-overdue"') if n.overdue else "")
+
+
+def _action_form(action_url: str, csrf: SafeString, next_url: str, button: SafeString) -> str:
+    return format_html(
+        '<form method="post" action="{}">{}{}<input type="hidden" name="next" value="{}">{}</form>',
+        action_url, csrf, form_token(), next_url, button,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def inbox_rows(context) -> SafeString:
+    """The inbox table's rows: choose for bulk work, the nomination, how long it waited, its
+    deadline, and a claim or a release button where the person may."""
+    request = context["request"]
+    csrf = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
+                       get_token(request))
+    selected = context.get("selected") or ()
+    inbox_url = reverse("inbox")
+    claim = format_html('<button type="submit" class="btn btn--small">{}</button>',
+                        gettext("Nhận xử lý"))
+    release = format_html(
+        '<button type="submit" class="btn btn--small btn--ghost">{}</button>',
+        gettext("Trả lại hàng chờ"))
+    choose = gettext("Chọn đề nghị %(name)s")
+    out = []
+    for n in context["rows"]:
+        waited_days, waited_text = _waited(n)
+        actions = []
+        if n.can_claim:
+            actions.append(_action_form(reverse("nomination-action", args=[n.pk, "claim"]), csrf,
+                                        f"{inbox_url}?tab={context['tab']}", claim))
+        if n.can_release:
+            actions.append(_action_form(reverse("nomination-action", args=[n.pk, "release"]),
+                                        csrf, f"{inbox_url}?tab=mine", release))
+        out.append(format_html(
+            '{}<td><input type="checkbox" name="ids" value="{}" form="bulk-form" aria-label="{}"{}>'
+            '</td>{}<td data-waited="{}"><span title="{}">{}</span></td><td>{}</td>'
+            '<td class="row-actions">{}</td></tr>',
+            _row_start(n), n.pk, choose % {"name": n.nominee_name},
+            mark_safe(" checked") if str(n.pk) in selected else "",
+            _nomination_cells(n), waited_days, _date(n.state_changed_at, "d/m/Y H:i"),
+            waited_text, deadline_badge(n.deadline), mark_safe("\n".join(actions)),
+        ))
+    return mark_safe("\n".join(out))
+
+
+@register.simple_tag(takes_context=True)
+def nomination_rows(context) -> SafeString:
+    """The nomination list's rows: the nomination, when it was drafted, how long it waited
+    in its stage, and its deadline."""
+    return format_html_join("\n", "{}{}<td>{}</td><td data-waited=\"{}\">{}</td><td>{}</td></tr>", (
+        (_row_start(n), _nomination_cells(n), _date(n.created_at, "d/m/Y"), *_waited(n),
+         deadline_badge(n.deadline))
+        for n in context["rows"]
+    ))
+
+
+@register.simple_tag
+def model_options(items, current) -> SafeString:
+    """A filter's options, one per unit, award or campaign, `current` (the posted id) selected."""
+    current = str(current or "")
+    return format_html_join("", '<option value="{}"{}>{}</option>', (
+        (item.pk, mark_safe(" selected") if str(item.pk) == current else "", local_name(item))
+        for item in items
+    ))
+
