@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from approvals.jobs import INLINE_LIMIT
 from approvals.models import BulkJob, Nomination
+from tests import factories
 from tests.api.conftest import API
 
 BULK = f"{API}/nominations/bulk-actions/"
@@ -145,8 +146,22 @@ def test_the_inbox_runs_a_fixed_number_of_queries(
     for _ in range(5):
         nomination_in("submitted")
         nomination_in("in_review")
-    with django_assert_max_num_queries(11):  # 10, and the deadline rules' token
+    with django_assert_max_num_queries(9):  # unfiltered: both groups counted from the tallies
         assert client.get(f"{API}/inbox/").status_code == 200
+
+
+def test_an_unfiltered_inbox_counts_from_the_tallies_and_a_filtered_one_counts_its_rows(
+    nomination_in, as_user
+):
+    client = as_user("reviewer")
+    overdue = nomination_in("submitted")
+    factories.backdate_clock(overdue, 40)
+    nomination_in("submitted")
+    whole = client.get(f"{API}/inbox/").json()
+    assert whole["queue"]["count"] == whole["counts"]["queue"] == 2
+    narrowed = client.get(f"{API}/inbox/", {"overdue": "true"}).json()
+    assert narrowed["queue"]["count"] == 1 and narrowed["counts"]["queue"] == 2
+    assert [n["id"] for n in narrowed["queue"]["results"]] == [overdue.pk]
 
 
 def test_the_nomination_list_runs_a_fixed_number_of_queries(
