@@ -113,7 +113,7 @@ def seed(n: int, campaign_id: int, user_ids: list[int], unit_ids: list[int],
             nominee_title, achievements, state,
             state_changed_at, decision_number, last_reason, created_at, updated_at, award_id,
             campaign_id, created_by_id, unit_id, submitted_at, clock_paused_days,
-            clock_started_on, due_on, unit_working_days)
+            clock_started_on, due_on, unit_working_days, revocation_number, bonus_to_recover)
         SELECT g, g, (SELECT year FROM approvals_campaign WHERE id = %(campaign)s),
             'Người ' || g, '', '', ({states})[{path_of} + 1],
             %(start)s + (g %% 250) * interval '1 day', '', '', %(start)s, %(start)s,
@@ -124,7 +124,7 @@ def seed(n: int, campaign_id: int, user_ids: list[int], unit_ids: list[int],
             -- about 5 %% of the open work overdue on 1 December, some near due
             CASE WHEN {path_of} IN (0, 7, 8) THEN NULL
                  ELSE DATE '2026-11-29' + (g %% 40) END,
-            0
+            0, '', false
         FROM generate_series(1, %(n)s) AS g
     """.replace("%(start)s", "%(start)s::timestamptz"), {
         "start": start_day, "awards": award_ids, "n_awards": len(award_ids),
