@@ -85,8 +85,9 @@ class HistoryFilters(serializers.Serializer):
 
 
 def parse_filters(schema: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-    """The typed filters, without the ones left empty; raises InvalidInput."""
-    return {k: v for k, v in parse(schema, data).items() if v not in ("", None)}
+    """The typed filters, without the ones left empty (an unticked box, False, is one);
+    raises InvalidInput."""
+    return {k: v for k, v in parse(schema, data).items() if v not in ("", None, False)}
 
 
 class DashboardFilters(serializers.Serializer):

@@ -294,9 +294,8 @@ class Inbox(ActorContextMixin, generics.GenericAPIView):
         groups: dict[str, Any] = {"counts": counts}
         for tab in ("mine", "queue"):
             qs = selectors.inbox(actor, tab=tab, filters=filters, order=order)
-            # Unfiltered (no filter set: "overdue" is False unless asked), the group's count
-            # is the tab's, from the tallies: no count query.
-            count = qs.count() if any(filters.values()) else counts[tab]
+            # Unfiltered, the group's count is the tab's (the tallies): no count query.
+            count = qs.count() if filters else counts[tab]
             groups[tab] = {"count": count, "results": list(qs[:limit])}
         return Response(s.InboxSerializer(groups, context=self.get_serializer_context()).data)
 

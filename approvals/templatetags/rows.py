@@ -11,7 +11,7 @@ the holder's flags) are tags those templates use, so each piece of markup is wri
 import datetime
 
 from django import template
-from django.middleware.csrf import get_token
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -27,17 +27,17 @@ register = template.Library()
 _DASH = "—"
 
 
+_STRFTIME = {"Y-m-d": "%Y-%m-%d", "d/m/Y": "%d/%m/%Y", "d/m/Y H:i": "%d/%m/%Y %H:%M"}
+
+
 def _date(value, fmt: str) -> str:
-    """`value` in `fmt` ("Y-m-d", "d/m/Y" or "d/m/Y H:i"), in local time as `|date` shows it.
-    The formats are fixed, so this is what Django's formatter prints, at a tenth of its cost."""
+    """`value` as `|date:fmt` shows it (local time). The formats are fixed and have no words,
+    so strftime prints the same as Django's formatter, at a tenth of its cost."""
     if not value:
         return ""
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    if fmt == "Y-m-d":
-        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
-    day = f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
-    return day if fmt == "d/m/Y" else f"{day} {value.hour:02d}:{value.minute:02d}"
+    return value.strftime(_STRFTIME[fmt])
 
 
 @register.simple_tag
@@ -91,7 +91,8 @@ def _row_start(n) -> SafeString:
                        mark_safe(' class="is-overdue"') if n.overdue else "")
 
 
-def _action_form(action_url: str, csrf: SafeString, next_url: str, button: SafeString) -> str:
+def _action_form(action_url: str, csrf: SafeString, next_url: str,
+                 button: SafeString) -> SafeString:
     return format_html(
         '<form method="post" action="{}">{}{}<input type="hidden" name="next" value="{}">{}</form>',
         action_url, csrf, form_token(), next_url, button,
@@ -102,9 +103,7 @@ def _action_form(action_url: str, csrf: SafeString, next_url: str, button: SafeS
 def inbox_rows(context) -> SafeString:
     """The inbox table's rows: choose for bulk work, the nomination, how long it waited, its
     deadline, and a claim or a release button where the person may."""
-    request = context["request"]
-    csrf = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
-                       get_token(request))
+    csrf = csrf_input(context["request"])  # what {% csrf_token %} prints
     selected = context.get("selected") or ()
     inbox_url = reverse("inbox")
     claim = format_html('<button type="submit" class="btn btn--small">{}</button>',
@@ -154,4 +153,3 @@ def model_options(items, current) -> SafeString:
         (item.pk, mark_safe(" selected") if str(item.pk) == current else "", local_name(item))
         for item in items
     ))
-
