@@ -1,19 +1,23 @@
-"""Throughput of a bulk job through a real Celery worker on PostgreSQL and Redis.
+"""Throughput of a bulk approval through a real Celery worker on PostgreSQL and Redis.
 
-Creates (and afterwards drops) its own database, drafts N nominations, starts
-`celery -A config worker` (prefork, one child) against it, then asks for one
-bulk `submit` of all N as the unit head, as the web and the API do
-(approvals.jobs.bulk_start). Prints the time from the job's commit to its
-first item and to its last, items per second, and the worker's CPU time over
-that wall time (how much of a core one busy worker child takes; PostgreSQL's
-share is on top). For comparison it then
-submits N more drafts by calling the service in a loop in this process (no
-job, no item rows, no worker): the difference is the cost of the job.
+Seeds (bench/seed.py, bulk SQL; dropped afterwards) N + LOOP nominations awaiting the
+Director's decision, each with its viewflow process and open "decide" task and about ten
+history records, across 355 regional units; starts `celery -A config worker` (prefork, one
+child) against it, then asks for one bulk `approve` of N as the Director, as the web and
+the API do (approvals.jobs.bulk_start): each item a full transition (its checks after its
+row lock, its task done and the next opened, its history record, its decision line, its
+notices), BATCH_ITEMS to a transaction with a savepoint each. Prints the time from the
+job's commit to its first item and to its last, items per second, the worker's CPU time over
+that wall time (how much of a core one busy worker child takes; PostgreSQL's share is on
+top), and what the job wrote (history records, notices). For comparison it then approves
+LOOP more by calling the service in a loop in this process (no job, no item rows, no
+worker): the difference is the cost of the job.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
     REDIS_URL=redis://127.0.0.1:6379/3 .venv/bin/python bench/bulk_job.py [N, default 1000]
 """
 
+import datetime
 import os
 import resource
 import signal
@@ -22,40 +26,29 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
+REDIS_URL = os.environ["REDIS_URL"]
+import seed  # noqa: E402  (sets the bench's environment; it clears REDIS_URL)
 from procs import peak_rss_mb  # noqa: E402
 
-BENCH_DB = "vinhdanh_bench_bulk"
-base = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
-os.environ["DATABASE_URL"] = base._replace(path=f"/{BENCH_DB}").geturl()
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
-os.environ.setdefault("SECRET_KEY", "bench-only")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ["REDIS_URL"] = REDIS_URL  # the worker's broker
 os.environ.setdefault("CELERY_SKIP_CHECKS", "1")
-
-
-def admin_sql(sql: str) -> None:
-    import psycopg
-
-    admin = base._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql)
+LOOP = int(os.environ.get("BENCH_BULK_LOOP", "300"))
+TAG = "bulk"
 
 
 def main(n: int) -> None:
-    admin_sql(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-    admin_sql(f'CREATE DATABASE "{BENCH_DB}"')
     try:
         run(n)
     finally:
         from django.db import connections
 
         connections.close_all()
-        admin_sql(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+        seed._admin(f'DROP DATABASE IF EXISTS "{seed.database_name(n + LOOP, TAG)}"')
 
 
 def start_worker() -> subprocess.Popen:
@@ -76,29 +69,34 @@ def start_worker() -> subprocess.Popen:
 
 
 def run(n: int) -> None:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    started = time.perf_counter()
+    # Awards whose rules the seeded nominees meet without records of past titles or
+    # initiatives (the approval checks eligibility again: the others would be refused).
+    seed.seeded(n + LOOP, paths=[(100, "awaiting_director", False)], tag=TAG,
+                awards=["bang-khen-chu-tich-tinh", "bang-khen-thu-tuong"])
+    from django.contrib.auth import get_user_model
 
     from approvals.jobs import bulk_start
-    from approvals.models import BulkJob, BulkJobItem
-    from tests import factories
+    from approvals.models import BulkJob, BulkJobItem, Nomination
+    from notifications.models import Notification
     from workflow import services
+    from workflow.models import AuditRecord
 
-    call_command("migrate", verbosity=0)
-    org = factories.make_org()
-    people = factories.make_people(org)
-    started = time.perf_counter()
-    drafts = [factories.new_draft(org, people, name=f"Người {i}").pk for i in range(2 * n)]
-    print(f"{2 * n} drafts in {time.perf_counter() - started:.1f} s")
-    by_job, by_loop = drafts[:n], drafts[n:]
+    ids = list(Nomination.objects.filter(state="awaiting_director", unit__code__startswith="kv-")
+               .order_by("pk").values_list("pk", flat=True))
+    assert len(ids) == n + LOOP, len(ids)
+    print(f"{n + LOOP:,} nominations awaiting the Director seeded in "
+          f"{time.perf_counter() - started:.1f} s", flush=True)
+    director = get_user_model().objects.get(username="director")
+    by_job, by_loop = ids[:n], ids[n:]
+    inputs = {"decision_number": "15/QĐ-bench", "decision_date": datetime.date(2026, 12, 1),
+              "place": ""}
+    history_before, notices_before = AuditRecord.objects.count(), Notification.objects.count()
 
     worker = start_worker()
     try:
         committed = time.perf_counter()
-        job = bulk_start(user=people["head"], action="submit", nomination_ids=by_job,
-                         inputs={"comment": ""})
+        job = bulk_start(user=director, action="approve", nomination_ids=by_job, inputs=inputs)
         first = None
         while True:
             row = BulkJob.objects.get(pk=job.pk)
@@ -118,19 +116,27 @@ def run(n: int) -> None:
     # The worker and its pool child, once both have exited and been waited for.
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = usage.ru_utime + usage.ru_stime
+    failed = list(BulkJobItem.objects.filter(job=job, ok=False)
+                  .values_list("message", "reasons")[:3])
     assert (row.status, row.succeeded, BulkJobItem.objects.filter(job=job).count()) == (
         BulkJob.Status.DONE, n, n
-    ), (row.status, row.succeeded, row.failed)
-    print(f"bulk submit of {n} through one Celery worker: first item after {first * 1000:.0f} ms, "
-          f"all in {seconds:.1f} s: {n / seconds:.0f} items/s; worker CPU {cpu:.1f} s "
-          f"(with its start-up) = {cpu / seconds:.2f} of a core")
+    ), (row.status, row.succeeded, row.failed, failed)
+    approved = Nomination.objects.filter(pk__in=by_job, state="approved").count()
+    history = AuditRecord.objects.count() - history_before
+    notices = Notification.objects.count() - notices_before
+    assert approved == n and history >= n, (approved, history)
+    print(f"bulk approval of {n} through one Celery worker: first item after "
+          f"{first * 1000:.0f} ms, all in {seconds:.1f} s: {n / seconds:.0f} items/s; worker CPU "
+          f"{cpu:.1f} s (with its start-up) = {cpu / seconds:.2f} of a core; {approved:,} "
+          f"approved, {history:,} history records, {notices:,} notices")
 
     started = time.perf_counter()
     for pk in by_loop:
-        services.nomination_submit(user=people["head"], nomination_id=pk)
+        services.nomination_act(user=director, nomination_id=pk, action="approve",
+                                inputs=inputs)
     loop = time.perf_counter() - started
-    print(f"the same {n} submissions called in a loop in one process: {loop:.1f} s: "
-          f"{n / loop:.0f} /s")
+    print(f"the same approval of {len(by_loop)} more called in a loop in one process: "
+          f"{loop:.1f} s: {len(by_loop) / loop:.0f} /s")
 
 
 if __name__ == "__main__":

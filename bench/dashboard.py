@@ -2,7 +2,8 @@
 
 Creates (and afterwards drops) its own database, seeds it with bulk SQL: N nominations
 (default 1,000,000) across 355 regional units and 12 awards in one campaign, about
-10 history records each (10 × N), and the stage visits those histories lead to (one per
+10 history records each (10 × N, a valid hash chain, verified
+after the seed), and the stage visits those histories lead to (one per
 stage passed, the open one included). Then it times each dashboard figure computed live (the
 whole body, and one unit), three runs each, the refresh of the whole-body snapshot and the
 page read from it, and the alert scan with one rule of each kind:
@@ -28,6 +29,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 base = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
 # Its own database, named after DATABASE_URL's, so that two benches on one server do not meet.
@@ -91,6 +93,7 @@ OUTCOME = {"prepare": "submitted", "review": "awaiting_director", "vote": "await
 
 def seed(n: int, campaign_id: int, user_ids: list[int], unit_ids: list[int],
          award_ids: list[int]) -> None:
+    from django.contrib.auth import get_user_model
     from django.db import connection
 
     start_day = datetime.datetime(2026, 3, 2, 8, tzinfo=datetime.UTC)
@@ -168,19 +171,24 @@ def seed(n: int, campaign_id: int, user_ids: list[int], unit_ids: list[int],
             wait_seconds, work_seconds)
         {' UNION ALL '.join(selects)}
     """, {"start": start_day, "users": user_ids})
-    # The history: not a valid hash chain (nothing here verifies it), 10 records each.
-    timed("history records", """
-        INSERT INTO workflow_auditrecord (nomination_id, actor_id, actor_username, actor_role,
-            action, from_state, to_state, comment, data, created_at, request_id, prev_hash, hash,
-            key_id)
-        SELECT 1 + (g / %(per)s), %(user)s, 'nguoi', 'standing_reviewer',
-            (ARRAY['create','submit','claim','recommend','claim','approve','claim','report',
-                   'edit','upload_document'])[1 + g %% %(per)s], '', '', '', '{}'::jsonb,
-            %(start)s::timestamptz + (g %% 250000) * interval '1 minute', '',
-            md5(g::text) || md5((g + 1)::text), md5((g + 2)::text) || md5(g::text), ''
-        FROM generate_series(0, %(total)s - 1) AS g
-    """, {"per": HISTORY_PER_NOMINATION, "user": user_ids[0],
-                             "start": start_day, "total": n * HISTORY_PER_NOMINATION})
+    # The history: 10 records each, a valid hash chain (bench/chain.py).
+    from chain import copy_chained
+    from seed import _without_indexes
+
+    actions = ("create", "submit", "claim", "recommend", "claim", "approve", "claim", "report",
+               "edit", "upload_document")
+    per, total = HISTORY_PER_NOMINATION, n * HISTORY_PER_NOMINATION
+    minute = datetime.timedelta(minutes=1)
+    username = get_user_model().objects.get(pk=user_ids[0]).username
+    start = time.perf_counter()
+    written = []
+    _without_indexes("workflow_auditrecord", lambda: written.append(copy_chained(
+        (1 + g // per, user_ids[0], username, "standing_reviewer", actions[g % per % 10], "", "",
+         "", start_day + (g % 250000) * minute)
+        for g in range(total)
+    )))
+    print(f"  seeded history records: {written[0]:,} rows with a valid chain in "
+          f"{time.perf_counter() - start:.1f} s", flush=True)
     start = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -205,6 +213,8 @@ def run(n: int, *, reuse: bool = False) -> None:
     from monitoring.snapshots import dashboard_snapshots_refresh
     from notifications.models import Notification, NotificationCursor
     from tests import factories
+    from workflow.audit import VERIFY_WORKERS, verify_chain
+    from workflow.checkpoints import one_snapshot
     from workflow.models import AuditRecord
 
     print(f"bench/dashboard.py {n:,} nominations, {timezone.now():%Y-%m-%d %H:%M} UTC",
@@ -242,6 +252,15 @@ def run(n: int, *, reuse: bool = False) -> None:
     print(f"  rows: {AuditRecord.objects.count():,} history, "
           f"{StageVisit.objects.count():,} visits "
           f"({StageVisit.objects.filter(left_at__isnull=True).count():,} open)", flush=True)
+
+    start = time.perf_counter()
+    with one_snapshot():
+        report = verify_chain()
+    print(f"  the history's chain verified (verify_chain, {VERIFY_WORKERS} processes): "
+          f"{'valid' if report.ok else 'BROKEN at ' + str(report.first_broken_id)}, "
+          f"{report.records:,} records in {time.perf_counter() - start:.1f} s", flush=True)
+    if not report.ok:
+        raise SystemExit(f"the seeded history is not a valid chain: {report}")
 
     today = datetime.date(2026, 12, 1)
     actor = load_actor(people["manager"])

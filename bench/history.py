@@ -29,6 +29,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 BENCH_DB = "vinhdanh_bench_history"
 
@@ -68,53 +69,26 @@ def main(records: int = 10_000_000, rounds: int = 3, xlsx_rows: int = 200_000) -
 
 def seed(records: int) -> float:
     """N records with a valid chain, by COPY; returns the seconds it took."""
-    import psycopg
+    from chain import copy_chained
     from django.db import connection
 
     from tests import factories
-    from workflow.audit import chain_keys
-    from workflow.models import AuditRecord, chain_hash, chain_payload
 
     org = factories.make_org()
     people = factories.make_people(org)
     ids = [factories.new_draft(org, people, name=f"Người {i}").pk for i in range(20)]
-    last = AuditRecord.objects.order_by("-id").first()
-    prev = last.hash
-    keys = chain_keys()
-    key_id = next(iter(keys), "")
-    key = keys.get(key_id)
     actors = [(people[r].pk, people[r].username, r) for r in ("reviewer", "director", "head")]
     started = time.perf_counter()
     base = datetime.datetime(2026, 1, 5, 1, tzinfo=datetime.UTC)
-    columns = ("nomination_id, actor_id, actor_username, on_behalf_of_username, actor_role, "
-               "action, from_state, to_state, comment, data, created_at, request_id, prev_hash, "
-               "hash, key_id")
-    with psycopg.connect(os.environ["DATABASE_URL"].replace("postgres://", "postgresql://")) as raw:
-        with raw.cursor() as cur, cur.copy(
-            f"COPY workflow_auditrecord ({columns}) FROM STDIN"
-        ) as copy:
-            for i in range(records):
-                actor_id, username, role = actors[i % 3]
-                nomination_id = ids[i % len(ids)]
-                created = base + datetime.timedelta(microseconds=i * 1_000_003)
-                comment = f"Ý kiến {i}" if i % 7 == 0 else ""
-                payload = chain_payload(
-                    nomination_id=nomination_id, actor_id=actor_id, actor_username=username,
-                    actor_role=role, action="claim", from_state="submitted",
-                    to_state="in_review", comment=comment, data={}, created_at=created.isoformat(),
-                    request_id="", prev_hash=prev, key_id=key_id, on_behalf_of_id=None,
-                    on_behalf_of_username="",
-                )
-                record_hash = chain_hash(payload, key_id, key)
-                copy.write_row((nomination_id, actor_id, username, "", role, "claim",
-                                "submitted", "in_review", comment, "{}", created, "", prev,
-                                record_hash, key_id))
-                prev = record_hash
-        raw.execute(
-            "UPDATE workflow_auditchainhead SET last_hash = %s, last_record_id = "
-            "(SELECT max(id) FROM workflow_auditrecord) WHERE id = 1", [prev])
-        raw.commit()
-    connection.close()
+
+    def rows():
+        for i in range(records):
+            actor_id, username, role = actors[i % 3]
+            yield (ids[i % len(ids)], actor_id, username, role, "claim", "submitted",
+                   "in_review", f"Ý kiến {i}" if i % 7 == 0 else "",
+                   base + datetime.timedelta(microseconds=i * 1_000_003))
+
+    copy_chained(rows())
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE workflow_auditrecord")
     return time.perf_counter() - started

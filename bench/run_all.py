@@ -4,7 +4,7 @@ Runs, each in its own process (one that fails is reported and the others still r
 
 - transitions: product / plain libraries / raw-SQL floor per step (bench/transition.py);
 - the inbox at each scale of BENCH_INBOX_SCALES, if bench/inbox.py is there (`run(scale)`);
-- a bulk job of BENCH_BULK items through a Celery worker, beside the same items called in a
+- a bulk approval of BENCH_BULK items through a Celery worker, beside approvals called in a
   loop (bench/bulk_job.py), with the worker's peak RSS;
 - CSV / XLSX export and verify_audit at BENCH_HISTORY records with a valid chain, beside
   COPY of the bare table and one process (bench/history.py);
@@ -184,7 +184,7 @@ def table(r: dict) -> str:
                     f"{'under' if c['meets_target'] else 'over'} {c['target_p95_ms']:.0f} ms |")
     b = r["bulk"]
     lines.append(
-        f"| bulk submit of {b['items']:,} (one Celery worker) | {b.get('job_seconds')} s, "
+        f"| bulk approval of {b['items']:,} (one Celery worker) | {b.get('job_seconds')} s, "
         f"{b.get('job_items_per_s')} items/s | the same in a loop: {b.get('loop_per_s')} /s | "
         f"{'' if b.get('error') is None else 'failed: ' + b['error']} |")
     h = r["history"]

@@ -62,8 +62,8 @@ class Seeded:
     unit_staff: str  # the unit staff of one regional unit (kv-7)
 
 
-def database_name(n: int) -> str:
-    return f"{BASE.path.lstrip('/') or 'postgres'}_bench_{n}"
+def database_name(n: int, tag: str = "") -> str:
+    return f"{BASE.path.lstrip('/') or 'postgres'}_bench_{tag}{n}"
 
 
 def _admin(sql: str) -> list:
@@ -105,13 +105,17 @@ def _seeded_already(name: str) -> bool:
     return row is not None and row[0] == SEED_VERSION
 
 
-def seeded(n: int, *, fresh: bool = False) -> Seeded:
-    name = database_name(n)
-    if fresh or not _seeded_already(name):
+def seeded(n: int, *, fresh: bool = False, paths: list | None = None, tag: str = "",
+           awards: list[str] | None = None) -> Seeded:
+    """`paths`: the states to seed in place of PATHS (same form), in a database named with
+    `tag`; `awards`: the codes of the awards to seed (all 12 by default). bench/bulk_job.py
+    seeds work awaiting the Director's decision, for awards its nominees qualify for."""
+    name = database_name(n, tag)
+    if fresh or paths is not None or not _seeded_already(name):
         _admin(f'DROP DATABASE IF EXISTS "{name}"')
         _admin(f'CREATE DATABASE "{name}"')
         use_database(name)
-        _seed(n)
+        _seed(n, paths or PATHS, awards)
     else:
         use_database(name)
         print(f"  reusing {name} (seed {SEED_VERSION})", flush=True)
@@ -151,7 +155,7 @@ def _templates(org: dict, people: dict) -> dict[str, dict]:
     return rows
 
 
-def _seed(n: int) -> None:
+def _seed(n: int, paths: list, award_codes: list[str] | None = None) -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
@@ -188,7 +192,8 @@ def _seed(n: int) -> None:
     templates = _templates(org, people)
     units = list(Unit.objects.filter(code__startswith="kv-").order_by("pk")
                  .values_list("pk", flat=True))
-    awards = list(Award.objects.values_list("pk", flat=True))
+    awards = list((Award.objects.filter(code__in=award_codes) if award_codes else
+                   Award.objects).values_list("pk", flat=True))
     with connection.cursor() as cursor:
         cursor.execute("SET synchronous_commit = off")
         cursor.execute("SELECT coalesce(max(id), 0) FROM approvals_nomination")
@@ -200,13 +205,17 @@ def _seed(n: int) -> None:
         cursor.execute("SELECT coalesce(max(id), 0) FROM approvals_person")
         person_base = cursor.fetchone()[0] + 1000
     cases, low = [], 0
-    for index, (share, _state, _held) in enumerate(PATHS):
+    for index, (share, _state, _held) in enumerate(paths):
         cases.append(f"WHEN (g %% 100) < {low + share} THEN {index}")
         low += share
     path_of = f"(CASE {' '.join(cases)} END)"
-    states = "ARRAY[" + ",".join(f"'{p[1]}'" for p in PATHS) + "]"
-    held = "ARRAY[" + ",".join("true" if p[2] else "false" for p in PATHS) + "]"
-    opened = "ARRAY[" + ",".join("true" if p[1] in TASK_OF else "false" for p in PATHS) + "]"
+    # The paths never submitted, and those without a due date (a draft's, or closed).
+    drafts = ", ".join(str(i) for i, p in enumerate(paths) if p[1] == "draft") or "-1"
+    undue = ", ".join(str(i) for i, p in enumerate(paths)
+                      if p[1] in ("draft", "reported", "rejected")) or "-1"
+    states = "ARRAY[" + ",".join(f"'{p[1]}'" for p in paths) + "]"
+    held = "ARRAY[" + ",".join("true" if p[2] else "false" for p in paths) + "]"
+    opened = "ARRAY[" + ",".join("true" if p[1] in TASK_OF else "false" for p in paths) + "]"
     params = {
         "start": START, "awards": awards, "n_awards": len(awards), "campaign": campaign.pk,
         "user": people["staff"].pk, "units": units, "n_units": len(units), "n": n,
@@ -251,9 +260,9 @@ def _seed(n: int) -> None:
             %(start)s::timestamptz, %(start)s::timestamptz,
             ((%(awards)s)::bigint[])[1 + g %% %(n_awards)s], %(campaign)s, %(user)s,
             ((%(units)s)::bigint[])[1 + (g / 7) %% %(n_units)s],
-            CASE WHEN {path_of} = 0 THEN NULL ELSE %(start)s::timestamptz END, 0,
+            CASE WHEN {path_of} IN ({drafts}) THEN NULL ELSE %(start)s::timestamptz END, 0,
             (%(start)s::timestamptz + (g %% 250) * interval '1 day')::date,
-            CASE WHEN {path_of} IN (0, 7, 8) THEN NULL ELSE DATE '2026-11-29' + (g %% 40) END,
+            CASE WHEN {path_of} IN ({undue}) THEN NULL ELSE DATE '2026-11-29' + (g %% 40) END,
             0, %(pbase)s + g,
             CASE WHEN ({opened})[{path_of} + 1] THEN %(tbase)s + g END,
             CASE WHEN ({held})[{path_of} + 1]
