@@ -338,6 +338,11 @@ def _export_snapshot() -> str | None:
         cursor.execute("SELECT pg_current_xact_id_if_assigned() IS NULL")
         if not cursor.fetchone()[0]:
             return None
+        # While the workers read, this transaction waits idle for them; it holds no lock
+        # and writes nothing, so the idle-in-transaction timeout (settings, 30 s), meant for
+        # a stalled writer, would only end it and take the workers' snapshot with it (a
+        # 10,000,000-record chain takes over a minute). For this transaction only.
+        cursor.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
         cursor.execute("SELECT pg_export_snapshot()")
         snapshot = cursor.fetchone()[0]
     return snapshot if _SNAPSHOT_ID.match(snapshot) else None

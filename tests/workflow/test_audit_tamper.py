@@ -1,10 +1,13 @@
 """The history refuses change, and verify_audit finds what got around the refusal."""
 
+import time
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from approvals.states import State
+from workflow import audit
 from workflow.audit import verify_chain
 from workflow.models import AppendOnlyError, AuditRecord
 
@@ -145,3 +148,28 @@ def test_worker_processes_verify_the_segments_in_one_snapshot_and_find_a_later_t
     assert apart == verify_chain(segment=10**9)
     with pytest.raises(CommandError, match=f"record {history[-2].pk}"):
         call_command("verify_audit")
+
+
+_verify_apart = audit._verify_apart
+
+
+def _slow_verify_apart(job):
+    """A segment that takes 1.5 s, as a long one does (the forked workers run this)."""
+    time.sleep(1.5)
+    return _verify_apart(job)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_processes_that_outlast_the_idle_transaction_timeout_still_verify(
+    org, people, nomination_in, monkeypatch
+):
+    """The parent waits idle in its transaction while the workers read in its snapshot: the
+    idle-in-transaction timeout (30 s in settings, 1 s here) must not end it under them."""
+    nomination_in(State.APPROVED)
+    whole = verify_chain(segment=10**9)
+    monkeypatch.setattr(audit, "_verify_apart", _slow_verify_apart)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL idle_in_transaction_session_timeout = '1s'")
+        assert verify_chain(segment=2, workers=2) == whole
+    assert whole.ok
