@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -296,16 +297,17 @@ def age_by(scope: Scope, breakdown: str, labels: Labels) -> Figure:
 # --- time in stage ---------------------------------------------------------------------
 
 
-class Percentile(Aggregate):
-    """PostgreSQL's percentile_cont: the value at `fraction`, interpolated linearly."""
+class Percentiles(Aggregate):
+    """PostgreSQL's percentile_cont at several fractions over one sort of the values (one
+    sort, not one per fraction): a list of values, each interpolated linearly."""
 
     function = "PERCENTILE_CONT"
-    name = "Percentile"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
+    name = "Percentiles"
+    template = "%(function)s(ARRAY[%(fractions)s]) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = ArrayField(FloatField())
 
-    def __init__(self, expression: Any, *, fraction: float) -> None:
-        super().__init__(expression, fraction=fraction)
+    def __init__(self, expression: Any, *, fractions: tuple[float, ...]) -> None:
+        super().__init__(expression, fractions=", ".join(f"{f}::float8" for f in fractions))
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
@@ -329,9 +331,12 @@ def stage_times(qs: QuerySet, group: list[str]) -> list[dict[str, Any]]:
     if connection.vendor == "postgresql":
         aggregates: dict[str, Any] = {"n": Count("pk")}
         for name, expression in MEASURES.items():
-            aggregates[f"{name}_p50"] = Percentile(expression, fraction=0.5)
-            aggregates[f"{name}_p90"] = Percentile(expression, fraction=0.9)
-        return list(qs.values(*group).annotate(**aggregates).order_by(*group))
+            aggregates[name] = Percentiles(expression, fractions=(0.5, 0.9))
+        rows = list(qs.values(*group).annotate(**aggregates).order_by(*group))
+        for row in rows:
+            for name in MEASURES:
+                row[f"{name}_p50"], row[f"{name}_p90"] = row.pop(name)
+        return rows
     groups: dict[tuple[Any, ...], dict[str, list[float]]] = defaultdict(
         lambda: {name: [] for name in MEASURES}
     )
