@@ -5,11 +5,12 @@ Director's decision, each with its viewflow process and open "decide" task and a
 history records, across 355 regional units; starts `celery -A config worker` (prefork, one
 child) against it, then asks for one bulk `approve` of N as the Director, as the web and
 the API do (approvals.jobs.bulk_start): each item a full transition (its checks after its
-row lock, its task done and the next opened, its history record, its decision line, its
-notices), BATCH_ITEMS to a transaction with a savepoint each. Prints the time from the
-job's commit to its first item and to its last, items per second, the worker's CPU time over
-that wall time (how much of a core one busy worker child takes; PostgreSQL's share is on
-top), and what the job wrote (history records, notices). For comparison it then approves
+row lock, its task done and the next opened, its history record, its line of the decision
+with its bonus, its notices), BATCH_ITEMS to a transaction with a savepoint each. Prints
+the time from the job's commit to its first item and to its last, items per second, the
+worker's CPU time over that wall time (how much of a core one busy worker child takes;
+PostgreSQL's share is on top), and what the job wrote (history records, decision lines,
+notices). For comparison it then approves
 LOOP more by calling the service in a loop in this process (no job, no item rows, no
 worker): the difference is the cost of the job.
 
@@ -70,14 +71,15 @@ def start_worker() -> subprocess.Popen:
 
 def run(n: int) -> None:
     started = time.perf_counter()
-    # Awards whose rules the seeded nominees meet without records of past titles or
-    # initiatives (the approval checks eligibility again: the others would be refused).
+    # "Lao động tiên tiến", the title most approved in bulk: the body decides it, so each
+    # approval is also a line of the decision with its bonus; the seeded nominees have the
+    # year's rating it asks for (the approval checks eligibility again).
     seed.seeded(n + LOOP, paths=[(100, "awaiting_director", False)], tag=TAG,
-                awards=["bang-khen-chu-tich-tinh", "bang-khen-thu-tuong"])
+                awards=["lao-dong-tien-tien"])
     from django.contrib.auth import get_user_model
 
     from approvals.jobs import bulk_start
-    from approvals.models import BulkJob, BulkJobItem, Nomination
+    from approvals.models import BulkJob, BulkJobItem, DecisionLine, Nomination
     from notifications.models import Notification
     from workflow import services
     from workflow.models import AuditRecord
@@ -124,11 +126,12 @@ def run(n: int) -> None:
     approved = Nomination.objects.filter(pk__in=by_job, state="approved").count()
     history = AuditRecord.objects.count() - history_before
     notices = Notification.objects.count() - notices_before
-    assert approved == n and history >= n, (approved, history)
+    lines = DecisionLine.objects.filter(nomination_id__in=by_job).count()
+    assert approved == n and history >= n and lines == n, (approved, history, lines)
     print(f"bulk approval of {n} through one Celery worker: first item after "
           f"{first * 1000:.0f} ms, all in {seconds:.1f} s: {n / seconds:.0f} items/s; worker CPU "
           f"{cpu:.1f} s (with its start-up) = {cpu / seconds:.2f} of a core; {approved:,} "
-          f"approved, {history:,} history records, {notices:,} notices")
+          f"approved, {history:,} history records, {lines:,} decision lines, {notices:,} notices")
 
     started = time.perf_counter()
     for pk in by_loop:

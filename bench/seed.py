@@ -29,7 +29,7 @@ os.environ.setdefault("SECRET_KEY", "bench-only")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["REDIS_URL"] = ""
 BASE = urlparse(os.environ["DATABASE_URL"])
-SEED_VERSION = f"inbox-3/{os.environ.get('BENCH_HISTORY_PER', '10')}"
+SEED_VERSION = f"inbox-4/{os.environ.get('BENCH_HISTORY_PER', '10')}"
 UNITS = 355
 REVIEWERS = 40
 # History records per nomination (BENCH_HISTORY_PER: fewer makes a quicker seed; the
@@ -244,6 +244,14 @@ def _seed(n: int, paths: list, award_codes: list[str] | None = None) -> None:
         INSERT INTO approvals_person (id, full_name, gender, position, created_at)
         SELECT %(person_base)s + 1 + p, 'Người ' || p, CASE WHEN p %% 2 = 0 THEN 'female'
             ELSE 'male' END, '', %(start)s::timestamptz
+        FROM generate_series(0, %(n)s / %(n_awards)s) AS p
+    """, params)
+    # Each person's rating for the campaign's year ("good", the whole year worked): what
+    # "Lao động tiên tiến" asks, so that an approval of it passes its checks (bulk_job.py).
+    _timed("year ratings", """
+        INSERT INTO approvals_yearrating (person_id, year, rating, months_worked,
+            maternity_months)
+        SELECT %(person_base)s + 1 + p, 2026, 'good', 12, 0
         FROM generate_series(0, %(n)s / %(n_awards)s) AS p
     """, params)
     # g -> nomination base + g, process pbase + g, its open task tbase + g.
