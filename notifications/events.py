@@ -72,8 +72,10 @@ def nomination_url(nomination_id) -> str | None:
     return reverse("nomination-detail", args=[nomination_id]) if nomination_id else None
 
 
-def notification_event(notification, *, actor_name: str | None = None) -> dict:
-    """The event for one Notification row (actor_name saves a query when the caller knows it)."""
+def notification_event(notification, *, actor_name: str | None = None,
+                       url: str | None = None) -> dict:
+    """The event for one Notification row (actor_name saves a query when the caller knows it;
+    `url`, its nomination's, a reverse() when the caller makes many for one nomination)."""
     if actor_name is None and notification.actor_id:
         actor_name = full_name(notification.actor)
     return validate(
@@ -83,7 +85,7 @@ def notification_event(notification, *, actor_name: str | None = None) -> dict:
             "previous": notification.previous_id,
             "kind": notification.kind,
             "nomination": notification.nomination_id,
-            "url": nomination_url(notification.nomination_id),
+            "url": url if url is not None else nomination_url(notification.nomination_id),
             "actor": actor_name,
             "text_vi": notification.text_vi,
             "text_en": notification.text_en,

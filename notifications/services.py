@@ -156,7 +156,9 @@ def notify_transition(
         for user_id, kind in sorted(recipients.items())
     ])
     actor_name = _display_name(getattr(record, "actor", None))
-    pushes = {n.recipient_id: [events.notification_event(n, actor_name=actor_name)] for n in rows}
+    url = events.nomination_url(nomination.pk)  # the same for every notice of this change
+    pushes = {n.recipient_id: [events.notification_event(n, actor_name=actor_name, url=url)]
+              for n in rows}
     nudged |= {record.actor_id} if record.actor_id else set()
     push_on_commit(pushes, nudged)
     return rows
