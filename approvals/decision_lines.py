@@ -37,6 +37,7 @@ from .models import (
     RuleSet,
     Unit,
 )
+from .role_map import RoleMap, role_map
 
 D = TypeVar("D", bound=IssuedDocument)
 
@@ -46,23 +47,11 @@ def base_salary_on(day: datetime.date) -> BaseSalary | None:
     return BaseSalary.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
 
 
+_UNIT_FIELDS = ("id", "name", "parent_id", "place", "has_legal_personality")
+
+
 def _units() -> dict[int, Unit]:
-    return {u.pk: u for u in Unit.objects.only("id", "name", "parent_id", "place",
-                                                "has_legal_personality")}
-
-
-def _units_above(unit_id: int) -> dict[int, Unit]:
-    """The unit and the units above it, by id (one query: what issuing_body climbs for one
-    nomination, rather than every unit of the body)."""
-    table = Unit._meta.db_table
-    return {u.pk: u for u in Unit.objects.raw(
-        f"WITH RECURSIVE up (id, parent_id, depth) AS ("
-        f"SELECT id, parent_id, 0 FROM {table} WHERE id = %s UNION ALL "
-        f"SELECT u.id, u.parent_id, up.depth + 1 FROM {table} u JOIN up ON u.id = up.parent_id "
-        f"WHERE up.depth < 100) "
-        f"SELECT id, name, parent_id, has_legal_personality, place FROM {table} "
-        f"WHERE id IN (SELECT id FROM up)", [unit_id],
-    )}
+    return {u.pk: u for u in Unit.objects.only(*_UNIT_FIELDS)}
 
 
 def issuing_body(nominations: Sequence[Nomination],
@@ -166,16 +155,20 @@ def _issue_decision(nomination: Nomination, user: User, number: str, date: datet
 
 
 def decision_line_add(*, nomination: Nomination, user: User, number: str,
-                      date: datetime.date, place: str = "") -> DecisionLine | None:
+                      date: datetime.date, place: str = "",
+                      roles: RoleMap | None = None) -> DecisionLine | None:
     """The approved `nomination` (row-locked by the caller's transition) as the next line of
     decision `number`, issuing that decision if it is new (7 statements; 4 for a later line).
-    None for an award decided upward. Refuses an award without a multiple, a date without a
+    None for an award decided upward. `roles`: the role map the caller's transition read (its
+    unit tree names the units above the nomination's, which are all issuing_body climbs; else
+    read now). Refuses an award without a multiple, a date without a
     base salary in force, and a number that is another document's."""
     if nomination.award.decided_by != Award.Decider.BODY:
         return None
     multiple = bonus_multiple(nomination)
     decision = Decision.objects.select_for_update().filter(number=number).first()
-    units = _units_above(nomination.unit_id)
+    above = (roles or role_map()).ancestors(nomination.unit_id)
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=above).only(*_UNIT_FIELDS)}
     body = issuing_body([nomination], units)
     if decision is None:
         decision = _issue_decision(nomination, user, number, date, place, body)

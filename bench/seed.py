@@ -17,8 +17,10 @@ import datetime
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +32,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["REDIS_URL"] = ""
 BASE = urlparse(os.environ["DATABASE_URL"])
 SEED_VERSION = f"inbox-4/{os.environ.get('BENCH_HISTORY_PER', '10')}"
+T = TypeVar("T")
 UNITS = 355
 REVIEWERS = 40
 # History records per nomination (BENCH_HISTORY_PER: fewer makes a quicker seed; the
@@ -279,7 +282,7 @@ def _seed(n: int, paths: list, award_codes: list[str] | None = None) -> None:
         FROM generate_series(1, %(n)s) AS g
     """, params)
     _seed_tasks(templates, params)
-    _without_indexes("workflow_auditrecord", lambda: _timed("history records", """
+    without_indexes("workflow_auditrecord", lambda: _timed("history records", """
         INSERT INTO workflow_auditrecord (nomination_id, actor_id, actor_username, actor_role,
             action, from_state, to_state, comment, data, created_at, request_id, prev_hash, hash,
             key_id, on_behalf_of_username)
@@ -309,9 +312,9 @@ def _seed(n: int, paths: list, award_codes: list[str] | None = None) -> None:
         cursor.execute("INSERT INTO bench_seed VALUES (%s)", [SEED_VERSION])
 
 
-def _without_indexes(table: str, load) -> None:
+def without_indexes(table: str, load: Callable[[], T]) -> T:
     """Run `load` with the table's secondary indexes and unique constraints dropped, then
-    build them again (much faster than keeping them up row by row)."""
+    build them again (much faster than keeping them up row by row); returns what it did."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -326,7 +329,7 @@ def _without_indexes(table: str, load) -> None:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _definition in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
-    load()
+    result = load()
     start = time.perf_counter()
     with connection.cursor() as cursor:
         for name, definition in constraints:
@@ -334,6 +337,7 @@ def _without_indexes(table: str, load) -> None:
         for _name, definition in indexes:
             cursor.execute(definition)
     print(f"  {table}: indexes built again in {time.perf_counter() - start:.1f} s", flush=True)
+    return result
 
 
 def _seed_tasks(templates: dict[str, dict], params: dict) -> None:

@@ -574,7 +574,7 @@ def _approve(step: Step) -> dict[str, Any]:
     verdict = _eligible_for(step, soft=False)
     nomination.approve(decision_number=number, decision_date=day)
     line = decision_line_add(nomination=nomination, user=step.user, number=number, date=day,
-                             place=step.inputs.get("place") or "")
+                             place=step.inputs.get("place") or "", roles=step.actor.role_map)
     _route_on(step)
     bonus = {"decision_line": line.position, "bonus": line.amount} if line else {}
     return {"eligibility": verdict.as_json(), **bonus}
