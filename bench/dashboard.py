@@ -231,8 +231,14 @@ def run(n: int, *, reuse: bool = False) -> None:
         campaign = Campaign.objects.get(code="tong-ket-2026-bench")
         start = time.perf_counter()
         with connection.cursor() as cursor:
+            # The deleted alerts and notices would otherwise stay as dead rows in the tables
+            # and their unique indexes, which the next first scan walks (133,674 dead alert
+            # rows after three reuses made it 7.3 s, against 4.5 s on the fresh database).
+            for model in (Alert, Notification, NotificationCursor, DashboardSnapshot):
+                cursor.execute(f'VACUUM "{model._meta.db_table}"')
             cursor.execute("ANALYZE")
-        print(f"  ANALYZE in {time.perf_counter() - start:.1f} s", flush=True)
+        print(f"  VACUUM of the emptied tables and ANALYZE in {time.perf_counter() - start:.1f} s",
+              flush=True)
     else:
         org = factories.make_org()
         people = factories.make_people(org)
