@@ -130,6 +130,8 @@ def _json(value: Any) -> str:
         return int.__repr__(value)
     if value is None:
         return "null"
+    if kind is dict and not value:  # most records' data
+        return "{}"
     return _encode_other(value)
 
 
@@ -159,7 +161,7 @@ def chain_payload(
         '{"action": ', j(action), ', "actor": ', j(actor_id),
         ', "actor_role": ', j(actor_role), ', "actor_username": ', j(actor_username),
         ', "comment": ', j(comment), ', "created_at": ', j(created_at),
-        ', "data": ', "{}" if type(data) is dict and not data else j(data),
+        ', "data": ', j(data),
         ', "from_state": ', j(from_state),
     ]
     if key_id:
