@@ -23,12 +23,19 @@ TASK_LABELS = {
 }
 
 
+# Each code's label, looked up in a dict (a choices enum rebuilds its `.values` list at
+# every `in`); the labels are lazy, so the page language still chooses the words.
+_STATE_LABELS: dict[str, str | Promise] = {s.value: s.label for s in State}
+_ROLE_LABELS: dict[str, str | Promise] = {r.value: r.label for r in Role}
+_DOCUMENT_KIND_LABELS: dict[str, str | Promise] = {k.value: k.label for k in DocumentKind}
+
+
 def state_label(value: str) -> str | Promise:
-    return State(value).label if value in State.values else value
+    return _STATE_LABELS.get(value, value)
 
 
 def role_label(value: str) -> str | Promise:
-    return Role(value).label if value in Role.values else value
+    return _ROLE_LABELS.get(value, value)
 
 
 def action_label(value: str) -> str | Promise:
@@ -36,7 +43,7 @@ def action_label(value: str) -> str | Promise:
 
 
 def document_kind_label(value: str) -> str | Promise:
-    return DocumentKind(value).label if value in DocumentKind.values else value
+    return _DOCUMENT_KIND_LABELS.get(value, value)
 
 
 def task_label(value: str) -> str | Promise:
