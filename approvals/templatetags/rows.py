@@ -197,10 +197,12 @@ def nomination_rows(context) -> SafeString:
 
 @register.simple_tag
 def model_options(items, current) -> SafeString:
-    """A filter's options, one per unit, award or campaign, `current` (the posted id) selected."""
+    """A filter's options, one per unit, award or campaign, `current` (the posted id) selected.
+    `items` are (id, Vietnamese name, English name) rows; the English name, where there is
+    one, on an English page (as local_name)."""
     current, english = str(current or ""), _english()
     return mark_safe("".join(
-        _html('<option value="{}"{}>{}</option>', item.pk,
-              mark_safe(" selected") if str(item.pk) == current else "", _name(item, english))
-        for item in items
+        _html('<option value="{}"{}>{}</option>', pk,
+              mark_safe(" selected") if str(pk) == current else "", (english and en) or vi)
+        for pk, vi, en in items
     ))

@@ -113,3 +113,25 @@ def test_the_unit_filter_lists_every_unit_with_the_chosen_one_selected(login, or
     assert f'<option value="{unit.pk}" selected>{unit.name}</option>' in select
     assert select.count("<option") == 1 + Unit.objects.count()  # "Tất cả" and each unit
     assert select.count(" selected") == 1
+
+
+def test_the_unit_filter_shows_english_names_on_an_english_page_and_vietnamese_otherwise(
+    login, org, nomination_in
+):
+    nomination_in(State.SUBMITTED)
+    named, unnamed = org["a"], Unit.objects.exclude(pk=org["a"].pk).first()
+    Unit.objects.filter(pk=named.pk).update(name_en="Finance Office")
+    Unit.objects.filter(pk=unnamed.pk).update(name_en="")
+    client = login("reviewer")
+
+    def unit_select() -> str:
+        html = client.get(reverse("inbox")).content.decode()
+        return re.search(r'<select id="f-unit".*?</select>', html, re.S).group(0)
+
+    vietnamese = unit_select()
+    assert f'<option value="{named.pk}">{named.name}</option>' in vietnamese
+    assert "Finance Office" not in vietnamese
+    client.cookies["django_language"] = "en"
+    english = unit_select()
+    assert f'<option value="{named.pk}">Finance Office</option>' in english
+    assert f'<option value="{unnamed.pk}">{unnamed.name}</option>' in english
