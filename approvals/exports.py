@@ -153,26 +153,39 @@ _NAME_SQL = (
 )
 
 
-class _Cell(str):
-    """A column whose text gets `_cell`'s treatment."""
+def _clean(t: str) -> str:
+    """SQL: the text `t` without its control characters (rewritten only when it has one)."""
+    return (f"CASE WHEN {t} ~ {_CONTROL_CLASS} THEN "
+            f"regexp_replace({t}, {_CONTROL_CLASS}, '', 'g') ELSE {t} END")
+
+
+def _guard(t: str) -> str:
+    return _GUARD_SQL.format(t=t)
+
+
+def _cell_sql(t: str) -> str:
+    """SQL: `_cell(t)`, an empty text as NULL."""
+    return f"nullif({_CELL_SQL.format(t=t)}, '')"
 
 
 def export_select(filters: dict[str, Any]) -> tuple[str, list[Any]]:
     """The SELECT whose rows are the export's rows (COLUMNS, as `_row` makes them), and its
     parameters. The inner query is the history page's own (the same filters); the outer one
-    formats: local time, labels, "A thay B", the unit, the role change, the formula guard."""
+    formats: local time, labels, "A thay B", the unit, the role change, the formula guard.
+
+    What a record shares with others is made once per person or unit, not once per record:
+    the names and their cells come from LATERAL subqueries on the account and the unit that
+    OFFSET 0 keeps the planner from folding into the row, so that Memoize keeps each one's
+    result (one computation per distinct account or unit), and the joins keep the records'
+    id order (no sort). Per record, only its own texts are cleaned: the usernames it stores
+    (its actor's cell when they still match the account's) and its comment."""
     inner = history(filters=filters).order_by().values(
         r_id=F("id"), r_at=F("created_at"), r_actor=F("actor_username"),
         r_behalf=F("on_behalf_of_username"), r_role=F("actor_role"), r_action=F("action"),
         r_nomination=F("nomination_id"), r_from=F("from_state"), r_to=F("to_state"),
         r_comment=F("comment"), r_data=F("data"), r_hash=F("hash"),
-        r_has_nomination=F("nomination__id"),
-        r_unit_name=F("nomination__unit__name"), r_unit_code=F("nomination__unit__code"),
-        r_actor_id=F("actor__id"), r_actor_last_name=F("actor__last_name"),
-        r_actor_first_name=F("actor__first_name"), r_actor_username=F("actor__username"),
-        r_behalf_id=F("on_behalf_of__id"), r_behalf_last_name=F("on_behalf_of__last_name"),
-        r_behalf_first_name=F("on_behalf_of__first_name"),
-        r_behalf_username=F("on_behalf_of__username"),
+        r_actor_id=F("actor_id"), r_behalf_id=F("on_behalf_of_id"),
+        r_has_nomination=F("nomination__id"), r_unit_id=F("nomination__unit_id"),
     )
     inner_sql, inner_params = inner.query.sql_with_params()
     with translation.override("vi"):
@@ -182,10 +195,6 @@ def export_select(filters: dict[str, Any]) -> tuple[str, list[Any]]:
     both = both.replace("%", "%%").replace("%%(actor)s", "%1$s").replace(
         "%%(principal)s", "%2$s"
     )
-    actor = f"(CASE WHEN r.r_actor_id IS NOT NULL THEN {_NAME_SQL.format(p='r.r_actor_')} " \
-            "ELSE r.r_actor END)"
-    behalf = f"(CASE WHEN r.r_behalf_id IS NOT NULL THEN {_NAME_SQL.format(p='r.r_behalf_')} " \
-             "ELSE r.r_behalf END)"
     change = f"r.r_action IN ({', '.join(repr(a) for a in ROLE_ACTIONS)})"
     unit = "coalesce(r.r_data ->> 'unit', '')"
     user = "coalesce(r.r_data ->> 'user', '')"
@@ -194,51 +203,63 @@ def export_select(filters: dict[str, Any]) -> tuple[str, list[Any]]:
         f"coalesce((SELECT {_NAME_SQL.format(p='u.')} || ' (' || u.username || ')' "
         f"FROM auth_user u WHERE u.username = {user}), {user})"
     )
+    # An account's name cleaned, and as a whole cell; its username as a cell.
+    account = (
+        "LEFT JOIN LATERAL (SELECT n.id, n.username, {clean} AS name_clean, {cell} AS name_cell,"
+        " {username} AS username_cell FROM (SELECT u.id, u.username, "
+        f"{_NAME_SQL.format(p='u.')} AS name FROM auth_user u WHERE u.id = r.{{column}}) n "
+        "OFFSET 0) {alias} ON true"
+    ).format(clean=_clean("n.name"), cell=_cell_sql("n.name"),
+             username=_cell_sql("n.username"), column="{column}", alias="{alias}")
+    joins = (
+        account.format(column="r_actor_id", alias="a") + " "
+        + account.format(column="r_behalf_id", alias="b") + " "
+        + f"LEFT JOIN LATERAL (SELECT u.code, {_cell_sql('u.name')} AS name_cell "
+        "FROM approvals_unit u WHERE u.id = r.r_unit_id OFFSET 0) un ON true"
+    )
     # Each "%s" below takes the next of `params`, in order.
     columns = [
         "r.r_id",
         "to_char(r.r_at AT TIME ZONE %s, 'DD/MM/YYYY HH24:MI:SS')",
-        _Cell(f"CASE WHEN r.r_behalf = '' THEN {actor} ELSE format(%s, {actor}, {behalf}) END"),
-        _Cell("r.r_actor"),
-        _Cell("r.r_behalf"),
-        "coalesce(%s::jsonb ->> r.r_role, r.r_role)",
-        "coalesce(%s::jsonb ->> r.r_action, r.r_action)",
+        # The actor, or "A thay B": the names' cleaned texts in the format, then the guard
+        # (the format's own text has no control character, so this is the whole's cell).
+        "CASE WHEN r.r_behalf = '' THEN (CASE WHEN a.id IS NOT NULL THEN a.name_cell ELSE "
+        + _cell_sql("r.r_actor") + " END) ELSE nullif("
+        + _guard(f"format(k.both, coalesce(a.name_clean, {_clean('r.r_actor')}), "
+                 f"coalesce(b.name_clean, {_clean('r.r_behalf')}))")
+        + ", '') END",
+        "CASE WHEN r.r_actor = a.username THEN a.username_cell ELSE "
+        + _cell_sql("r.r_actor") + " END",
+        "CASE WHEN r.r_behalf <> '' THEN " + _cell_sql("r.r_behalf") + " END",
+        "nullif(coalesce(%s::jsonb ->> r.r_role, r.r_role), '')",
+        "nullif(coalesce(%s::jsonb ->> r.r_action, r.r_action), '')",
         "r.r_nomination",
-        _Cell(
-            f"CASE WHEN r.r_has_nomination IS NOT NULL THEN r.r_unit_name WHEN {change} THEN "
-            f"(CASE WHEN {unit} = '' THEN %s ELSE coalesce("
-            f"(SELECT u.name FROM approvals_unit u WHERE u.code = {unit}), {unit}) END) END"
-        ),
-        "coalesce(%s::jsonb ->> r.r_from, r.r_from)",
-        "coalesce(%s::jsonb ->> r.r_to, r.r_to)",
-        _Cell("r.r_comment"),
-        _Cell(f"CASE WHEN {change} THEN {person} END"),
-        f"CASE WHEN {change} THEN coalesce(%s::jsonb ->> {role}, {role}) END",
+        f"CASE WHEN r.r_has_nomination IS NOT NULL THEN un.name_cell WHEN {change} THEN "
+        + _cell_sql(f"(CASE WHEN {unit} = '' THEN k.whole ELSE coalesce((SELECT u.name FROM "
+                    f"approvals_unit u WHERE u.code = {unit}), {unit}) END)") + " END",
+        "nullif(coalesce(%s::jsonb ->> r.r_from, r.r_from), '')",
+        "nullif(coalesce(%s::jsonb ->> r.r_to, r.r_to), '')",
+        "CASE WHEN r.r_comment <> '' THEN " + _cell_sql("r.r_comment") + " END",
+        f"CASE WHEN {change} THEN {_cell_sql(person)} END",
+        f"CASE WHEN {change} THEN nullif(coalesce(%s::jsonb ->> {role}, {role}), '') END",
         "r.r_action",
-        "r.r_role",
-        f"CASE WHEN r.r_has_nomination IS NOT NULL THEN r.r_unit_code "
-        f"WHEN {change} THEN {unit} END",
-        "r.r_from",
-        "r.r_to",
-        f"CASE WHEN {change} THEN {role} END",
+        "nullif(r.r_role, '')",
+        f"nullif(CASE WHEN r.r_has_nomination IS NOT NULL THEN un.code "
+        f"WHEN {change} THEN {unit} END, '')",
+        "nullif(r.r_from, '')",
+        "nullif(r.r_to, '')",
+        f"CASE WHEN {change} THEN nullif({role}, '') END",
         "r.r_hash",
     ]
     assert len(columns) == len(COLUMNS)
-    params = [timezone.get_current_timezone_name(), both, roles, actions, WHOLE_BODY, states,
-              states, roles]
-    # Two levels: the middle one computes each column once (OFFSET 0 keeps the planner from
-    # folding it into the outer one, which would compute a cell's text up to five times);
-    # the outer one cleans and guards the cells. An empty text goes out as NULL, which COPY
-    # leaves unquoted, as csv.writer does.
-    middle = ", ".join(f"({c})::text AS c{i}" for i, c in enumerate(columns))
-    outer = ", ".join(
-        f"nullif(({_CELL_SQL.format(t=f'c.c{i}') if isinstance(c, _Cell) else f'c.c{i}'}), '')"
-        for i, c in enumerate(columns)
-    )
+    params = [timezone.get_current_timezone_name(), roles, actions, states, states, roles]
+    # The texts that a cell's expression repeats are columns of one row (`k`), not
+    # placeholders. An empty text goes out as NULL, which COPY leaves unquoted, as
+    # csv.writer does.
     return (
-        f"SELECT {outer} FROM (SELECT r.r_id AS id, {middle} FROM ({inner_sql}) r "
-        "ORDER BY r.r_id OFFSET 0) c ORDER BY c.id",
-        [*params, *inner_params],
+        f"SELECT {', '.join(columns)} FROM ({inner_sql}) r {joins} "
+        "CROSS JOIN (SELECT %s::text AS both, %s::text AS whole) k ORDER BY r.r_id",
+        [*params, *inner_params, both, WHOLE_BODY],
     )
 
 
