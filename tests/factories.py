@@ -255,16 +255,26 @@ def make_second_reviewer():
     )
 
 
+def working_days_ago(n: int) -> datetime.date:
+    """The day from which exactly `n` working days have passed by today, on any day of the
+    week: counted back from the last working day on or before today (on a Saturday, from
+    Friday), so that sla.working_days_between(working_days_ago(n), today) == n."""
+    today = timezone.localdate()
+    last_working = sla.add_working_days(sla.add_working_days(today, 1), -1)
+    return sla.add_working_days(last_working, -n)
+
+
 def backdate_clock(n, working_days: int, *, returned_days: int | None = None):
     """Make `n`'s stage clock have started `working_days` ago (and its return `returned_days`
     ago), then let the refresh that an edit of the rules runs compute its due date."""
-    today = timezone.localdate()
-    fields = {"clock_started_on": sla.add_working_days(today, -working_days)}
+    fields = {"clock_started_on": working_days_ago(working_days)}
     if returned_days is not None:
-        fields["returned_on"] = sla.add_working_days(today, -returned_days)
+        fields["returned_on"] = working_days_ago(returned_days)
     type(n).objects.filter(pk=n.pk).update(**fields)
     deadlines.due_dates_refresh()
     return type(n).objects.get(pk=n.pk)
+
+
 def person(username, *grants, first_name="", last_name=""):
     """A new user holding `grants`: (role, unit or None) pairs."""
     user = get_user_model().objects.create_user(

@@ -44,8 +44,9 @@ def test_a_return_pauses_the_appraisal_and_the_resubmission_adds_the_units_days(
     n = nomination_in(State.RETURNED)
     n = fresh(n)
     assert n.returned_on == today() and n.due_on == sla.add_working_days(today(), 10)
-    # The appraisal had run 6 working days, then the unit held the dossier for 3.
-    started, returned = sla.add_working_days(today(), -9), sla.add_working_days(today(), -3)
+    # The appraisal had run 6 working days, then the unit held the dossier for 3 (on any
+    # day of the week: a Saturday resubmission counts the days up to Friday).
+    started, returned = factories.working_days_ago(9), factories.working_days_ago(3)
     Nomination.objects.filter(pk=n.pk).update(clock_started_on=started, returned_on=returned)
     services.nomination_submit(user=people["head"], nomination_id=n.pk)
     n = fresh(n)

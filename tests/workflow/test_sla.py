@@ -92,6 +92,19 @@ def test_the_units_time_on_a_return_is_counted_on_its_own(rules):
     assert clock.unit_days == 7 and clock.paused_days == 7
 
 
+def test_a_weekend_resubmission_counts_the_units_working_days_up_to_friday(rules):
+    clock = submitted_on(MON_2_MARCH, rules)
+    clock = step(clock, State.SUBMITTED, State.IN_REVIEW, MON_2_MARCH, rules)
+    clock = step(clock, State.IN_REVIEW, State.RETURNED, D(2026, 3, 11), rules)  # Wednesday
+    # Resubmitted on Saturday 14 or Sunday 15: the unit held it Thursday and Friday.
+    for weekend_day in (D(2026, 3, 14), D(2026, 3, 15)):
+        back = step(clock, State.RETURNED, State.SUBMITTED, weekend_day, rules)
+        assert (back.unit_days, back.paused_days) == (2, 2)
+    # On Monday 16 the unit's Monday counts too.
+    back = step(clock, State.RETURNED, State.SUBMITTED, D(2026, 3, 16), rules)
+    assert (back.unit_days, back.paused_days) == (3, 3)
+
+
 def test_claiming_and_releasing_do_not_restart_the_appraisal_clock(rules):
     clock = submitted_on(MON_2_MARCH, rules)
     for from_state, to_state, day in [
