@@ -266,8 +266,14 @@ def working_days_ago(n: int) -> datetime.date:
 
 def backdate_clock(n, working_days: int, *, returned_days: int | None = None):
     """Make `n`'s stage clock have started `working_days` ago (and its return `returned_days`
-    ago), then let the refresh that an edit of the rules runs compute its due date."""
-    fields = {"clock_started_on": working_days_ago(working_days)}
+    ago), then let the refresh that an edit of the rules runs compute its due date.
+
+    The start is counted back from today itself, so that a stage of L working days
+    backdated by L is due today, on any day of the week (on a Saturday: due Monday, not
+    overdue); the return is `working_days_ago`, so that the unit has held it exactly
+    `returned_days` working days."""
+    today = timezone.localdate()
+    fields = {"clock_started_on": sla.add_working_days(today, -working_days)}
     if returned_days is not None:
         fields["returned_on"] = working_days_ago(returned_days)
     type(n).objects.filter(pk=n.pk).update(**fields)
