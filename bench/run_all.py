@@ -29,6 +29,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -56,8 +57,10 @@ def machine() -> dict:
 
     mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
                   if line.startswith("MemTotal:"))
-    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    with psycopg.connect(url.replace("postgres://", "postgresql://")) as conn:
+    # The server's maintenance database: DATABASE_URL's own need not exist (each bench makes
+    # and drops its own; the tests make test_<name>), as on a fresh clone.
+    url = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    with psycopg.connect(url._replace(scheme="postgresql", path="/postgres").geturl()) as conn:
         version = conn.execute("SHOW server_version").fetchone()[0]
     return {"cores": os.cpu_count(), "memory_gb": round(mem_kb / 1024 / 1024, 1),
             "postgresql": version, "python": sys.version.split()[0],
