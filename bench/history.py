@@ -142,9 +142,10 @@ def run(records: int, rounds: int, xlsx_rows: int) -> dict:
     # record over any stretch of the chain), from the record before them as verify_audit
     # --from-checkpoint starts (its count of the records up to it is in the time).
     floor_n = min(total, FLOOR_VERIFY_RECORDS)
-    before = AuditRecord.objects.order_by("-id").values_list("id", "hash")[floor_n:floor_n + 1]
-    start = Mark(records=total - floor_n, last_id=before[0][0], head_hash=before[0][1],
-                 name="bench") if before else None
+    preceding = AuditRecord.objects.order_by("-id").values_list("id", "hash")[
+        floor_n:floor_n + 1].first()
+    start = None if preceding is None else Mark(
+        records=total - floor_n, last_id=preceding[0], head_hash=preceding[1], name="bench")
 
     def floor_verify() -> float:
         started = time.perf_counter()

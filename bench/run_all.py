@@ -48,7 +48,7 @@ ROUNDS = env_ints("BENCH_ROUNDS", "5")[0]
 
 
 def over(part: int | None, whole: int) -> str:
-    """", over the last N records" when a floor was measured over part of the data."""
+    """The words ", over the last N" when a floor was measured over part of the records."""
     return f", over the last {part:,}" if part and part < whole else ""
 
 
